@@ -1,0 +1,82 @@
+# shellcheck shell=bash
+# Peluit local stack: shared settings. Source it, do not run it:
+#     . deploy/local/env.sh
+# Every value below can be overridden by exporting it before sourcing.
+# Everything binds to 127.0.0.1 only.
+
+_peluit_env_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+export PELUIT_ROOT="${PELUIT_ROOT:-$(cd "$_peluit_env_dir/../.." && pwd)}"
+export PELUIT_DATA="${PELUIT_DATA:-$PELUIT_ROOT/.local}"
+export PELUIT_LOG_DIR="${PELUIT_LOG_DIR:-$PELUIT_DATA/logs}"
+export PELUIT_RUN_DIR="${PELUIT_RUN_DIR:-$PELUIT_DATA/run}"
+export PELUIT_HOST="127.0.0.1"
+export PELUIT_VENV="${PELUIT_VENV:-$PELUIT_ROOT/.venv}"
+export PELUIT_PYTHON="${PELUIT_PYTHON:-$PELUIT_VENV/bin/python}"
+
+# --- PostgreSQL (own cluster, not Debian's 5432 one) -------------------------
+export PELUIT_PG_PORT="${PELUIT_PG_PORT:-55432}"
+# Data dir; the socket lives in it too. When run as root the server runs as the
+# `postgres` system user, which must be able to traverse to it (infra.sh checks
+# and tells you to set PELUIT_PG_DATA elsewhere when it cannot).
+if [[ -z ${PELUIT_PG_DATA:-} ]]; then
+    PELUIT_PG_DATA="$PELUIT_DATA/pg"
+    if [[ $EUID -eq 0 ]] && id -u postgres >/dev/null 2>&1; then
+        _peluit_probe="$PELUIT_DATA"
+        while [[ ! -e $_peluit_probe ]]; do _peluit_probe="$(dirname "$_peluit_probe")"; done
+        if ! runuser -u postgres -- test -x "$_peluit_probe" 2>/dev/null; then
+            # The repo path is not traversable by `postgres` (e.g. under /root).
+            PELUIT_PG_DATA="/var/lib/peluit/$(printf '%s' "$PELUIT_DATA" | cksum | cut -d' ' -f1)/pg"
+        fi
+        unset _peluit_probe
+    fi
+fi
+export PELUIT_PG_DATA
+export PELUIT_PG_ADMIN_USER="peluit_admin"
+export PELUIT_PG_ADMIN_PASSWORD="${PELUIT_PG_ADMIN_PASSWORD:-peluit-admin-dev}"
+# One role + one database per service: peluit_<service>, password
+# PELUIT_PG_PASSWORD_<SERVICE> (default peluit-<service>-dev).
+export PELUIT_SERVICES="intake cases evidence notifications"
+export PELUIT_PG_PASSWORD_INTAKE="${PELUIT_PG_PASSWORD_INTAKE:-peluit-intake-dev}"
+export PELUIT_PG_PASSWORD_CASES="${PELUIT_PG_PASSWORD_CASES:-peluit-cases-dev}"
+export PELUIT_PG_PASSWORD_EVIDENCE="${PELUIT_PG_PASSWORD_EVIDENCE:-peluit-evidence-dev}"
+export PELUIT_PG_PASSWORD_NOTIFICATIONS="${PELUIT_PG_PASSWORD_NOTIFICATIONS:-peluit-notifications-dev}"
+
+# --- Kafka 4.x, KRaft, single combined broker+controller ---------------------
+export PELUIT_KAFKA_PORT="${PELUIT_KAFKA_PORT:-59092}"
+export PELUIT_KAFKA_CONTROLLER_PORT="${PELUIT_KAFKA_CONTROLLER_PORT:-59093}"
+export PELUIT_KAFKA_BOOTSTRAP="$PELUIT_HOST:$PELUIT_KAFKA_PORT"
+export PELUIT_KAFKA_DIR="${PELUIT_KAFKA_DIR:-$PELUIT_DATA/kafka}"
+export PELUIT_KAFKA_LIBS="${PELUIT_KAFKA_LIBS:-$PELUIT_KAFKA_DIR/libs}"
+export PELUIT_KAFKA_HEAP_OPTS="${PELUIT_KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
+
+# --- SeaweedFS (S3 API) -----------------------------------------------------
+export PELUIT_S3_PORT="${PELUIT_S3_PORT:-58333}"
+export PELUIT_S3_ENDPOINT="http://$PELUIT_HOST:$PELUIT_S3_PORT"
+export PELUIT_S3_ACCESS_KEY="${PELUIT_S3_ACCESS_KEY:-peluit}"
+export PELUIT_S3_SECRET_KEY="${PELUIT_S3_SECRET_KEY:-peluit-dev-secret}"
+export PELUIT_S3_REGION="${PELUIT_S3_REGION:-us-east-1}"
+# Internal SeaweedFS ports. gRPC ports are set explicitly, because SeaweedFS's
+# default (http port + 10000) would be past 65535 for these.
+export PELUIT_SEAWEED_MASTER_PORT="${PELUIT_SEAWEED_MASTER_PORT:-59333}"
+export PELUIT_SEAWEED_MASTER_GRPC_PORT="${PELUIT_SEAWEED_MASTER_GRPC_PORT:-49333}"
+export PELUIT_SEAWEED_VOLUME_PORT="${PELUIT_SEAWEED_VOLUME_PORT:-58080}"
+export PELUIT_SEAWEED_VOLUME_GRPC_PORT="${PELUIT_SEAWEED_VOLUME_GRPC_PORT:-48080}"
+export PELUIT_SEAWEED_FILER_PORT="${PELUIT_SEAWEED_FILER_PORT:-58888}"
+export PELUIT_SEAWEED_FILER_GRPC_PORT="${PELUIT_SEAWEED_FILER_GRPC_PORT:-48888}"
+export PELUIT_SEAWEED_S3_GRPC_PORT="${PELUIT_SEAWEED_S3_GRPC_PORT:-48333}"
+export PELUIT_SEAWEED_VOLUME_SIZE_LIMIT_MB="${PELUIT_SEAWEED_VOLUME_SIZE_LIMIT_MB:-64}"
+export PELUIT_SEAWEED_DIR="${PELUIT_SEAWEED_DIR:-$PELUIT_DATA/seaweed}"
+
+# --- SMTP sink (every message lands as an .eml file) ------------------------
+export PELUIT_SMTP_PORT="${PELUIT_SMTP_PORT:-51025}"
+export PELUIT_MAIL_DIR="${PELUIT_MAIL_DIR:-$PELUIT_DATA/mail}"
+
+# Handy for clients: postgresql://peluit_<svc>:<pw>@127.0.0.1:<port>/peluit_<svc>
+peluit_pg_dsn() {
+    local svc="$1" var pw
+    var="PELUIT_PG_PASSWORD_$(printf '%s' "$svc" | tr '[:lower:]' '[:upper:]')"
+    pw="${!var}"
+    printf 'postgresql://peluit_%s:%s@%s:%s/peluit_%s\n' "$svc" "$pw" "$PELUIT_HOST" "$PELUIT_PG_PORT" "$svc"
+}
+
+unset _peluit_env_dir

@@ -1,0 +1,647 @@
+#!/usr/bin/env bash
+# Peluit local stack as plain processes (no Docker), bound to 127.0.0.1.
+#
+#   deploy/local/infra.sh start  [pg|kafka|s3|smtp ...]   start (no-op for what already runs)
+#   deploy/local/infra.sh stop   [pg|kafka|s3|smtp ...]   stop gracefully (no-op for what is down)
+#   deploy/local/infra.sh status [pg|kafka|s3|smtp ...]   one line each; exit 1 if any is down
+#   deploy/local/infra.sh reset  [pg|kafka|s3|smtp ...]   stop and delete the data (keeps Kafka jars)
+#   deploy/local/infra.sh env                             print the settings as `export` lines
+# No component named = all four. Run deploy/local/install.sh once first.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=env.sh
+. "$HERE/env.sh"
+
+ALL=(pg kafka s3 smtp)
+H="$PELUIT_HOST"
+
+say() { printf '[peluit] %s\n' "$*"; }
+warn() { printf '[peluit] WARNING: %s\n' "$*" >&2; }
+die() { printf '[peluit] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ------------------------------------------------------------ helpers -------
+port_open() { # port -> 0 when something accepts TCP connections on 127.0.0.1:port
+    timeout 2 bash -c "exec 3<>/dev/tcp/$H/$1" 2>/dev/null
+}
+
+port_owner() { # best effort description of who listens on a port
+    if command -v ss >/dev/null; then
+        ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p' | head -n1
+    fi
+}
+
+ensure_ports_free() { # component port... -> die when one is taken by something else
+    local comp="$1" p; shift
+    for p in "$@"; do
+        if port_open "$p"; then
+            die "$comp: port $H:$p is already in use by something that is not ours ($(port_owner "$p" || true)); stop it or override the port (see deploy/local/README.md)"
+        fi
+    done
+}
+
+pid_matches() { # pid pattern -> 0 when pid is alive and its command line contains pattern
+    local pid="$1" pat="$2"
+    [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$pat"
+}
+
+read_pid() { [[ -f $1 ]] && head -n1 "$1" 2>/dev/null | tr -dc '0-9' || true; }
+
+stop_pid() { # name pid timeout_s
+    local name="$1" pid="$2" t="$3" i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < t * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    warn "$name (pid $pid) did not stop within ${t}s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
+
+log_tail() { # file
+    if [[ -s $1 ]]; then
+        printf '[peluit] --- last lines of %s ---\n' "$1" >&2
+        tail -n 25 "$1" >&2
+        printf '[peluit] ---\n' >&2
+    fi
+}
+
+elapsed() { # start ($EPOCHREALTIME) -> "1.23s"
+    awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1fs", b - a }'
+}
+
+json_str() { # bash string -> JSON string literal
+    local s="$1"
+    s="${s//\\/\\\\}"; s="${s//\"/\\\"}"
+    printf '"%s"' "$s"
+}
+
+sql_lit() { # bash string -> SQL string literal
+    printf "'%s'" "${1//\'/\'\'}"
+}
+
+prepare_dirs() {
+    # 755: the postgres system user must be able to traverse PELUIT_DATA.
+    install -d -m 755 "$PELUIT_DATA" "$PELUIT_LOG_DIR" "$PELUIT_RUN_DIR"
+}
+
+python_ok() {
+    [[ -x $PELUIT_PYTHON ]] || die "$PELUIT_PYTHON missing: run deploy/local/install.sh"
+}
+
+# ------------------------------------------------------------ postgres ------
+PG_BIN="${PELUIT_PG_BIN:-}"
+pg_bin() {
+    if [[ -z $PG_BIN ]]; then
+        local v
+        v="$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n1)"
+        [[ -n $v ]] || die "pg: no PostgreSQL under /usr/lib/postgresql: run deploy/local/install.sh"
+        PG_BIN="/usr/lib/postgresql/$v/bin"
+    fi
+    printf '%s' "$PG_BIN"
+}
+
+# PostgreSQL refuses to run as root: as root we run it as the `postgres` user.
+if [[ $EUID -eq 0 ]]; then
+    PG_OS_USER=postgres
+    as_pg() { runuser -u postgres -- "$@"; }
+else
+    PG_OS_USER="$(id -un)"
+    as_pg() { "$@"; }
+fi
+PG_LOG="$PELUIT_LOG_DIR/postgres.log"
+
+pg_pid() {
+    local pid
+    pid="$(read_pid "$PELUIT_PG_DATA/postmaster.pid")"
+    if pid_matches "$pid" postgres; then printf '%s' "$pid"; fi
+}
+
+pg_psql() { # psql as the cluster's superuser over the unix socket; SQL on stdin
+    as_pg "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h "$PELUIT_PG_DATA" -p "$PELUIT_PG_PORT" \
+        -U "$PG_OS_USER" -d postgres "$@"
+}
+
+pg_write_conf() {
+    local conf="$PELUIT_PG_DATA/peluit.conf"
+    as_pg tee "$conf" >/dev/null <<EOF
+# Written by deploy/local/infra.sh at every start; edit there, not here.
+listen_addresses = '$H'
+port = $PELUIT_PG_PORT
+unix_socket_directories = '$PELUIT_PG_DATA'
+unix_socket_permissions = 0700
+password_encryption = 'scram-sha-256'
+max_connections = 200
+shared_buffers = 64MB
+fsync = on
+synchronous_commit = on
+log_destination = 'stderr'
+logging_collector = off
+log_min_messages = warning
+log_connections = off
+log_disconnections = off
+log_line_prefix = '%m [%p] %q%u@%d '
+timezone = 'UTC'
+log_timezone = 'UTC'
+EOF
+    as_pg tee "$PELUIT_PG_DATA/pg_hba.conf" >/dev/null <<EOF
+# Written by deploy/local/infra.sh at every start.
+# TYPE  DATABASE  USER  ADDRESS        METHOD
+local   all       all                  peer
+host    all       all   127.0.0.1/32   scram-sha-256
+EOF
+    if ! grep -q "^include_if_exists = 'peluit.conf'" "$PELUIT_PG_DATA/postgresql.conf"; then
+        printf "\ninclude_if_exists = 'peluit.conf'\n" | as_pg tee -a "$PELUIT_PG_DATA/postgresql.conf" >/dev/null
+    fi
+}
+
+pg_init() {
+    local sock="$PELUIT_PG_DATA/.s.PGSQL.$PELUIT_PG_PORT"
+    ((${#sock} < 100)) || die "pg: socket path $sock is too long for a unix socket; set PELUIT_PG_DATA to a shorter path"
+    install -d -m 700 "$PELUIT_PG_DATA"
+    if [[ $EUID -eq 0 ]]; then
+        chown postgres:postgres "$PELUIT_PG_DATA"
+        as_pg test -w "$PELUIT_PG_DATA" \
+            || die "pg: the postgres user cannot reach $PELUIT_PG_DATA (a parent dir is not traversable); export PELUIT_PG_DATA=/var/lib/peluit/pg or similar"
+        touch "$PG_LOG" && chown postgres:postgres "$PG_LOG"
+    fi
+    if [[ ! -f $PELUIT_PG_DATA/PG_VERSION ]]; then
+        say "pg: initdb $PELUIT_PG_DATA"
+        as_pg "$(pg_bin)/initdb" -D "$PELUIT_PG_DATA" -U "$PG_OS_USER" -E UTF8 --locale=C.UTF-8 \
+            --auth-local=peer --auth-host=scram-sha-256 >"$PELUIT_LOG_DIR/initdb.log" 2>&1 \
+            || { log_tail "$PELUIT_LOG_DIR/initdb.log"; die "pg: initdb failed"; }
+    fi
+}
+
+pg_setup_roles() {
+    # Idempotent; passwords travel on stdin, never on a command line.
+    local sql svc var pw
+    sql="SELECT format('CREATE ROLE %I', 'peluit_admin') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'peluit_admin')
+\\gexec
+ALTER ROLE peluit_admin WITH LOGIN SUPERUSER PASSWORD $(sql_lit "$PELUIT_PG_ADMIN_PASSWORD");
+REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;
+REVOKE CONNECT ON DATABASE template1 FROM PUBLIC;
+"
+    for svc in $PELUIT_SERVICES; do
+        var="PELUIT_PG_PASSWORD_$(printf '%s' "$svc" | tr '[:lower:]' '[:upper:]')"
+        pw="${!var:-peluit-$svc-dev}"
+        sql+="SELECT format('CREATE ROLE %I', 'peluit_$svc') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'peluit_$svc')
+\\gexec
+ALTER ROLE peluit_$svc WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD $(sql_lit "$pw");
+SELECT format('CREATE DATABASE %I OWNER %I', 'peluit_$svc', 'peluit_$svc') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'peluit_$svc')
+\\gexec
+ALTER DATABASE peluit_$svc OWNER TO peluit_$svc;
+REVOKE ALL ON DATABASE peluit_$svc FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE peluit_$svc TO peluit_$svc;
+"
+    done
+    printf '%s' "$sql" | pg_psql -f - >/dev/null
+}
+
+start_pg() {
+    local pid
+    pid="$(pg_pid)"
+    if [[ -n $pid ]]; then
+        say "pg: already running (pid $pid, $H:$PELUIT_PG_PORT)"
+        return 0
+    fi
+    ensure_ports_free pg "$PELUIT_PG_PORT"
+    pg_init
+    pg_write_conf
+    rm -f "$PELUIT_RUN_DIR/pg.pid"
+    say "pg: starting on $H:$PELUIT_PG_PORT"
+    local t0=$EPOCHREALTIME
+    as_pg "$(pg_bin)/pg_ctl" -D "$PELUIT_PG_DATA" -l "$PG_LOG" -w -t 60 -s start \
+        || { log_tail "$PG_LOG"; die "pg: did not start, see $PG_LOG"; }
+    pg_pid >"$PELUIT_RUN_DIR/pg.pid"
+    pg_setup_roles || { log_tail "$PG_LOG"; die "pg: role/database setup failed, see $PG_LOG"; }
+    say "pg: up (pid $(pg_pid)) after $(elapsed "$t0"); roles peluit_admin, peluit_{${PELUIT_SERVICES// /,}}"
+}
+
+stop_pg() {
+    local pid
+    pid="$(pg_pid)"
+    if [[ -z $pid ]]; then
+        say "pg: not running"
+    else
+        say "pg: stopping (pid $pid)"
+        as_pg "$(pg_bin)/pg_ctl" -D "$PELUIT_PG_DATA" -m fast -w -t 60 -s stop \
+            || { warn "pg: fast stop failed, trying immediate"; as_pg "$(pg_bin)/pg_ctl" -D "$PELUIT_PG_DATA" -m immediate -w -s stop || true; }
+    fi
+    rm -f "$PELUIT_RUN_DIR/pg.pid"
+}
+
+status_pg() { component_line pg "$(pg_pid)" "$PELUIT_PG_PORT"; }
+
+# ------------------------------------------------------------ kafka ---------
+KAFKA_PROPS="$PELUIT_KAFKA_DIR/server.properties"
+KAFKA_PIDFILE="$PELUIT_RUN_DIR/kafka.pid"
+KAFKA_OUT="$PELUIT_LOG_DIR/kafka.out"
+KAFKA_JVM_OPTS=(
+    $PELUIT_KAFKA_HEAP_OPTS
+    -XX:+UseSerialGC
+    -XX:TieredStopAtLevel=1
+    -XX:+ExitOnOutOfMemoryError
+    -Djava.awt.headless=true
+    -Dlog4j2.configurationFile="$HERE/kafka/log4j2.xml"
+    -Dpeluit.log.dir="$PELUIT_LOG_DIR"
+)
+if [[ -n ${PELUIT_KAFKA_JVM_EXTRA:-} ]]; then
+    read -r -a _extra <<<"$PELUIT_KAFKA_JVM_EXTRA"
+    KAFKA_JVM_OPTS+=("${_extra[@]}")
+fi
+
+kafka_pid() {
+    local pid
+    pid="$(read_pid "$KAFKA_PIDFILE")"
+    if pid_matches "$pid" kafka.Kafka; then printf '%s' "$pid"; fi
+}
+
+kafka_cluster_id() { # generated once; same format as Kafka's Uuid (22 chars base64url)
+    local f="$PELUIT_KAFKA_DIR/cluster.id" id
+    if [[ ! -s $f ]]; then
+        while :; do
+            id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+            [[ $id != -* ]] && break
+        done
+        printf '%s\n' "$id" >"$f"
+    fi
+    head -n1 "$f"
+}
+
+kafka_write_props() {
+    cat >"$KAFKA_PROPS" <<EOF
+# Written by deploy/local/infra.sh at every start; edit there, not here.
+# Kafka KRaft, one node that is both broker and controller (static quorum,
+# so the ports may change between starts without reformatting).
+node.id=1
+process.roles=broker,controller
+controller.quorum.voters=1@$H:$PELUIT_KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$H:$PELUIT_KAFKA_PORT,CONTROLLER://$H:$PELUIT_KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$H:$PELUIT_KAFKA_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+log.dirs=$PELUIT_KAFKA_DIR/data
+
+num.partitions=3
+default.replication.factor=1
+min.insync.replicas=1
+auto.create.topics.enable=false
+delete.topic.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=5
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+
+# lean for a 2-core dev machine
+num.network.threads=2
+num.io.threads=4
+background.threads=4
+num.recovery.threads.per.data.dir=2
+log.cleaner.threads=1
+log.cleaner.dedupe.buffer.size=16777216
+log.retention.hours=168
+EOF
+}
+
+start_kafka_launch() { # starts the JVM; readiness is awaited by start_kafka_wait
+    local pid
+    pid="$(kafka_pid)"
+    if [[ -n $pid ]]; then
+        say "kafka: already running (pid $pid, $H:$PELUIT_KAFKA_PORT)"
+        KAFKA_LAUNCHED=0
+        return 0
+    fi
+    ensure_ports_free kafka "$PELUIT_KAFKA_PORT" "$PELUIT_KAFKA_CONTROLLER_PORT"
+    compgen -G "$PELUIT_KAFKA_LIBS/kafka_2.13-*.jar" >/dev/null \
+        || die "kafka: no jars in $PELUIT_KAFKA_LIBS: run deploy/local/install.sh"
+    command -v java >/dev/null || die "kafka: java not found: run deploy/local/install.sh"
+    mkdir -p "$PELUIT_KAFKA_DIR/data"
+    kafka_write_props
+    if [[ ! -f $PELUIT_KAFKA_DIR/data/meta.properties ]]; then
+        say "kafka: formatting storage (cluster id $(kafka_cluster_id))"
+        java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+            -Dlog4j2.configurationFile="$HERE/kafka/log4j2.xml" -Dpeluit.log.dir="$PELUIT_LOG_DIR" \
+            -cp "$PELUIT_KAFKA_LIBS/*" kafka.tools.StorageTool format \
+            -t "$(kafka_cluster_id)" -c "$KAFKA_PROPS" --ignore-formatted \
+            >"$PELUIT_LOG_DIR/kafka-format.log" 2>&1 \
+            || { log_tail "$PELUIT_LOG_DIR/kafka-format.log"; die "kafka: storage format failed, see $PELUIT_LOG_DIR/kafka-format.log"; }
+    fi
+    say "kafka: starting on $H:$PELUIT_KAFKA_PORT (controller $PELUIT_KAFKA_CONTROLLER_PORT)"
+    printf '\n==== %s start\n' "$(date -u +%FT%TZ)" >>"$KAFKA_OUT"
+    # Plain `setsid` execs in place here (we are not a group leader), so $! is the JVM.
+    setsid java "${KAFKA_JVM_OPTS[@]}" -cp "$PELUIT_KAFKA_LIBS/*" kafka.Kafka "$KAFKA_PROPS" \
+        </dev/null >>"$KAFKA_OUT" 2>&1 &
+    echo $! >"$KAFKA_PIDFILE"
+    KAFKA_T0=$EPOCHREALTIME
+    KAFKA_LAUNCHED=1
+}
+
+start_kafka_wait() {
+    [[ ${KAFKA_LAUNCHED:-0} == 1 ]] || return 0
+    local pid
+    pid="$(read_pid "$KAFKA_PIDFILE")"
+    if ! "$PELUIT_PYTHON" "$HERE/probe.py" kafka --bootstrap "$PELUIT_KAFKA_BOOTSTRAP" \
+        --timeout "${PELUIT_KAFKA_START_TIMEOUT:-60}" --pid "$pid" 2>"$PELUIT_RUN_DIR/kafka-probe.err"; then
+        cat "$PELUIT_RUN_DIR/kafka-probe.err" >&2 || true
+        log_tail "$PELUIT_LOG_DIR/kafka.log"
+        log_tail "$KAFKA_OUT"
+        kill -KILL "$pid" 2>/dev/null || true
+        rm -f "$KAFKA_PIDFILE"
+        die "kafka: broker not ready; see $PELUIT_LOG_DIR/kafka.log and $KAFKA_OUT"
+    fi
+    rm -f "$PELUIT_RUN_DIR/kafka-probe.err"
+    say "kafka: up (pid $pid, bootstrap $PELUIT_KAFKA_BOOTSTRAP) after $(elapsed "$KAFKA_T0")"
+}
+
+stop_kafka() {
+    local pid
+    pid="$(kafka_pid)"
+    if [[ -z $pid ]]; then
+        say "kafka: not running"
+    else
+        say "kafka: stopping (pid $pid)"
+        stop_pid kafka "$pid" 30
+    fi
+    rm -f "$KAFKA_PIDFILE"
+}
+
+status_kafka() { component_line kafka "$(kafka_pid)" "$PELUIT_KAFKA_PORT"; }
+
+# ------------------------------------------------------------ seaweedfs s3 --
+S3_PIDFILE="$PELUIT_RUN_DIR/s3.pid"
+S3_OUT="$PELUIT_LOG_DIR/seaweed.log"
+S3_PORTS=("$PELUIT_S3_PORT" "$PELUIT_SEAWEED_MASTER_PORT" "$PELUIT_SEAWEED_MASTER_GRPC_PORT"
+    "$PELUIT_SEAWEED_VOLUME_PORT" "$PELUIT_SEAWEED_VOLUME_GRPC_PORT" "$PELUIT_SEAWEED_FILER_PORT"
+    "$PELUIT_SEAWEED_FILER_GRPC_PORT" "$PELUIT_SEAWEED_S3_GRPC_PORT")
+
+s3_pid() {
+    local pid
+    pid="$(read_pid "$S3_PIDFILE")"
+    if pid_matches "$pid" "weed"; then printf '%s' "$pid"; fi
+}
+
+s3_write_conf() {
+    local d="$PELUIT_SEAWEED_DIR"
+    (
+        umask 077
+        cat >"$d/s3.json" <<EOF
+{
+  "identities": [
+    {
+      "name": "peluit",
+      "credentials": [
+        {"accessKey": $(json_str "$PELUIT_S3_ACCESS_KEY"), "secretKey": $(json_str "$PELUIT_S3_SECRET_KEY")}
+      ],
+      "actions": ["Admin", "Read", "Write", "List", "Tagging"]
+    }
+  ]
+}
+EOF
+    )
+    # weed reads ./master.toml: one volume per growth step instead of 7, so many
+    # buckets (= collections) fit in a small dev volume budget.
+    cat >"$d/master.toml" <<EOF
+# Written by deploy/local/infra.sh.
+[master.volume_growth]
+copy_1 = 1
+copy_2 = 1
+copy_3 = 1
+copy_other = 1
+EOF
+}
+
+start_s3_launch() {
+    local pid
+    pid="$(s3_pid)"
+    if [[ -n $pid ]]; then
+        say "s3: already running (pid $pid, $PELUIT_S3_ENDPOINT)"
+        S3_LAUNCHED=0
+        return 0
+    fi
+    ensure_ports_free s3 "${S3_PORTS[@]}"
+    local weed="$PELUIT_VENV/bin/weed"
+    [[ -x $weed ]] || die "s3: $weed missing: run deploy/local/install.sh"
+    mkdir -p "$PELUIT_SEAWEED_DIR/data"
+    s3_write_conf
+    say "s3: starting SeaweedFS, S3 API on $PELUIT_S3_ENDPOINT"
+    printf '\n==== %s start\n' "$(date -u +%FT%TZ)" >>"$S3_OUT"
+    (
+        cd "$PELUIT_SEAWEED_DIR"
+        exec setsid "$weed" server \
+            -ip="$H" -ip.bind="$H" \
+            -dir="$PELUIT_SEAWEED_DIR/data" \
+            -master.port="$PELUIT_SEAWEED_MASTER_PORT" -master.port.grpc="$PELUIT_SEAWEED_MASTER_GRPC_PORT" \
+            -master.volumeSizeLimitMB="$PELUIT_SEAWEED_VOLUME_SIZE_LIMIT_MB" -master.telemetry=false \
+            -volume.port="$PELUIT_SEAWEED_VOLUME_PORT" -volume.port.grpc="$PELUIT_SEAWEED_VOLUME_GRPC_PORT" \
+            -volume.max=64 \
+            -filer -filer.port="$PELUIT_SEAWEED_FILER_PORT" -filer.port.grpc="$PELUIT_SEAWEED_FILER_GRPC_PORT" \
+            -filer.localSocket="$PELUIT_RUN_DIR/seaweed-filer.sock" \
+            -s3 -s3.port="$PELUIT_S3_PORT" -s3.port.grpc="$PELUIT_SEAWEED_S3_GRPC_PORT" \
+            -s3.localSocket="$PELUIT_RUN_DIR/seaweed-s3.sock" \
+            -s3.config="$PELUIT_SEAWEED_DIR/s3.json" \
+            -s3.autoCreateBucket=false -s3.port.iceberg=0 -s3.port.lance=0 \
+            -volume.preStopSeconds=0
+    ) </dev/null >>"$S3_OUT" 2>&1 &
+    echo $! >"$S3_PIDFILE"
+    S3_T0=$EPOCHREALTIME
+    S3_LAUNCHED=1
+}
+
+start_s3_wait() {
+    [[ ${S3_LAUNCHED:-0} == 1 ]] || return 0
+    local pid
+    pid="$(read_pid "$S3_PIDFILE")"
+    if ! "$PELUIT_PYTHON" "$HERE/probe.py" s3 --endpoint "$H:$PELUIT_S3_PORT" \
+        --access-key "$PELUIT_S3_ACCESS_KEY" --secret-key "$PELUIT_S3_SECRET_KEY" \
+        --timeout "${PELUIT_S3_START_TIMEOUT:-60}" --pid "$pid" 2>"$PELUIT_RUN_DIR/s3-probe.err"; then
+        cat "$PELUIT_RUN_DIR/s3-probe.err" >&2 || true
+        log_tail "$S3_OUT"
+        stop_pid s3 "$pid" 5
+        rm -f "$S3_PIDFILE"
+        die "s3: SeaweedFS S3 not ready; see $S3_OUT"
+    fi
+    rm -f "$PELUIT_RUN_DIR/s3-probe.err"
+    say "s3: up (pid $pid, endpoint $PELUIT_S3_ENDPOINT) after $(elapsed "$S3_T0")"
+}
+
+stop_s3() {
+    local pid
+    pid="$(s3_pid)"
+    if [[ -z $pid ]]; then
+        say "s3: not running"
+    else
+        say "s3: stopping (pid $pid)"
+        stop_pid s3 "$pid" 20
+    fi
+    rm -f "$S3_PIDFILE"
+}
+
+status_s3() { component_line s3 "$(s3_pid)" "$PELUIT_S3_PORT"; }
+
+# ------------------------------------------------------------ smtp sink -----
+SMTP_PIDFILE="$PELUIT_RUN_DIR/smtp.pid"
+SMTP_OUT="$PELUIT_LOG_DIR/smtp.log"
+
+smtp_pid() {
+    local pid
+    pid="$(read_pid "$SMTP_PIDFILE")"
+    if pid_matches "$pid" smtp_sink.py; then printf '%s' "$pid"; fi
+}
+
+start_smtp_launch() {
+    local pid
+    pid="$(smtp_pid)"
+    if [[ -n $pid ]]; then
+        say "smtp: already running (pid $pid, $H:$PELUIT_SMTP_PORT)"
+        SMTP_LAUNCHED=0
+        return 0
+    fi
+    ensure_ports_free smtp "$PELUIT_SMTP_PORT"
+    python_ok
+    mkdir -p "$PELUIT_MAIL_DIR"
+    say "smtp: starting sink on $H:$PELUIT_SMTP_PORT -> $PELUIT_MAIL_DIR"
+    setsid "$PELUIT_PYTHON" "$HERE/smtp_sink.py" --host "$H" --port "$PELUIT_SMTP_PORT" --dir "$PELUIT_MAIL_DIR" \
+        </dev/null >>"$SMTP_OUT" 2>&1 &
+    echo $! >"$SMTP_PIDFILE"
+    SMTP_T0=$EPOCHREALTIME
+    SMTP_LAUNCHED=1
+}
+
+start_smtp_wait() {
+    [[ ${SMTP_LAUNCHED:-0} == 1 ]] || return 0
+    local pid i
+    pid="$(read_pid "$SMTP_PIDFILE")"
+    for ((i = 0; i < 150; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        if port_open "$PELUIT_SMTP_PORT"; then
+            say "smtp: up (pid $pid) after $(elapsed "$SMTP_T0")"
+            return 0
+        fi
+        sleep 0.1
+    done
+    log_tail "$SMTP_OUT"
+    kill -TERM "$pid" 2>/dev/null || true
+    rm -f "$SMTP_PIDFILE"
+    die "smtp: sink not listening; see $SMTP_OUT"
+}
+
+stop_smtp() {
+    local pid
+    pid="$(smtp_pid)"
+    if [[ -z $pid ]]; then
+        say "smtp: not running"
+    else
+        say "smtp: stopping (pid $pid)"
+        stop_pid smtp "$pid" 10
+    fi
+    rm -f "$SMTP_PIDFILE"
+}
+
+status_smtp() { component_line smtp "$(smtp_pid)" "$PELUIT_SMTP_PORT"; }
+
+# ------------------------------------------------------------ commands ------
+component_line() { # name pid port -> prints a line; returns 1 when down
+    local name="$1" pid="$2" port="$3"
+    if [[ -n $pid ]] && port_open "$port"; then
+        printf '[peluit] %-6s up    %s:%-5s pid %s\n' "$name" "$H" "$port" "$pid"
+        return 0
+    elif [[ -n $pid ]]; then
+        printf '[peluit] %-6s down  %s:%-5s pid %s runs but the port does not answer\n' "$name" "$H" "$port" "$pid"
+    else
+        printf '[peluit] %-6s down  %s:%-5s\n' "$name" "$H" "$port"
+    fi
+    return 1
+}
+
+has() { local x; for x in "${COMPS[@]}"; do [[ $x == "$1" ]] && return 0; done; return 1; }
+
+cmd_start() {
+    prepare_dirs
+    local t0=$EPOCHREALTIME
+    # The JVM and SeaweedFS start in the background while PostgreSQL comes up.
+    if has kafka; then start_kafka_launch; fi
+    if has s3; then start_s3_launch; fi
+    if has smtp; then start_smtp_launch; fi
+    if has pg; then start_pg; fi
+    if has smtp; then start_smtp_wait; fi
+    if has s3; then start_s3_wait; fi
+    if has kafka; then start_kafka_wait; fi
+    say "started: ${COMPS[*]} in $(elapsed "$t0")"
+}
+
+cmd_stop() {
+    local c
+    # Reverse order; each tolerates being already down.
+    for c in smtp s3 kafka pg; do
+        if has "$c"; then "stop_$c"; fi
+    done
+}
+
+cmd_status() {
+    local c rc=0
+    for c in "${COMPS[@]}"; do "status_$c" || rc=1; done
+    return "$rc"
+}
+
+cmd_reset() {
+    cmd_stop
+    local c
+    for c in "${COMPS[@]}"; do
+        case $c in
+            pg) rm -rf "$PELUIT_PG_DATA" ;;
+            kafka) rm -rf "$PELUIT_KAFKA_DIR/data" "$PELUIT_KAFKA_DIR/cluster.id" "$KAFKA_PROPS" ;; # libs kept
+            s3) rm -rf "$PELUIT_SEAWEED_DIR" ;;
+            smtp) rm -rf "$PELUIT_MAIL_DIR" ;;
+        esac
+        say "$c: data deleted"
+    done
+    if ((${#COMPS[@]} == ${#ALL[@]})); then
+        rm -rf "$PELUIT_LOG_DIR" "$PELUIT_RUN_DIR"
+        say "logs and run dir deleted (Kafka jars kept in $PELUIT_KAFKA_LIBS)"
+    fi
+}
+
+cmd_env() {
+    local v
+    for v in $(compgen -e | grep '^PELUIT_' | sort); do
+        printf 'export %s=%q\n' "$v" "${!v}"
+    done
+}
+
+usage() {
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+}
+
+[[ $# -ge 1 ]] || usage
+CMD="$1"; shift
+if [[ $# -eq 0 ]]; then
+    COMPS=("${ALL[@]}")
+else
+    COMPS=()
+    for c in "$@"; do
+        case $c in
+            pg | kafka | s3 | smtp) COMPS+=("$c") ;;
+            *) die "unknown component '$c' (use: ${ALL[*]})" ;;
+        esac
+    done
+fi
+
+case $CMD in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    restart) cmd_stop; cmd_start ;;
+    reset) cmd_reset ;;
+    env) cmd_env ;;
+    -h | --help | help) usage ;;
+    *) die "unknown command '$CMD' (use: start|stop|status|reset|restart|env)" ;;
+esac

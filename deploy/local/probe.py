@@ -1,0 +1,95 @@
+"""Readiness probes used by infra.sh (run with the workspace .venv python).
+
+    probe.py kafka --bootstrap 127.0.0.1:59092 [--timeout 60] [--pid N]
+    probe.py s3 --endpoint 127.0.0.1:58333 --access-key K --secret-key S [--timeout 60] [--pid N]
+
+Retries until the service really answers (Kafka: the admin client lists
+topics; S3: a signed ListBuckets succeeds) or the timeout passes. With --pid,
+gives up at once when that process has died. Exit 0 ready, 1 not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def _kafka_once(bootstrap: str) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    try:
+        await admin.start()
+        await admin.list_topics()
+        # A cluster with a broker registered and a live controller: describe_cluster
+        # goes through the broker's metadata, which is only served once it is unfenced.
+        await admin.describe_cluster()
+    finally:
+        await admin.close()
+
+
+def _s3_once(endpoint: str, access: str, secret: str) -> None:
+    import urllib3
+    from minio import Minio
+
+    http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=2, read=5), retries=False)
+    client = Minio(
+        endpoint,
+        access_key=access,
+        secret_key=secret,
+        secure=False,
+        region="us-east-1",
+        http_client=http,
+    )
+    client.list_buckets()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=["kafka", "s3"])
+    ap.add_argument("--bootstrap")
+    ap.add_argument("--endpoint")
+    ap.add_argument("--access-key")
+    ap.add_argument("--secret-key")
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--pid", type=int)
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.CRITICAL)  # clients log every refused connect
+
+    deadline = time.monotonic() + args.timeout
+    last: BaseException | None = None
+    while time.monotonic() < deadline:
+        if not _alive(args.pid):
+            print(f"process {args.pid} exited", file=sys.stderr)
+            return 1
+        try:
+            if args.what == "kafka":
+                asyncio.run(asyncio.wait_for(_kafka_once(args.bootstrap), timeout=10))
+            else:
+                _s3_once(args.endpoint, args.access_key, args.secret_key)
+            return 0
+        except Exception as exc:  # noqa: BLE001 - any failure means "not yet"
+            last = exc
+            time.sleep(0.5)
+    print(f"not ready after {args.timeout:.0f}s: {last!r}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Kafka subscribers of the cases service: validate, then hand to a use case."""
+
+from __future__ import annotations
+
+import asyncpg
+from peluit_shared.consumer import subscribe
+from peluit_shared.events import ReportSubmitted
+from peluit_shared.topics import REPORT_SUBMITTED
+
+from peluit_cases.service.intake_events import open_case
+from peluit_cases.wiring import Cases
+
+
+def register_subscribers(cases: Cases) -> None:
+    async def on_report_submitted(conn: asyncpg.Connection, event: ReportSubmitted) -> None:
+        await open_case(conn, cases.keys(), event)
+
+    subscribe(
+        cases.runtime.broker,
+        topic=REPORT_SUBMITTED,
+        group_id=cases.settings.kafka_group_id,
+        model=ReportSubmitted,
+        pool_getter=lambda: cases.runtime.pool,
+        handler=on_report_submitted,
+        max_attempts=cases.settings.consumer_max_attempts,
+    )

@@ -1,0 +1,44 @@
+"""The one place that wires the evidence service's concrete parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar
+from peluit_shared.consumer import subscribe
+from peluit_shared.events import CasePurged
+from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.runtime import ServiceRuntime
+from peluit_shared.topics import CASE_PURGED
+
+from peluit_evidence.adapters.object_store import ObjectStore
+from peluit_evidence.service.retention import record_purge
+from peluit_evidence.settings import EvidenceSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRuntime]:
+    settings = settings or EvidenceSettings()
+    runtime = ServiceRuntime(settings, MIGRATIONS)
+    store = ObjectStore(settings)
+    runtime.on_startup.append(store.ensure_bucket)
+    runtime.extra_checks["object_store"] = store.ready
+    subscribe(
+        runtime.broker,
+        topic=CASE_PURGED,
+        group_id=settings.kafka_group_id,
+        model=CasePurged,
+        pool_getter=lambda: runtime.pool,
+        handler=record_purge,
+        max_attempts=settings.consumer_max_attempts,
+    )
+    app = Litestar(
+        route_handlers=[health_controller(runtime.readiness_checks())],
+        lifespan=[runtime.lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[security_headers()],
+        openapi_config=None,
+        debug=False,
+    )
+    return app, runtime

@@ -1,0 +1,53 @@
+"""The one place that wires the intake service's concrete parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.runtime import ServiceRuntime
+
+from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
+from peluit_intake.entrypoints.api import ReportsApi
+from peluit_intake.settings import IntakeSettings
+from peluit_intake.wiring import Intake
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
+    settings = settings or IntakeSettings()
+    runtime = ServiceRuntime(settings, MIGRATIONS)
+    intake = Intake(
+        settings=settings,
+        runtime=runtime,
+        crypto=ReceiptCrypto(
+            pepper=settings.receipt_pepper.encode(),
+            time_cost=settings.argon2_time_cost,
+            memory_kib=settings.argon2_memory_kib,
+        ),
+    )
+    Intake._current = intake
+
+    async def key_present() -> None:
+        intake.cases_key()  # fail at start, not at the first report
+
+    runtime.on_startup.append(key_present)
+    app = Litestar(
+        route_handlers=[ReportsApi, health_controller(runtime.readiness_checks())],
+        lifespan=[runtime.lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[security_headers()],
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Peluit intake API",
+            version="1.0.0",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        debug=False,
+    )
+    return app, intake

@@ -1,0 +1,92 @@
+"""Use case: accept a report — all of it, or none of it."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+from nacl.public import PublicKey
+from peluit_shared.crypto import seal
+from peluit_shared.events import ReportSubmitted
+from peluit_shared.events.reports import Channel, ReportSubmittedPayload
+from peluit_shared.outbox import add_to_outbox
+
+from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
+from peluit_intake.adapters.reports_repo import (
+    StoredReport,
+    insert_report,
+    next_report_number_sequence,
+)
+from peluit_intake.domain.receipt import new_receipt, normalise_receipt, report_number
+from peluit_intake.domain.report import ReportContent
+
+
+@dataclass(frozen=True)
+class Accepted:
+    report_id: uuid.UUID
+    report_number: str
+    receipt: str
+
+
+@dataclass(frozen=True)
+class _Protected:
+    receipt: str
+    lookup: bytes
+    receipt_hash: str
+    salt: bytes
+    reporter_copy: bytes
+
+
+def _protect(crypto: ReceiptCrypto, plaintext: bytes) -> _Protected:
+    """CPU-bound Argon2id work, run off the event loop."""
+    receipt = new_receipt()
+    digits = normalise_receipt(receipt)
+    assert digits is not None
+    salt = crypto.new_salt()
+    key = crypto.reporter_key(digits, salt)
+    return _Protected(
+        receipt=receipt,
+        lookup=crypto.lookup(digits),
+        receipt_hash=crypto.hash(digits),
+        salt=salt,
+        reporter_copy=crypto.encrypt(key, plaintext),
+    )
+
+
+async def submit_report(
+    pool: asyncpg.Pool,
+    crypto: ReceiptCrypto,
+    cases_key: PublicKey,
+    content: ReportContent,
+    channel: Channel = "portal",
+) -> Accepted:
+    plaintext = content.model_dump_json().encode()
+    protected = await asyncio.to_thread(_protect, crypto, plaintext)
+    sealed = seal(cases_key, plaintext)
+    report_id = uuid.uuid4()
+    year = datetime.now(UTC).year
+    async with pool.acquire() as conn, conn.transaction():
+        number = report_number(year, await next_report_number_sequence(conn, year))
+        await insert_report(
+            conn,
+            StoredReport(
+                id=report_id,
+                report_number=number,
+                receipt_lookup=protected.lookup,
+                receipt_hash=protected.receipt_hash,
+                reporter_salt=protected.salt,
+                reporter_copy=protected.reporter_copy,
+                channel=channel,
+            ),
+        )
+        event = ReportSubmitted(
+            correlation_id=report_id,
+            payload=ReportSubmittedPayload(
+                report_id=report_id, report_number=number, channel=channel, sealed_report=sealed
+            ),
+        )
+        await add_to_outbox(conn, event)
+    return Accepted(report_id=report_id, report_number=number, receipt=protected.receipt)

@@ -1,0 +1,31 @@
+"""Intake settings (environment variables prefixed `PELUIT_INTAKE_`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peluit_shared.settings import ServiceSettings, repo_data_dir
+from pydantic import model_validator
+from pydantic_settings import SettingsConfigDict
+
+
+class IntakeSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PELUIT_INTAKE_", extra="ignore")
+
+    service_name: str = "intake"
+    http_port: int = 8010
+    kafka_group_id: str = "intake"
+    # The cases service's current public key: reports are sealed to it before they are stored.
+    cases_public_key_file: Path = repo_data_dir() / "keys" / "cases" / "current.pub"
+    # Secret pepper for the receipt lookup index; keep it outside the database.
+    receipt_pepper: str = "peluit-dev-pepper-change-me"
+    max_body_bytes: int = 512 * 1024
+    # Argon2id cost of receipts (hash and reporter key): OWASP's minimum profile by default.
+    argon2_time_cost: int = 2
+    argon2_memory_kib: int = 19 * 1024
+
+    @model_validator(mode="after")
+    def _dsn(self) -> IntakeSettings:
+        if not self.db_dsn:
+            self.db_dsn = self.default_dsn("intake")
+        return self

@@ -1,0 +1,26 @@
+"""Notifications settings (environment variables prefixed `PELUIT_NOTIFICATIONS_`)."""
+
+from __future__ import annotations
+
+import os
+
+from peluit_shared.settings import ServiceSettings
+from pydantic import Field, model_validator
+from pydantic_settings import SettingsConfigDict
+
+
+class NotificationsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PELUIT_NOTIFICATIONS_", extra="ignore")
+
+    service_name: str = "notifications"
+    http_port: int = 8040
+    kafka_group_id: str = "notifications"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default_factory=lambda: int(os.environ.get("PELUIT_SMTP_PORT", "51025")))
+    mail_from: str = "wbs-noreply@kkp.go.id"
+
+    @model_validator(mode="after")
+    def _dsn(self) -> NotificationsSettings:
+        if not self.db_dsn:
+            self.db_dsn = self.default_dsn("notifications")
+        return self

@@ -1,0 +1,141 @@
+"""What every service process runs: its pool, migrations, Kafka broker, outbox relay and HTTP app.
+
+`ServiceRuntime` owns the connections; a service's bootstrap builds one, registers its
+subscribers on `runtime.broker`, and hands `runtime.lifespan` to its Litestar app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import uvicorn
+from faststream.kafka import KafkaBroker
+
+from peluit_shared.db import create_pool, ping
+from peluit_shared.http import ReadinessCheck
+from peluit_shared.kafka import make_broker
+from peluit_shared.logging import configure_logging, get_logger
+from peluit_shared.migrations import migrate
+from peluit_shared.outbox import OutboxRelay
+from peluit_shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+class ServiceRuntime:
+    """Connections and background work of one service process."""
+
+    def __init__(self, settings: ServiceSettings, migrations: Path) -> None:
+        self.settings = settings
+        self.migrations = migrations
+        self.broker: KafkaBroker = make_broker(
+            settings.infra().kafka_bootstrap, settings.service_name
+        )
+        self._pool: asyncpg.Pool | None = None
+        self._relay: OutboxRelay | None = None
+        self._broker_task: asyncio.Task[None] | None = None
+        self._broker_started = False
+        self.extra_checks: dict[str, ReadinessCheck] = {}
+        self.on_startup: list[Callable[[], Awaitable[None]]] = []
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("service not started")
+        return self._pool
+
+    async def migrate(self) -> list[str]:
+        conn = await asyncpg.connect(self.settings.db_dsn)
+        try:
+            return await migrate(conn, {self.settings.service_name: self.migrations})
+        finally:
+            await conn.close()
+
+    async def start(self) -> None:
+        if self.settings.migrate_on_start:
+            applied = await self.migrate()
+            if applied:
+                log.info("migrations_applied", applied=applied)
+        self._pool = await create_pool(
+            self.settings.db_dsn, self.settings.db_pool_min, self.settings.db_pool_max
+        )
+        for hook in self.on_startup:
+            await hook()
+        self._relay = OutboxRelay(
+            self.settings.db_dsn,
+            self.broker,
+            batch_size=self.settings.outbox_batch_size,
+            poll_seconds=self.settings.outbox_poll_seconds,
+        )
+        # Kafka may be away at start: the HTTP side and the outbox keep working meanwhile.
+        self._broker_task = asyncio.create_task(self._connect_broker(), name="broker-connect")
+
+    async def _connect_broker(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await self.broker.start()
+                self._broker_started = True
+                log.info("kafka_connected")
+                break
+            except Exception as exc:  # broker unreachable: keep trying, never give up
+                log.warning("kafka_connect_failed", error=type(exc).__name__)
+                with contextlib.suppress(Exception):
+                    await self.broker.stop()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        assert self._relay is not None
+        self._relay.start()
+
+    async def stop(self) -> None:
+        if self._broker_task:
+            self._broker_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._broker_task
+        if self._relay:
+            await self._relay.stop()
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        if self._pool:
+            await self._pool.close()
+
+    async def db_ready(self) -> bool:
+        return self._pool is not None and await ping(self._pool)
+
+    async def kafka_ready(self) -> bool:
+        if not self._broker_started:
+            return False
+        return await self.broker.ping(timeout=2.0)
+
+    def readiness_checks(self) -> dict[str, ReadinessCheck]:
+        return {"database": self.db_ready, "kafka": self.kafka_ready, **self.extra_checks}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _: Any) -> AsyncIterator[None]:
+        await self.start()
+        try:
+            yield
+        finally:
+            await self.stop()
+
+
+def serve(app: Any, settings: ServiceSettings) -> None:
+    """Run the HTTP app with access logs off (they would name the client)."""
+    configure_logging(settings.service_name, settings.log_level)
+    config = uvicorn.Config(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        log_config=None,
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+    )
+    uvicorn.Server(config).run()

@@ -1,0 +1,64 @@
+"""Typed settings from environment variables, with defaults that match the local stack."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def repo_data_dir() -> Path:
+    """Where the local stack keeps its data (`.local` at the repository root by default)."""
+    env = os.environ.get("PELUIT_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / ".local"
+
+
+class InfraSettings(BaseSettings):
+    """Where the shared infrastructure is; one set of variables for every service."""
+
+    model_config = SettingsConfigDict(env_prefix="PELUIT_", extra="ignore")
+
+    kafka_bootstrap: str = Field(
+        default_factory=lambda: f"127.0.0.1:{_port('PELUIT_KAFKA_PORT', 59092)}"
+    )
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 55432
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has. Subclasses set `env_prefix`, e.g. `PELUIT_INTAKE_`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "peluit"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    db_dsn: str = ""
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    log_level: str = "INFO"
+    kafka_group_id: str = ""
+    # Bounded retries before a message goes to its dead-letter topic.
+    consumer_max_attempts: int = 3
+    outbox_batch_size: int = 200
+    outbox_poll_seconds: float = 1.0
+    migrate_on_start: bool = True
+
+    def infra(self) -> InfraSettings:
+        return InfraSettings()
+
+    def default_dsn(self, service: str) -> str:
+        infra = self.infra()
+        password = os.environ.get(f"PELUIT_PG_PASSWORD_{service.upper()}", f"peluit-{service}-dev")
+        return (
+            f"postgresql://peluit_{service}:{password}@{infra.pg_host}:{infra.pg_port}"
+            f"/peluit_{service}"
+        )
