@@ -46,16 +46,33 @@ pid_matches() { # pid pattern -> 0 when pid is alive and its command line contai
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$pat"
 }
 
+port_pid() { # port -> pid of the process listening on 127.0.0.1:port (needs ss)
+    command -v ss >/dev/null || return 0
+    ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1
+}
+
+adopt() { # pidfile port pattern -> adopts a process of ours whose pid file was lost
+    # (e.g. deleted by a concurrent reset): it listens on our port and its command
+    # line names our pattern and our data dir or script dir.
+    local pidfile="$1" port="$2" pat="$3" pid cmd
+    pid="$(port_pid "$port")"
+    [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
+    cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+    [[ $cmd == *"$pat"* && ( $cmd == *"$PELUIT_DATA"* || $cmd == *"$HERE"* ) ]] || return 1
+    echo "$pid" >"$pidfile"
+    printf '%s' "$pid"
+}
+
 read_pid() { [[ -f $1 ]] && head -n1 "$1" 2>/dev/null | tr -dc '0-9' || true; }
 
-stop_pid() { # name pid timeout_s
-    local name="$1" pid="$2" t="$3" i
+stop_pid() { # name pid timeout_s [quiet]
+    local name="$1" pid="$2" t="$3" quiet="${4:-}" i
     kill -TERM "$pid" 2>/dev/null || return 0
     for ((i = 0; i < t * 10; i++)); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.1
     done
-    warn "$name (pid $pid) did not stop within ${t}s; killing it"
+    if [[ -z $quiet ]]; then warn "$name (pid $pid) did not stop within ${t}s; killing it"; fi
     kill -KILL "$pid" 2>/dev/null || true
     for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
 }
@@ -256,7 +273,11 @@ fi
 kafka_pid() {
     local pid
     pid="$(read_pid "$KAFKA_PIDFILE")"
-    if pid_matches "$pid" kafka.Kafka; then printf '%s' "$pid"; fi
+    if pid_matches "$pid" kafka.Kafka; then
+        printf '%s' "$pid"
+    else
+        adopt "$KAFKA_PIDFILE" "$PELUIT_KAFKA_PORT" "kafka.Kafka" || true
+    fi
 }
 
 kafka_cluster_id() { # generated once; same format as Kafka's Uuid (22 chars base64url)
@@ -385,7 +406,11 @@ S3_PORTS=("$PELUIT_S3_PORT" "$PELUIT_SEAWEED_MASTER_PORT" "$PELUIT_SEAWEED_MASTE
 s3_pid() {
     local pid
     pid="$(read_pid "$S3_PIDFILE")"
-    if pid_matches "$pid" "weed"; then printf '%s' "$pid"; fi
+    if pid_matches "$pid" "weed"; then
+        printf '%s' "$pid"
+    else
+        adopt "$S3_PIDFILE" "$PELUIT_S3_PORT" "weed" || true
+    fi
 }
 
 s3_write_conf() {
@@ -448,7 +473,7 @@ start_s3_launch() {
             -s3.localSocket="$PELUIT_RUN_DIR/seaweed-s3.sock" \
             -s3.config="$PELUIT_SEAWEED_DIR/s3.json" \
             -s3.autoCreateBucket=false -s3.port.iceberg=0 -s3.port.lance=0 \
-            -volume.preStopSeconds=0
+            -volume.preStopSeconds=0 -master.electionTimeout=1s
     ) </dev/null >>"$S3_OUT" 2>&1 &
     echo $! >"$S3_PIDFILE"
     S3_T0=$EPOCHREALTIME
@@ -479,9 +504,13 @@ stop_s3() {
         say "s3: not running"
     else
         say "s3: stopping (pid $pid)"
-        stop_pid s3 "$pid" 20
+        # SeaweedFS's filer waits a fixed 15 s for its own in-process S3 gateway's
+        # metadata stream before it exits; after a short grace period we SIGKILL.
+        # Safe: acknowledged writes are already in the volume files and the filer's
+        # leveldb journal (a crash-consistent restart, which SeaweedFS handles).
+        stop_pid s3 "$pid" "${PELUIT_S3_STOP_GRACE:-3}" quiet
     fi
-    rm -f "$S3_PIDFILE"
+    rm -f "$S3_PIDFILE" "$PELUIT_RUN_DIR/seaweed-filer.sock" "$PELUIT_RUN_DIR/seaweed-s3.sock"
 }
 
 status_s3() { component_line s3 "$(s3_pid)" "$PELUIT_S3_PORT"; }
@@ -493,7 +522,11 @@ SMTP_OUT="$PELUIT_LOG_DIR/smtp.log"
 smtp_pid() {
     local pid
     pid="$(read_pid "$SMTP_PIDFILE")"
-    if pid_matches "$pid" smtp_sink.py; then printf '%s' "$pid"; fi
+    if pid_matches "$pid" smtp_sink.py; then
+        printf '%s' "$pid"
+    else
+        adopt "$SMTP_PIDFILE" "$PELUIT_SMTP_PORT" "smtp_sink.py" || true
+    fi
 }
 
 start_smtp_launch() {
@@ -563,8 +596,25 @@ component_line() { # name pid port -> prints a line; returns 1 when down
 
 has() { local x; for x in "${COMPS[@]}"; do [[ $x == "$1" ]] && return 0; done; return 1; }
 
+lock() { # serialize concurrent start/stop/reset on the same PELUIT_DATA
+    exec 9>"$PELUIT_DATA/.infra.lock"
+    if ! flock -n 9; then
+        say "another infra.sh is running on $PELUIT_DATA; waiting for it (up to 180s)"
+        flock -w 180 9 || die "timed out waiting for $PELUIT_DATA/.infra.lock"
+    fi
+}
+
+preflight() { # fail before launching anything when a port we need is taken
+    if has pg && [[ -z $(pg_pid) ]]; then ensure_ports_free pg "$PELUIT_PG_PORT"; fi
+    if has kafka && [[ -z $(kafka_pid) ]]; then ensure_ports_free kafka "$PELUIT_KAFKA_PORT" "$PELUIT_KAFKA_CONTROLLER_PORT"; fi
+    if has s3 && [[ -z $(s3_pid) ]]; then ensure_ports_free s3 "${S3_PORTS[@]}"; fi
+    if has smtp && [[ -z $(smtp_pid) ]]; then ensure_ports_free smtp "$PELUIT_SMTP_PORT"; fi
+}
+
 cmd_start() {
     prepare_dirs
+    lock
+    preflight
     local t0=$EPOCHREALTIME
     # The JVM and SeaweedFS start in the background while PostgreSQL comes up.
     if has kafka; then start_kafka_launch; fi
@@ -579,6 +629,7 @@ cmd_start() {
 
 cmd_stop() {
     local c
+    [[ -d $PELUIT_DATA ]] && lock
     # Reverse order; each tolerates being already down.
     for c in smtp s3 kafka pg; do
         if has "$c"; then "stop_$c"; fi

@@ -84,7 +84,7 @@ def main() -> int:
             else:
                 _s3_once(args.endpoint, args.access_key, args.secret_key)
             return 0
-        except Exception as exc:  # noqa: BLE001 - any failure means "not yet"
+        except Exception as exc:
             last = exc
             time.sleep(0.5)
     print(f"not ready after {args.timeout:.0f}s: {last!r}", file=sys.stderr)

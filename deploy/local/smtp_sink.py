@@ -63,7 +63,7 @@ class EmlWriter:
         self.count += 1
         return final
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         try:
             await asyncio.to_thread(self.write, envelope)
         except OSError as exc:

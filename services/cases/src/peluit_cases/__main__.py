@@ -9,13 +9,13 @@ import os
 import sys
 
 import asyncpg
-from peluit_shared.runtime import serve
 
 from peluit_cases.adapters import keyring, staff_repo
 from peluit_cases.bootstrap import build
 from peluit_cases.domain.staff import Role
 from peluit_cases.service.auth import WeakPassword, hash_password
 from peluit_cases.settings import CasesSettings
+from peluit_shared.runtime import serve
 
 
 def _password(args: argparse.Namespace) -> str:

@@ -7,14 +7,14 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
-from peluit_shared.runtime import ServiceRuntime
 
 from peluit_cases.entrypoints.auth_api import AuthApi
 from peluit_cases.entrypoints.cases_api import CasesApi
 from peluit_cases.entrypoints.subscribers import register_subscribers
 from peluit_cases.settings import CasesSettings
 from peluit_cases.wiring import Cases
+from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

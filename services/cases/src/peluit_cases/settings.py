@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from peluit_shared.settings import ServiceSettings, repo_data_dir
 from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
+
+from peluit_shared.settings import ServiceSettings, repo_data_dir
 
 
 class CasesSettings(ServiceSettings):

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from nacl.public import PrivateKey
-from peluit_shared.runtime import ServiceRuntime
 
 from peluit_cases.adapters.keyring import load_private_keys
 from peluit_cases.settings import CasesSettings
+from peluit_shared.runtime import ServiceRuntime
 
 
 @dataclass

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from peluit_shared.runtime import serve
-
 from peluit_evidence.bootstrap import build
 from peluit_evidence.settings import EvidenceSettings
+from peluit_shared.runtime import serve
 
 
 def main() -> None:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from litestar import Litestar
+
+from peluit_evidence.adapters.object_store import ObjectStore
+from peluit_evidence.service.retention import record_purge
+from peluit_evidence.settings import EvidenceSettings
 from peluit_shared.consumer import subscribe
 from peluit_shared.events import CasePurged
 from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
 from peluit_shared.runtime import ServiceRuntime
 from peluit_shared.topics import CASE_PURGED
-
-from peluit_evidence.adapters.object_store import ObjectStore
-from peluit_evidence.service.retention import record_purge
-from peluit_evidence.settings import EvidenceSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -22,7 +23,12 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
     settings = settings or EvidenceSettings()
     runtime = ServiceRuntime(settings, MIGRATIONS)
     store = ObjectStore(settings)
-    runtime.on_startup.append(store.ensure_bucket)
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start_bucket_task() -> None:
+        tasks.append(asyncio.create_task(store.keep_ensuring_bucket(), name="ensure-bucket"))
+
+    runtime.on_startup.append(start_bucket_task)
     runtime.extra_checks["object_store"] = store.ready
     subscribe(
         runtime.broker,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 
-from peluit_shared.settings import ServiceSettings
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
+
+from peluit_shared.settings import ServiceSettings
 
 
 class EvidenceSettings(ServiceSettings):

@@ -7,13 +7,13 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
-from peluit_shared.runtime import ServiceRuntime
 
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
 from peluit_intake.entrypoints.api import ReportsApi
 from peluit_intake.settings import IntakeSettings
 from peluit_intake.wiring import Intake
+from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

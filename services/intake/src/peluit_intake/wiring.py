@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from nacl.public import PublicKey
-from peluit_shared.runtime import ServiceRuntime
 
 from peluit_intake.adapters.cases_key import load_public_key
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
 from peluit_intake.settings import IntakeSettings
+from peluit_shared.runtime import ServiceRuntime
 
 
 @dataclass

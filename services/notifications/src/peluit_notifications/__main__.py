@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from peluit_shared.runtime import serve
-
 from peluit_notifications.bootstrap import build
 from peluit_notifications.settings import NotificationsSettings
+from peluit_shared.runtime import serve
 
 
 def main() -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from litestar import Litestar
+
+from peluit_notifications.service.staff_alerts import notify_case_created
+from peluit_notifications.settings import NotificationsSettings
 from peluit_shared.consumer import subscribe
 from peluit_shared.events import CaseCreated
 from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
 from peluit_shared.runtime import ServiceRuntime
 from peluit_shared.topics import CASE_CREATED
-
-from peluit_notifications.service.staff_alerts import notify_case_created
-from peluit_notifications.settings import NotificationsSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

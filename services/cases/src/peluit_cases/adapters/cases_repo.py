@@ -44,15 +44,17 @@ async def list_cases(
     conn: asyncpg.Connection,
     limit: int,
     status: str | None,
+    report_number: str | None,
     after: tuple[datetime, uuid.UUID] | None,
 ) -> list[dict[str, Any]]:
     """Newest first, keyset-paginated on (created_at, id)."""
     rows = await conn.fetch(
         f"""SELECT {LIST_COLUMNS} FROM cases
             WHERE ($1::text IS NULL OR status = $1)
-              AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
-            ORDER BY created_at DESC, id DESC LIMIT $4""",  # noqa: S608 - constant columns
-        status, after[0] if after else None, after[1] if after else None, limit,
+              AND ($2::text IS NULL OR report_number = $2)
+              AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
+            ORDER BY created_at DESC, id DESC LIMIT $5""",  # noqa: S608 - constant columns
+        status, report_number, after[0] if after else None, after[1] if after else None, limit,
     )
     return [dict(r) for r in rows]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from nacl.encoding import Base64Encoder
 from nacl.public import PrivateKey
+
 from peluit_shared.crypto import key_id_of
 
 CURRENT_PUBLIC = "current.pub"

@@ -56,7 +56,7 @@ class AuthApi(Controller):
     tags = ["auth"]
     dependencies = CASES_DEP
 
-    @post("/login", summary="Sign in; returns a bearer token")
+    @post("/login", status_code=200, summary="Sign in; returns a bearer token")
     async def login(self, data: LoginIn, cases: Cases) -> LoginOut:
         session = await auth.login(cases.runtime.pool, data.username, data.password,
                                    cases.settings.session_max_hours)

@@ -11,7 +11,6 @@ from typing import Any
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import Parameter
-from peluit_shared.crypto import SealedData, unseal
 from pydantic import BaseModel
 
 from peluit_cases.adapters import cases_repo
@@ -19,6 +18,7 @@ from peluit_cases.domain.case import STATUS_LABELS, Status
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.entrypoints.auth_api import STAFF_DEP
 from peluit_cases.wiring import Cases
+from peluit_shared.crypto import SealedData, unseal
 
 
 class CaseSummary(BaseModel):
@@ -79,13 +79,15 @@ class CasesApi(Controller):
         cases: Cases,
         staff: StaffUser,
         status: Status | None = None,
+        report_number: str | None = Parameter(default=None, max_length=40),
         cursor: str | None = None,
         limit: int = Parameter(default=50, ge=1, le=200),
     ) -> CasePage:
         after = _parse_cursor(cursor) if cursor else None
         async with cases.runtime.pool.acquire() as conn:
-            rows = await cases_repo.list_cases(conn, limit + 1, status.value if status else None,
-                                               after)
+            rows = await cases_repo.list_cases(
+                conn, limit + 1, status.value if status else None, report_number, after
+            )
         more = len(rows) > limit
         rows = rows[:limit]
         return CasePage(items=[_summary(r) for r in rows],

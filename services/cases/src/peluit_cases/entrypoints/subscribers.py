@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncpg
-from peluit_shared.consumer import subscribe
-from peluit_shared.events import ReportSubmitted
-from peluit_shared.topics import REPORT_SUBMITTED
 
 from peluit_cases.service.intake_events import open_case
 from peluit_cases.wiring import Cases
+from peluit_shared.consumer import subscribe
+from peluit_shared.events import ReportSubmitted
+from peluit_shared.topics import REPORT_SUBMITTED
 
 
 def register_subscribers(cases: Cases) -> None:

@@ -8,15 +8,15 @@ from collections.abc import Mapping
 import asyncpg
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from peluit_cases.adapters.cases_repo import insert_case
+from peluit_cases.domain.case import NewCase
 from peluit_shared.consumer import PoisonEvent
 from peluit_shared.crypto import UnknownKey, unseal
 from peluit_shared.events import CaseCreated, ReportSubmitted
 from peluit_shared.events.cases import CaseCreatedPayload
 from peluit_shared.outbox import add_to_outbox
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from peluit_cases.adapters.cases_repo import insert_case
-from peluit_cases.domain.case import NewCase
 
 
 class _Triage(BaseModel):

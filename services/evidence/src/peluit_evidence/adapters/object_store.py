@@ -4,34 +4,57 @@ from __future__ import annotations
 
 import asyncio
 
+import urllib3
 from minio import Minio
 from minio.error import S3Error
 from urllib3.exceptions import HTTPError
 
 from peluit_evidence.settings import EvidenceSettings
+from peluit_shared.logging import get_logger
+
+log = get_logger(__name__)
+_ERRORS = (S3Error, HTTPError, OSError, TimeoutError)
 
 
 class ObjectStore:
     def __init__(self, settings: EvidenceSettings) -> None:
         self.bucket = settings.s3_bucket
+        self._bucket_ready = False
         self.client = Minio(
             settings.s3_endpoint,
             access_key=settings.s3_access_key,
             secret_key=settings.s3_secret_key,
             secure=settings.s3_secure,
+            http_client=urllib3.PoolManager(
+                timeout=urllib3.Timeout(connect=3, read=60),
+                retries=urllib3.Retry(total=2, backoff_factor=0.2),
+                maxsize=16,
+            ),
         )
 
-    async def ensure_bucket(self) -> None:
-        def ensure() -> None:
-            if not self.client.bucket_exists(self.bucket):
-                self.client.make_bucket(self.bucket)
+    def _ensure(self) -> None:
+        if not self.client.bucket_exists(self.bucket):
+            self.client.make_bucket(self.bucket)
+        self._bucket_ready = True
 
-        await asyncio.to_thread(ensure)
+    async def keep_ensuring_bucket(self) -> None:
+        """Create the bucket when the store answers; retried so a late store is not fatal."""
+        delay = 0.5
+        while not self._bucket_ready:
+            try:
+                await asyncio.to_thread(self._ensure)
+                log.info("bucket_ready", bucket=self.bucket)
+            except _ERRORS as exc:
+                log.warning("object_store_unavailable", error=type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     async def ready(self) -> bool:
+        if not self._bucket_ready:
+            return False
         try:
             return await asyncio.wait_for(
                 asyncio.to_thread(self.client.bucket_exists, self.bucket), timeout=3
             )
-        except (S3Error, HTTPError, OSError, TimeoutError):
+        except _ERRORS:
             return False

@@ -9,10 +9,6 @@ from datetime import UTC, datetime
 
 import asyncpg
 from nacl.public import PublicKey
-from peluit_shared.crypto import seal
-from peluit_shared.events import ReportSubmitted
-from peluit_shared.events.reports import Channel, ReportSubmittedPayload
-from peluit_shared.outbox import add_to_outbox
 
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
 from peluit_intake.adapters.reports_repo import (
@@ -22,6 +18,10 @@ from peluit_intake.adapters.reports_repo import (
 )
 from peluit_intake.domain.receipt import new_receipt, normalise_receipt, report_number
 from peluit_intake.domain.report import ReportContent
+from peluit_shared.crypto import seal
+from peluit_shared.events import ReportSubmitted
+from peluit_shared.events.reports import Channel, ReportSubmittedPayload
+from peluit_shared.outbox import add_to_outbox
 
 
 @dataclass(frozen=True)

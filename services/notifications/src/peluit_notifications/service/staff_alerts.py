@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+
 from peluit_shared.events import CaseCreated
 
 

@@ -1,0 +1,95 @@
+"""Submit → case visible to staff: latency at a steady submission rate, against a running system.
+
+Usage (after ./peluit up):  .venv/bin/python bench/submit_to_case.py --reports 100 --rate 20
+Each report is submitted over HTTP to intake; a watcher polls the staff API every 10 ms until its
+case appears. Prints p50/p95/p99/max of submit-start → case-visible, and the intake response time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.reports import sample_report  # noqa: E402
+from tests.support.stack import VENV, base_url  # noqa: E402
+
+
+def staff_token() -> str:
+    password = "bench-" + uuid.uuid4().hex
+    cli = str(VENV / "bin" / "peluit-cases")
+    subprocess.run([cli, "create-user", "--username", "bench", "--role", "viewer",
+                    "--if-missing", "--password-stdin"], input=password + "\n", text=True,
+                   check=True, capture_output=True)
+    subprocess.run([cli, "reset-password", "--username", "bench", "--password-stdin"],
+                   input=password + "\n", text=True, check=True, capture_output=True)
+    r = httpx.post(f"{base_url('cases')}/api/v1/auth/login",
+                   json={"username": "bench", "password": password})
+    r.raise_for_status()
+    return str(r.json()["token"])
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def one(intake: httpx.AsyncClient, staff: httpx.AsyncClient) -> tuple[float, float]:
+    start = time.perf_counter()
+    r = await intake.post("/api/v1/reports", json=sample_report())
+    r.raise_for_status()
+    accepted = time.perf_counter() - start
+    number = r.json()["report_number"]
+    while True:
+        found = await staff.get("/api/v1/cases", params={"report_number": number})
+        if found.json()["items"]:
+            return accepted, time.perf_counter() - start
+        if time.perf_counter() - start > 30:
+            raise TimeoutError(number)
+        await asyncio.sleep(0.01)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reports", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=20.0, help="submissions per second")
+    args = parser.parse_args()
+    token = staff_token()
+    limits = httpx.Limits(max_connections=200)
+    auth = {"authorization": f"Bearer {token}"}
+    async with (
+        httpx.AsyncClient(base_url=base_url("intake"), limits=limits, timeout=30) as intake,
+        httpx.AsyncClient(base_url=base_url("cases"), limits=limits, timeout=30,
+                          headers=auth) as staff,
+    ):
+        await one(intake, staff)  # warm-up
+        tasks = []
+        t0 = time.perf_counter()
+        for i in range(args.reports):
+            delay = t0 + i / args.rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(intake, staff)))
+        results = await asyncio.gather(*tasks)
+        wall = time.perf_counter() - t0
+    submit = [a * 1000 for a, _ in results]
+    visible = [v * 1000 for _, v in results]
+    print(f"reports={args.reports} target_rate={args.rate}/s achieved={args.reports / wall:.1f}/s")
+    for name, values in (("intake 201", submit), ("submit->case visible", visible)):
+        print(f"{name:22s} p50={pct(values, 50):7.1f} ms  p95={pct(values, 95):7.1f} ms  "
+              f"p99={pct(values, 99):7.1f} ms  max={max(values):7.1f} ms  "
+              f"mean={statistics.fmean(values):7.1f} ms")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

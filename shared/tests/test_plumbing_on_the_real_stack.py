@@ -1,0 +1,188 @@
+"""Migrations, the outbox relay and the idempotent consumer against real PostgreSQL and Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from peluit_shared.consumer import PoisonEvent, subscribe
+from peluit_shared.events import CasePurged
+from peluit_shared.events.cases import CasePurgedPayload
+from peluit_shared.kafka import make_broker
+from peluit_shared.migrations import MigrationError, migrate
+from peluit_shared.outbox import OutboxRelay, add_to_outbox
+from peluit_shared.topics import dead_letter
+from tests.support.stack import KAFKA_BOOTSTRAP, admin_dsn
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.fixture
+async def scratch_db(stack: None, tmp_path: Path) -> AsyncIterator[str]:
+    """A throwaway database with the shared plumbing and an `effects` table migrated in."""
+    name = f"peluit_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(admin_dsn())
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    source = tmp_path / "migrations"
+    source.mkdir()
+    (source / "0001_effects.sql").write_text(
+        "CREATE TABLE effects (event_id uuid NOT NULL, note text);")
+    conn = await asyncpg.connect(admin_dsn(name))
+    await migrate(conn, {"test": source})
+    await conn.close()
+    try:
+        yield admin_dsn(name)
+    finally:
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture
+async def topic(stack: None) -> AsyncIterator[str]:
+    name = f"test.{uuid.uuid4().hex[:10]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA_BOOTSTRAP)
+    await admin.start()
+    await admin.create_topics([NewTopic(name, 1, 1), NewTopic(dead_letter(name), 1, 1)])
+    try:
+        yield name
+    finally:
+        await admin.delete_topics([name, dead_letter(name)])
+        await admin.close()
+
+
+def purged(event_id: uuid.UUID | None = None) -> CasePurged:
+    report_id = uuid.uuid4()
+    return CasePurged(
+        event_id=event_id or uuid.uuid4(), correlation_id=report_id,
+        payload=CasePurgedPayload(case_id=uuid.uuid4(), report_id=report_id),
+    )
+
+
+async def read_topic(name: str, count: int, timeout: float = 15.0) -> list[object]:
+    consumer = AIOKafkaConsumer(name, bootstrap_servers=KAFKA_BOOTSTRAP,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    got: list[object] = []
+    try:
+        async with asyncio.timeout(timeout):
+            while len(got) < count:
+                batch = await consumer.getmany(timeout_ms=500)
+                for records in batch.values():
+                    got.extend(records)
+    finally:
+        await consumer.stop()
+    return got
+
+
+async def test_migrations_apply_once_and_refuse_an_edited_file(
+    stack: None, tmp_path: Path
+) -> None:
+    name = f"peluit_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(admin_dsn())
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    source = tmp_path / "m"
+    source.mkdir()
+    (source / "0001_a.sql").write_text("CREATE TABLE a (x int);")
+    (source / "0002_b.sql").write_text("INSERT INTO a VALUES (1);")
+    conn = await asyncpg.connect(admin_dsn(name))
+    try:
+        first = await migrate(conn, {"svc": source})
+        assert first == ["shared/0001_outbox", "svc/0001_a", "svc/0002_b"]
+        assert await migrate(conn, {"svc": source}) == []
+        assert await conn.fetchval("SELECT count(*) FROM a") == 1
+        (source / "0002_b.sql").write_text("INSERT INTO a VALUES (2);")
+        with pytest.raises(MigrationError):
+            await migrate(conn, {"svc": source})
+        (source / "0003_broken.sql").write_text("CREATE TABLE c (;")
+        (source / "0002_b.sql").write_text("INSERT INTO a VALUES (1);")
+        with pytest.raises(asyncpg.PostgresSyntaxError):
+            await migrate(conn, {"svc": source})
+        recorded = await conn.fetchval("SELECT count(*) FROM schema_migrations")
+        assert recorded == 3  # the broken one left nothing behind
+    finally:
+        await conn.close()
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def test_outbox_publishes_committed_events_only(scratch_db: str, topic: str) -> None:
+    conn = await asyncpg.connect(scratch_db)
+    kept, dropped = purged(), purged()
+    with pytest.raises(RuntimeError):
+        async with conn.transaction():
+            await add_to_outbox(conn, dropped, topic)
+            raise RuntimeError("the state change failed")
+    async with conn.transaction():
+        await add_to_outbox(conn, kept, topic)
+
+    broker = make_broker(KAFKA_BOOTSTRAP, "test-relay")
+    await broker.start()
+    relay = OutboxRelay(scratch_db, broker, poll_seconds=0.2)
+    relay.start()
+    try:
+        records = await read_topic(topic, 1)
+        await asyncio.sleep(0.5)
+    finally:
+        await relay.stop()
+        await broker.stop()
+    assert len(records) == 1
+    record = records[0]
+    assert CasePurged.model_validate_json(record.value).event_id == kept.event_id  # type: ignore[attr-defined]
+    assert record.key == str(kept.payload.report_id).encode()  # type: ignore[attr-defined]
+    assert dict(record.headers)["event_type"] == b"case.purged"  # type: ignore[attr-defined]
+    pending = await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+    assert pending == 0
+    await conn.close()
+
+
+async def test_consumer_is_idempotent_and_dead_letters_poison(scratch_db: str, topic: str) -> None:
+    pool = await asyncpg.create_pool(scratch_db, min_size=1, max_size=2)
+    assert pool is not None
+    broker = make_broker(KAFKA_BOOTSTRAP, "test-consumer")
+    attempts: dict[str, int] = {}
+
+    async def handler(conn: asyncpg.Connection, event: CasePurged) -> None:
+        note = str(event.payload.case_id)
+        attempts[note] = attempts.get(note, 0) + 1
+        if note.startswith("0000"):
+            raise PoisonEvent("marked poison")
+        if note.startswith("ffff"):
+            raise ValueError("always fails")
+        await conn.execute("INSERT INTO effects (event_id, note) VALUES ($1, $2)",
+                           event.event_id, note)
+
+    subscribe(broker, topic=topic, group_id=f"g-{topic}", model=CasePurged,
+              pool_getter=lambda: pool, handler=handler, max_attempts=3, backoff_seconds=0.01)
+    await broker.start()
+    twice = purged()
+    poison = purged().model_copy(update={"payload": CasePurgedPayload(
+        case_id=uuid.UUID("00000000-0000-4000-8000-000000000001"), report_id=uuid.uuid4())})
+    failing = purged().model_copy(update={"payload": CasePurgedPayload(
+        case_id=uuid.UUID("ffffffff-0000-4000-8000-000000000001"), report_id=uuid.uuid4())})
+    after = purged()
+    try:
+        for payload in (twice.to_bytes(), twice.to_bytes(), b"{not json", poison.to_bytes(),
+                        failing.to_bytes(), after.to_bytes()):
+            await broker.publish(payload, topic, key=b"same-partition")
+        dead = await read_topic(dead_letter(topic), 3)
+        async with asyncio.timeout(15):
+            while await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1",
+                                      after.event_id) == 0:
+                await asyncio.sleep(0.1)
+    finally:
+        await broker.stop()
+    reasons = [dict(r.headers)["dlq_reason"].decode() for r in dead]  # type: ignore[attr-defined]
+    assert reasons[0].startswith("invalid event")
+    assert reasons[1].startswith("poison")
+    assert reasons[2].startswith("failed 3x")
+    assert attempts[str(failing.payload.case_id)] == 3
+    assert await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1",
+                               twice.event_id) == 1
+    await pool.close()

@@ -1,0 +1,99 @@
+"""Test access to the real local stack and to the four service processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(os.environ.get("PELUIT_DATA", ROOT / ".local"))
+VENV = Path(os.environ.get("PELUIT_VENV", ROOT / ".venv"))
+INFRA = ROOT / "deploy" / "local" / "infra.sh"
+PG_PORT = int(os.environ.get("PELUIT_PG_PORT", "55432"))
+KAFKA_BOOTSTRAP = f"127.0.0.1:{os.environ.get('PELUIT_KAFKA_PORT', '59092')}"
+PORTS = {"intake": 8010, "cases": 8020, "evidence": 8030, "notifications": 8040}
+SERVICES = tuple(PORTS)
+
+
+def infra(action: str, *components: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(INFRA), action, *components], capture_output=True, text=True, check=False
+    )
+
+
+def service_dsn(service: str) -> str:
+    password = os.environ.get(f"PELUIT_PG_PASSWORD_{service.upper()}", f"peluit-{service}-dev")
+    return f"postgresql://peluit_{service}:{password}@127.0.0.1:{PG_PORT}/peluit_{service}"
+
+
+def admin_dsn(database: str = "postgres") -> str:
+    password = os.environ.get("PELUIT_PG_ADMIN_PASSWORD", "peluit-admin-dev")
+    return f"postgresql://peluit_admin:{password}@127.0.0.1:{PG_PORT}/{database}"
+
+
+def port(service: str) -> int:
+    return int(os.environ.get(f"PELUIT_{service.upper()}_HTTP_PORT", PORTS[service]))
+
+
+def base_url(service: str) -> str:
+    return f"http://127.0.0.1:{port(service)}"
+
+
+@dataclass
+class ServiceProcess:
+    """One service run as its real console script, as `./peluit up` runs it."""
+
+    name: str
+    env: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return base_url(self.name)
+
+    @property
+    def log_path(self) -> Path:
+        return DATA / "logs" / f"test-{self.name}.log"
+
+    def start(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            return
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [str(VENV / "bin" / f"peluit-{self.name}"), "serve"],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env},
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 30.0) -> float:
+        """Seconds until /health/ready answered 200."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited; see {self.log_path}")
+            try:
+                if httpx.get(f"{self.url}/health/ready", timeout=1).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise TimeoutError(f"{self.name} not ready after {timeout}s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.proc = None
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
