@@ -59,7 +59,7 @@ adopt() { # pidfile port pattern -> adopts a process of ours whose pid file was 
     [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
     cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
     [[ $cmd == *"$pat"* && ( $cmd == *"$PELUIT_DATA"* || $cmd == *"$HERE"* ) ]] || return 1
-    echo "$pid" >"$pidfile"
+    if [[ -d ${pidfile%/*} ]]; then echo "$pid" >"$pidfile"; fi
     printf '%s' "$pid"
 }
 
@@ -230,7 +230,7 @@ start_pg() {
     rm -f "$PELUIT_RUN_DIR/pg.pid"
     say "pg: starting on $H:$PELUIT_PG_PORT"
     local t0=$EPOCHREALTIME
-    as_pg "$(pg_bin)/pg_ctl" -D "$PELUIT_PG_DATA" -l "$PG_LOG" -w -t 60 -s start \
+    as_pg "$(pg_bin)/pg_ctl" -D "$PELUIT_PG_DATA" -l "$PG_LOG" -w -t 60 -s start 9>&- \
         || { log_tail "$PG_LOG"; die "pg: did not start, see $PG_LOG"; }
     pg_pid >"$PELUIT_RUN_DIR/pg.pid"
     pg_setup_roles || { log_tail "$PG_LOG"; die "pg: role/database setup failed, see $PG_LOG"; }
@@ -359,7 +359,7 @@ start_kafka_launch() { # starts the JVM; readiness is awaited by start_kafka_wai
     printf '\n==== %s start\n' "$(date -u +%FT%TZ)" >>"$KAFKA_OUT"
     # Plain `setsid` execs in place here (we are not a group leader), so $! is the JVM.
     setsid java "${KAFKA_JVM_OPTS[@]}" -cp "$PELUIT_KAFKA_LIBS/*" kafka.Kafka "$KAFKA_PROPS" \
-        </dev/null >>"$KAFKA_OUT" 2>&1 &
+        </dev/null >>"$KAFKA_OUT" 2>&1 9>&- &
     echo $! >"$KAFKA_PIDFILE"
     KAFKA_T0=$EPOCHREALTIME
     KAFKA_LAUNCHED=1
@@ -474,7 +474,7 @@ start_s3_launch() {
             -s3.config="$PELUIT_SEAWEED_DIR/s3.json" \
             -s3.autoCreateBucket=false -s3.port.iceberg=0 -s3.port.lance=0 \
             -volume.preStopSeconds=0 -master.electionTimeout=1s
-    ) </dev/null >>"$S3_OUT" 2>&1 &
+    ) </dev/null >>"$S3_OUT" 2>&1 9>&- &
     echo $! >"$S3_PIDFILE"
     S3_T0=$EPOCHREALTIME
     S3_LAUNCHED=1
@@ -542,7 +542,7 @@ start_smtp_launch() {
     mkdir -p "$PELUIT_MAIL_DIR"
     say "smtp: starting sink on $H:$PELUIT_SMTP_PORT -> $PELUIT_MAIL_DIR"
     setsid "$PELUIT_PYTHON" "$HERE/smtp_sink.py" --host "$H" --port "$PELUIT_SMTP_PORT" --dir "$PELUIT_MAIL_DIR" \
-        </dev/null >>"$SMTP_OUT" 2>&1 &
+        </dev/null >>"$SMTP_OUT" 2>&1 9>&- &
     echo $! >"$SMTP_PIDFILE"
     SMTP_T0=$EPOCHREALTIME
     SMTP_LAUNCHED=1

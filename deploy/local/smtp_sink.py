@@ -73,13 +73,17 @@ class EmlWriter:
 
 
 async def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=int(os.environ.get("PELUIT_SMTP_PORT", "51025")))
     ap.add_argument("--dir", type=Path, required=True, help="where .eml files are written")
     args = ap.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # aiosmtpd logs peers (client IP/port) and commands at INFO/DEBUG: keep it quiet.
     logging.getLogger("mail.log").setLevel(logging.ERROR)
 
@@ -92,7 +96,9 @@ async def main(argv: list[str] | None = None) -> int:
     handler = EmlWriter(args.dir)
 
     def factory() -> Any:
-        return SMTP(handler, enable_SMTPUTF8=True, hostname="peluit-smtp-sink", ident="Peluit SMTP sink")
+        return SMTP(
+            handler, enable_SMTPUTF8=True, hostname="peluit-smtp-sink", ident="Peluit SMTP sink"
+        )
 
     loop = asyncio.get_running_loop()
     server = await loop.create_server(factory, host=args.host, port=args.port)

@@ -65,6 +65,9 @@ def on_http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response
         return problem(422, exc.detail, errors=errors)
     if isinstance(exc, NotFoundException):
         return problem(404)
+    if exc.status_code == 400 and not exc.extra:  # the body could not be decoded at all
+        errors = [field_error("body", f"JSON tidak valid | Malformed JSON: {exc.detail}")]
+        return problem(400, exc.detail, errors=errors)
     extra = exc.extra if isinstance(exc.extra, dict) else {}
     return problem(exc.status_code, exc.detail, **extra)
 
