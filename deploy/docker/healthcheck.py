@@ -1,7 +1,7 @@
 """Container health check without curl: exit 0 when GET http://127.0.0.1:PORT[PATH] answers 200.
 
-    python /app/healthcheck.py 8010                  # /health/ready
-    python /app/healthcheck.py 8010 /health/live
+python /app/healthcheck.py 8010                  # /health/ready
+python /app/healthcheck.py 8010 /health/live
 """
 
 import sys
