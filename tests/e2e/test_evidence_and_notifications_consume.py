@@ -1,0 +1,64 @@
+"""Evidence and notifications consume their topics through real Kafka, once per event."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import asyncpg
+import httpx
+import pytest
+
+from peluit_shared.events import CasePurged
+from peluit_shared.events.cases import CasePurgedPayload
+from peluit_shared.kafka import make_broker
+from tests.support.reports import sample_report, submit, wait_for_case
+from tests.support.stack import KAFKA_BOOTSTRAP, ServiceProcess, service_dsn
+
+pytestmark = pytest.mark.stack
+
+
+async def poll(dsn: str, sql: str, *args: object, want: int, timeout: float = 10.0) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            got = int(await conn.fetchval(sql, *args))
+            if got >= want or time.monotonic() > deadline:
+                return got
+            await asyncio.sleep(0.05)
+    finally:
+        await conn.close()
+
+
+async def test_the_team_gets_an_in_app_notification_for_each_new_case(
+    intake_client: httpx.AsyncClient, staff_client: httpx.AsyncClient
+) -> None:
+    accepted = await submit(intake_client, sample_report())
+    await wait_for_case(staff_client, accepted["report_number"])
+    n = await poll(service_dsn("notifications"),
+                   "SELECT count(*) FROM notifications WHERE report_number = $1",
+                   accepted["report_number"], want=1)
+    assert n == 1
+
+
+async def test_evidence_records_a_purged_case_once_even_if_the_event_repeats(
+    services: dict[str, ServiceProcess],
+) -> None:
+    report_id = uuid.uuid4()
+    event = CasePurged(correlation_id=report_id,
+                       payload=CasePurgedPayload(case_id=uuid.uuid4(), report_id=report_id))
+    broker = make_broker(KAFKA_BOOTSTRAP, "test-publisher")
+    await broker.start()
+    try:
+        for _ in range(2):
+            await broker.publish(event.to_bytes(), CasePurged.TOPIC, key=event.partition_key())
+    finally:
+        await broker.stop()
+    dsn = service_dsn("evidence")
+    assert await poll(dsn, "SELECT count(*) FROM purged_cases WHERE report_id = $1", report_id,
+                      want=1) == 1
+    processed = await poll(dsn, "SELECT count(*) FROM processed_events WHERE event_id = $1",
+                           event.event_id, want=1)
+    assert processed == 1
