@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from playwright.async_api import Browser, Page
 
+from tests.support.browser import chromium
 from tests.support.stack import SERVICES, VENV, ServiceProcess, base_url, infra
 
 STAFF_PASSWORD = "test-staff-password-" + uuid.uuid4().hex[:8]
@@ -71,3 +73,18 @@ async def staff_client(
         assert r.status_code == 200, r.text
         client.headers["authorization"] = f"Bearer {r.json()['token']}"
         yield client
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """One headless chromium for the session; each test opens its own context."""
+    async with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    context = await browser.new_context(locale="id-ID")
+    p = await context.new_page()
+    yield p
+    await context.close()

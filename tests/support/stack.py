@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("PELUIT_DATA", ROOT / ".local"))
 VENV = Path(os.environ.get("PELUIT_VENV", ROOT / ".venv"))
 INFRA = ROOT / "deploy" / "local" / "infra.sh"
-PG_PORT = int(os.environ.get("PELUIT_PG_PORT", "55432"))
-KAFKA_BOOTSTRAP = f"127.0.0.1:{os.environ.get('PELUIT_KAFKA_PORT', '59092')}"
+OFFSET = int(os.environ.get("PELUIT_PORT_OFFSET", "0"))
+PG_PORT = int(os.environ.get("PELUIT_PG_PORT", 55432 + OFFSET))
+KAFKA_BOOTSTRAP = f"127.0.0.1:{os.environ.get('PELUIT_KAFKA_PORT', 59092 + OFFSET)}"
 PORTS = {"intake": 8010, "cases": 8020, "evidence": 8030, "notifications": 8040}
 SERVICES = tuple(PORTS)
 
@@ -37,7 +38,7 @@ def admin_dsn(database: str = "postgres") -> str:
 
 
 def port(service: str) -> int:
-    return int(os.environ.get(f"PELUIT_{service.upper()}_HTTP_PORT", PORTS[service]))
+    return int(os.environ.get(f"PELUIT_{service.upper()}_HTTP_PORT", PORTS[service] + OFFSET))
 
 
 def base_url(service: str) -> str:

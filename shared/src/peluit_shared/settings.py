@@ -9,8 +9,13 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-def _port(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+def port_offset() -> int:
+    """`PELUIT_PORT_OFFSET` shifts every default port, so two checkouts can run side by side."""
+    return int(os.environ.get("PELUIT_PORT_OFFSET", "0"))
+
+
+def env_port(name: str, default: int) -> int:
+    return int(os.environ.get(name, default + port_offset()))
 
 
 def repo_data_dir() -> Path:
@@ -27,10 +32,10 @@ class InfraSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PELUIT_", extra="ignore")
 
     kafka_bootstrap: str = Field(
-        default_factory=lambda: f"127.0.0.1:{_port('PELUIT_KAFKA_PORT', 59092)}"
+        default_factory=lambda: f"127.0.0.1:{env_port('PELUIT_KAFKA_PORT', 59092)}"
     )
     pg_host: str = "127.0.0.1"
-    pg_port: int = 55432
+    pg_port: int = Field(default_factory=lambda: env_port("PELUIT_PG_PORT", 55432))
 
 
 class ServiceSettings(BaseSettings):

@@ -7,17 +7,17 @@ import os
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from peluit_shared.settings import ServiceSettings
+from peluit_shared.settings import ServiceSettings, env_port, port_offset
 
 
 class EvidenceSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PELUIT_EVIDENCE_", extra="ignore")
 
     service_name: str = "evidence"
-    http_port: int = 8030
+    http_port: int = Field(default_factory=lambda: 8030 + port_offset())
     kafka_group_id: str = "evidence"
     s3_endpoint: str = Field(
-        default_factory=lambda: f"127.0.0.1:{os.environ.get('PELUIT_S3_PORT', '58333')}"
+        default_factory=lambda: f"127.0.0.1:{env_port('PELUIT_S3_PORT', 58333)}"
     )
     s3_secure: bool = False
     s3_access_key: str = Field(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from peluit_shared.settings import ServiceSettings, repo_data_dir
+from peluit_shared.settings import ServiceSettings, port_offset, repo_data_dir
 
 
 class IntakeSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PELUIT_INTAKE_", extra="ignore")
 
     service_name: str = "intake"
-    http_port: int = 8010
+    http_port: int = Field(default_factory=lambda: 8010 + port_offset())
     kafka_group_id: str = "intake"
     # The cases service's current public key: reports are sealed to it before they are stored.
     cases_public_key_file: Path = repo_data_dir() / "keys" / "cases" / "current.pub"

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import os
-
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from peluit_shared.settings import ServiceSettings
+from peluit_shared.settings import ServiceSettings, env_port, port_offset
 
 
 class NotificationsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PELUIT_NOTIFICATIONS_", extra="ignore")
 
     service_name: str = "notifications"
-    http_port: int = 8040
+    http_port: int = Field(default_factory=lambda: 8040 + port_offset())
     kafka_group_id: str = "notifications"
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = Field(default_factory=lambda: int(os.environ.get("PELUIT_SMTP_PORT", "51025")))
+    smtp_port: int = Field(default_factory=lambda: env_port("PELUIT_SMTP_PORT", 51025))
     mail_from: str = "wbs-noreply@kkp.go.id"
 
     @model_validator(mode="after")

@@ -3,10 +3,41 @@
 from __future__ import annotations
 
 from peluit_shared.events.base import Event, Payload
-from peluit_shared.events.cases import CaseCreated, CasePurged
-from peluit_shared.events.reports import ReportSubmitted
+from peluit_shared.events.cases import (
+    CaseAssigned,
+    CaseCreated,
+    CaseDeadlineDue,
+    CaseMessageToReporter,
+    CasePurged,
+    CaseStatusChanged,
+)
+from peluit_shared.events.reports import ReportFollowupPosted, ReportSubmitted
+from peluit_shared.events.staff import StaffChanged
 
 # Every event type with its current version; the contract test snapshots their schemas.
-ALL_EVENTS: tuple[type[Event], ...] = (ReportSubmitted, CaseCreated, CasePurged)
+ALL_EVENTS: tuple[type[Event], ...] = (
+    ReportSubmitted,
+    ReportFollowupPosted,
+    CaseCreated,
+    CaseStatusChanged,
+    CaseMessageToReporter,
+    CaseAssigned,
+    CaseDeadlineDue,
+    CasePurged,
+    StaffChanged,
+)
 
-__all__ = ["ALL_EVENTS", "CaseCreated", "CasePurged", "Event", "Payload", "ReportSubmitted"]
+__all__ = [
+    "ALL_EVENTS",
+    "CaseAssigned",
+    "CaseCreated",
+    "CaseDeadlineDue",
+    "CaseMessageToReporter",
+    "CasePurged",
+    "CaseStatusChanged",
+    "Event",
+    "Payload",
+    "ReportFollowupPosted",
+    "ReportSubmitted",
+    "StaffChanged",
+]

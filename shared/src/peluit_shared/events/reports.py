@@ -20,6 +20,9 @@ class ReportSubmittedPayload(Payload):
     channel: Channel
     # The full report (4W+1H and identity) sealed to the cases service's public key.
     sealed_report: SealedData
+    # The reporter's X25519 public key (base64, derived from the receipt): the team's messages
+    # are sealed to it, so only the holder of the receipt can read them. None: nobody to answer.
+    reporter_public_key: str | None = None
 
 
 class ReportSubmitted(Event):
@@ -28,3 +31,24 @@ class ReportSubmitted(Event):
     type: Literal["report.submitted"] = "report.submitted"
     version: Literal[1] = 1
     payload: ReportSubmittedPayload
+
+
+class ReportFollowupPostedPayload(Payload):
+    followup_id: uuid.UUID
+    report_id: uuid.UUID
+    report_number: str
+    # answer: to a question of the team (in_reply_to names it); information: added unprompted.
+    kind: Literal["answer", "information"]
+    in_reply_to: uuid.UUID | None = None
+    # The reporter's text sealed to the cases service's public key.
+    sealed_followup: SealedData
+
+
+class ReportFollowupPosted(Event):
+    """The reporter answered a question or added information through the mailbox."""
+
+    TOPIC: ClassVar[str] = topics.REPORT_FOLLOWUP_POSTED
+
+    type: Literal["report.followup_posted"] = "report.followup_posted"
+    version: Literal[1] = 1
+    payload: ReportFollowupPostedPayload
