@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -11,9 +9,8 @@ import pytest
 from playwright.async_api import Browser, Page
 
 from tests.support.browser import chromium
-from tests.support.stack import SERVICES, VENV, ServiceProcess, base_url, infra
-
-STAFF_PASSWORD = "test-staff-password-" + uuid.uuid4().hex[:8]
+from tests.support.console import Account, api_login, make_account
+from tests.support.stack import SERVICES, ServiceProcess, base_url, infra
 
 
 @pytest.fixture(scope="session")
@@ -39,21 +36,15 @@ def services(stack: None) -> Iterator[dict[str, ServiceProcess]]:
 
 
 @pytest.fixture(scope="session")
-def staff_credentials(stack: None) -> tuple[str, str]:
-    """A real staff account made with the real CLI."""
-    username = "test-coordinator"
-    cli = str(VENV / "bin" / "peluit-cases")
-    subprocess.run([cli, "migrate"], check=True, capture_output=True)
-    subprocess.run(
-        [cli, "create-user", "--username", username, "--role", "coordinator", "--if-missing",
-         "--password-stdin"],
-        input=STAFF_PASSWORD + "\n", text=True, check=True, capture_output=True,
-    )
-    subprocess.run(
-        [cli, "reset-password", "--username", username, "--password-stdin"],
-        input=STAFF_PASSWORD + "\n", text=True, check=True, capture_output=True,
-    )
-    return username, STAFF_PASSWORD
+def staff_credentials(stack: None) -> Account:
+    """A real coordinator account made with the real CLI (password + TOTP secret)."""
+    return make_account("test-coordinator", "coordinator")
+
+
+@pytest.fixture(scope="session")
+def staff_token(services: dict[str, ServiceProcess], staff_credentials: Account) -> str:
+    """One signed-in API session for the test run (each TOTP code is accepted only once)."""
+    return api_login(base_url("cases"), staff_credentials)
 
 
 @pytest.fixture
@@ -63,15 +54,9 @@ async def intake_client(services: dict[str, ServiceProcess]) -> AsyncIterator[ht
 
 
 @pytest.fixture
-async def staff_client(
-    services: dict[str, ServiceProcess], staff_credentials: tuple[str, str]
-) -> AsyncIterator[httpx.AsyncClient]:
+async def staff_client(staff_token: str) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10) as client:
-        username, password = staff_credentials
-        r = await client.post("/api/v1/auth/login",
-                              json={"username": username, "password": password})
-        assert r.status_code == 200, r.text
-        client.headers["authorization"] = f"Bearer {r.json()['token']}"
+        client.headers["authorization"] = f"Bearer {staff_token}"
         yield client
 
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import httpx
@@ -21,22 +19,13 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.support.console import api_login, make_account  # noqa: E402
 from tests.support.reports import sample_report  # noqa: E402
-from tests.support.stack import VENV, base_url  # noqa: E402
+from tests.support.stack import base_url  # noqa: E402
 
 
 def staff_token() -> str:
-    password = "bench-" + uuid.uuid4().hex
-    cli = str(VENV / "bin" / "peluit-cases")
-    subprocess.run([cli, "create-user", "--username", "bench", "--role", "viewer",
-                    "--if-missing", "--password-stdin"], input=password + "\n", text=True,
-                   check=True, capture_output=True)
-    subprocess.run([cli, "reset-password", "--username", "bench", "--password-stdin"],
-                   input=password + "\n", text=True, check=True, capture_output=True)
-    r = httpx.post(f"{base_url('cases')}/api/v1/auth/login",
-                   json={"username": "bench", "password": password})
-    r.raise_for_status()
-    return str(r.json()["token"])
+    return api_login(base_url("cases"), make_account("bench", "viewer"))
 
 
 def pct(values: list[float], p: float) -> float:

@@ -6,6 +6,7 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.support.console import Account, api_login
 from tests.support.reports import find_case, sample_report, submit, wait_for_case
 from tests.support.stack import service_dsn
 
@@ -75,13 +76,11 @@ async def test_staff_api_refuses_requests_without_a_valid_session(
 
 
 async def test_logout_ends_the_session(
-    services: object, staff_client: httpx.AsyncClient, staff_credentials: tuple[str, str]
+    services: object, staff_client: httpx.AsyncClient, staff_credentials: Account
 ) -> None:
     async with httpx.AsyncClient(base_url=str(staff_client.base_url)) as client:
-        username, password = staff_credentials
-        token = (await client.post("/api/v1/auth/login",
-                                   json={"username": username, "password": password})).json()
-        auth = {"authorization": f"Bearer {token['token']}"}
+        token = api_login(str(staff_client.base_url).rstrip("/"), staff_credentials)
+        auth = {"authorization": f"Bearer {token}"}
         assert (await client.get("/api/v1/cases", headers=auth)).status_code == 200
         assert (await client.post("/api/v1/auth/logout", headers=auth)).status_code == 204
         assert (await client.get("/api/v1/cases", headers=auth)).status_code == 401

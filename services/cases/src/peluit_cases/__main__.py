@@ -1,4 +1,5 @@
-"""`peluit-cases serve | migrate | keys ensure|generate | create-admin | reset-password`."""
+"""`peluit-cases serve | migrate | keys | create-admin | create-user | reset-password |
+reset-totp | grant-reveal | verify-audit | check-deadlines`."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import asyncpg
 
-from peluit_cases.adapters import keyring, staff_repo
+from peluit_cases.adapters import audit_repo, keyring, staff_repo
 from peluit_cases.bootstrap import build
+from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.staff import Role
-from peluit_cases.service.auth import WeakPassword, hash_password
+from peluit_cases.service import staff_admin
+from peluit_cases.service.auth import WeakPassword
+from peluit_cases.service.deadlines import check_deadlines
 from peluit_cases.settings import CasesSettings
 from peluit_shared.runtime import serve
 
@@ -30,50 +36,72 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-async def _create_user(settings: CasesSettings, username: str, password: str, role: Role,
-                       if_missing: bool) -> str:
-    conn = await asyncpg.connect(settings.db_dsn)
-    try:
-        if await staff_repo.find_login(conn, username):
-            if if_missing:
-                return f"user {username} exists; left unchanged"
-            raise SystemExit(f"user {username} already exists")
-        await staff_repo.create_user(conn, username, hash_password(password), role)
-        return f"user {username} created with role {role.value}"
-    finally:
-        await conn.close()
+def _db(settings: CasesSettings, work: Callable[[asyncpg.Connection], Awaitable[Any]]) -> Any:
+    async def run() -> Any:
+        conn = await asyncpg.connect(settings.db_dsn)
+        try:
+            return await work(conn)
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
 
 
-async def _reset(settings: CasesSettings, username: str, password: str) -> str:
-    conn = await asyncpg.connect(settings.db_dsn)
-    try:
-        if not await staff_repo.set_password(conn, username, hash_password(password)):
-            raise SystemExit(f"no user {username}")
-        await conn.execute(
-            "DELETE FROM staff_sessions WHERE user_id = "
-            "(SELECT id FROM staff_users WHERE username = $1)", username)
-        return f"password of {username} reset; sessions ended"
-    finally:
-        await conn.close()
+def _secret_out(secret: str | None) -> None:
+    # Printed only when asked for (--totp-secret-stdout), on a line of its own.
+    if secret:
+        print(f"totp_secret={secret}")
 
 
-def main() -> None:
+def _create(settings: CasesSettings, args: argparse.Namespace, role: Role) -> None:
+    password = _password(args)
+
+    async def work(conn: asyncpg.Connection) -> None:
+        if await staff_repo.find_login(conn, args.username):
+            if args.if_missing:
+                print(f"user {args.username} exists; left unchanged")
+                return
+            raise SystemExit(f"user {args.username} already exists")
+        secret = await staff_admin.create_user(conn, args.username, password, role,
+                                               args.email, args.totp_secret_stdout)
+        print(f"user {args.username} created with role {role.value}")
+        _secret_out(secret)
+
+    _db(settings, work)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peluit-cases")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve")
     sub.add_parser("migrate")
     keys = sub.add_parser("keys", help="manage the key pair reports are sealed to")
     keys.add_argument("action", choices=["ensure", "generate", "list"])
-    for name in ("create-admin", "create-user", "reset-password"):
+    for name in ("create-admin", "create-user", "reset-password", "reset-totp"):
         p = sub.add_parser(name)
         p.add_argument("--username", required=True)
-        p.add_argument("--password-stdin", action="store_true")
+        if name != "reset-totp":
+            p.add_argument("--password-stdin", action="store_true")
         if name == "create-user":
             p.add_argument("--role", choices=[r.value for r in Role], required=True)
-        if name != "reset-password":
+        if name in ("create-admin", "create-user"):
+            p.add_argument("--email")
             p.add_argument("--if-missing", action="store_true",
                            help="succeed without change when the user exists")
-    args = parser.parse_args()
+        if name in ("create-admin", "create-user", "reset-totp"):
+            p.add_argument("--totp-secret-stdout", action="store_true",
+                           help="set up TOTP now and print its secret (automation, tests); "
+                           "otherwise the user enrols with a QR code at first sign-in")
+    grant = sub.add_parser("grant-reveal", help="allow a handler to reveal reporter identities")
+    grant.add_argument("--username", required=True)
+    grant.add_argument("--revoke", action="store_true")
+    sub.add_parser("verify-audit", help="verify the audit log's hash chain")
+    sub.add_parser("check-deadlines", help="publish case.deadline_due notices now")
+    return parser
+
+
+def main() -> None:
+    args = _parser().parse_args()
     settings = CasesSettings()
     command = args.command or "serve"
     try:
@@ -93,11 +121,44 @@ def main() -> None:
                 made = keyring.ensure(settings.key_dir)
                 print(f"[peluit-cases] key {'created: ' + made if made else 'present'}")
         elif command in ("create-admin", "create-user"):
-            role = Role.ADMIN if command == "create-admin" else Role(args.role)
-            print(asyncio.run(_create_user(settings, args.username, _password(args), role,
-                                           args.if_missing)))
+            _create(settings, args, Role.ADMIN if command == "create-admin" else Role(args.role))
         elif command == "reset-password":
-            print(asyncio.run(_reset(settings, args.username, _password(args))))
+            password = _password(args)
+            if not _db(settings, lambda c: staff_admin.reset_password(c, args.username,
+                                                                      password)):
+                raise SystemExit(f"no user {args.username}")
+            print(f"password of {args.username} reset; sessions ended")
+        elif command == "reset-totp":
+            try:
+                secret = _db(settings, lambda c: staff_admin.reset_totp(
+                    c, args.username, args.totp_secret_stdout))
+            except LookupError as exc:
+                raise SystemExit(f"no user {args.username}") from exc
+            print(f"TOTP of {args.username} reset; sessions ended")
+            _secret_out(secret)
+        elif command == "grant-reveal":
+            if not _db(settings, lambda c: staff_admin.set_reveal(c, args.username,
+                                                                  not args.revoke)):
+                raise SystemExit(f"no user {args.username}")
+            print(f"reveal {'revoked from' if args.revoke else 'granted to'} {args.username}")
+        elif command == "verify-audit":
+            checked, broken = _db(settings, audit_repo.verify)
+            if broken is not None:
+                print(f"audit chain BROKEN at entry {broken} ({checked} entries)",
+                      file=sys.stderr)
+                raise SystemExit(1)
+            print(f"audit chain intact: {checked} entries")
+        elif command == "check-deadlines":
+            calendar = WorkingCalendar.load(settings.holidays_file)
+
+            async def run() -> int:
+                pool = await asyncpg.create_pool(settings.db_dsn, min_size=1, max_size=2)
+                try:
+                    return await check_deadlines(pool, calendar)
+                finally:
+                    await pool.close()
+
+            print(f"deadline notices published: {asyncio.run(run())}")
     except WeakPassword as exc:
         raise SystemExit(str(exc)) from exc
 

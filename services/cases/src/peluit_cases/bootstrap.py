@@ -2,21 +2,59 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request, Response, Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
 
+from peluit_cases.console.auth_pages import AuthPages
+from peluit_cases.console.case_pages import CasePages
+from peluit_cases.console.errors import CONSOLE_HANDLERS
+from peluit_cases.console.oversight_pages import OversightPages
+from peluit_cases.console.web import STATIC
 from peluit_cases.entrypoints.auth_api import AuthApi
-from peluit_cases.entrypoints.cases_api import CasesApi
+from peluit_cases.entrypoints.cases_api import CasesApi, WorkflowApi
+from peluit_cases.entrypoints.oversight_api import OversightApi
 from peluit_cases.entrypoints.subscribers import register_subscribers
+from peluit_cases.service.deadlines import check_deadlines
+from peluit_cases.service.errors import Invalid, Refused
 from peluit_cases.settings import CasesSettings
 from peluit_cases.wiring import Cases
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, problem, security_headers
+from peluit_shared.logging import get_logger
 from peluit_shared.runtime import ServiceRuntime
+from peluit_shared.validation import field_error
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = get_logger(__name__)
+_background: set[asyncio.Task[None]] = set()  # strong references to long-running tasks
+
+
+def on_refused(_: Request[Any, Any, Any], exc: Refused) -> Response[dict[str, Any]]:
+    if isinstance(exc, Invalid):
+        return problem(exc.status, exc.message, errors=[field_error(exc.field, exc.message)])
+    return problem(exc.status, exc.message, **exc.extra)
+
+
+def _deadline_watch(cases: Cases) -> None:
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(cases.settings.deadline_check_seconds)
+            try:
+                sent = await check_deadlines(cases.runtime.pool, cases.calendar)
+                if sent:
+                    log.info("deadline_notices", sent=sent)
+            except Exception as exc:  # keep watching; the next round retries
+                log.warning("deadline_check_failed", error=type(exc).__name__)
+
+    async def start() -> None:
+        _background.add(asyncio.create_task(loop(), name="deadline-watch"))
+
+    cases.runtime.on_startup.append(start)
 
 
 def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
@@ -33,10 +71,17 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
 
     runtime.on_startup.append(keys_present)
     register_subscribers(cases)
+    _deadline_watch(cases)
+    console = Router(path="/", route_handlers=[AuthPages, CasePages, OversightPages],
+                     exception_handlers=CONSOLE_HANDLERS, include_in_schema=False)
     app = Litestar(
-        route_handlers=[AuthApi, CasesApi, health_controller(runtime.readiness_checks())],
+        route_handlers=[
+            AuthApi, CasesApi, WorkflowApi, OversightApi, console,
+            create_static_files_router(path="/console/static", directories=[STATIC]),
+            health_controller(runtime.readiness_checks()),
+        ],
         lifespan=[runtime.lifespan],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, Refused: on_refused},
         middleware=[security_headers()],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

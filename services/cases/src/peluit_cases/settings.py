@@ -18,9 +18,21 @@ class CasesSettings(ServiceSettings):
     kafka_group_id: str = "cases"
     # Private keys (one file per key id, mode 0600) and `current.pub`, the key intake seals to.
     key_dir: Path = repo_data_dir() / "keys" / "cases"
-    session_idle_minutes: int = 30
+    session_idle_minutes: int = 15
     session_max_hours: int = 10
     max_body_bytes: int = 512 * 1024
+    # Lockout: this many wrong passwords or codes within the window lock the account for it.
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+    # The console cookie is Secure by default; turn off only behind plain-HTTP test setups.
+    cookie_secure: bool = True
+    totp_issuer: str = "Peluit Itjen KKP"
+    workflow_file: Path | None = None  # JSON transition table; the built-in one when unset
+    holidays_file: Path | None = None  # JSON list of holidays; Indonesian 2026 when unset
+    reveal_min_reason: int = 20
+    deadline_check_seconds: float = 300.0
+    intake_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8010 + port_offset()}")
+    intake_manual_entry_token: str = "peluit-dev-manual-entry-token"  # noqa: S105 - dev default
 
     @model_validator(mode="after")
     def _dsn(self) -> CasesSettings:

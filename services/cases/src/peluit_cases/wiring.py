@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from nacl.public import PrivateKey
+from nacl.public import PrivateKey, PublicKey
 
-from peluit_cases.adapters.keyring import load_private_keys
+from peluit_cases.adapters.keyring import current_public_key, load_private_keys
+from peluit_cases.domain.calendar import WorkingCalendar
+from peluit_cases.domain.workflow import TransitionTable
 from peluit_cases.settings import CasesSettings
 from peluit_shared.runtime import ServiceRuntime
 
@@ -16,9 +18,15 @@ from peluit_shared.runtime import ServiceRuntime
 class Cases:
     settings: CasesSettings
     runtime: ServiceRuntime
+    table: TransitionTable = field(init=False)
+    calendar: WorkingCalendar = field(init=False)
     _keys: dict[str, PrivateKey] = field(default_factory=dict)
 
     _current: ClassVar[Cases | None] = None
+
+    def __post_init__(self) -> None:
+        self.table = TransitionTable.load(self.settings.workflow_file)
+        self.calendar = WorkingCalendar.load(self.settings.holidays_file)
 
     @classmethod
     def current(cls) -> Cases:
@@ -29,3 +37,7 @@ class Cases:
         if not self._keys:
             self._keys = load_private_keys(self.settings.key_dir)
         return self._keys
+
+    def public_key(self) -> PublicKey:
+        """The current key: staff copies of messages are sealed to it like the reports."""
+        return current_public_key(self.settings.key_dir)

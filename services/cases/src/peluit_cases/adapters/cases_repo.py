@@ -1,9 +1,10 @@
-"""asyncpg storage of cases and their history."""
+"""asyncpg storage of cases, their history and the list query (filters + keyset pages)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -11,21 +12,27 @@ import asyncpg
 from peluit_cases.domain.case import NewCase
 
 LIST_COLUMNS = """id, report_number, status, channel, category, anonymous, received_at,
-                  created_at, updated_at, version"""
+                  created_at, updated_at, version, assignee_id, stage, due_on, outcome"""
 
 
-async def insert_case(conn: asyncpg.Connection, case: NewCase) -> bool:
+async def insert_case(conn: asyncpg.Connection, case: NewCase, stage: str | None = None,
+                      due_on: date | None = None) -> bool:
     """Insert unless a case for the report exists; True when inserted."""
     inserted = await conn.fetchval(
         """INSERT INTO cases (id, report_id, report_number, status, channel, category, anonymous,
-                              sealed_key_id, sealed_report, received_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                              sealed_key_id, sealed_report, received_at, reporter_public_key,
+                              stage, stage_started_on, due_on)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
            ON CONFLICT (report_id) DO NOTHING RETURNING true""",
         case.id, case.report_id, case.report_number, case.status.value, case.channel,
         case.category, case.anonymous, case.sealed_key_id, case.sealed_report, case.received_at,
+        case.reporter_public_key, stage, case.received_at.date() if stage else None, due_on,
     )
     if inserted:
         await add_history(conn, case.id, "system", "created", None, case.status.value, None)
+        await conn.execute(
+            "INSERT INTO case_stage_times (case_id, status, entered_at) VALUES ($1, $2, $3)",
+            case.id, case.status.value, case.received_at)
     return bool(inserted)
 
 
@@ -40,28 +47,76 @@ async def add_history(
     )
 
 
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str | None = None
+    category: str | None = None
+    channel: str | None = None
+    assignee: uuid.UUID | None = None
+    unassigned: bool = False
+    overdue_before: date | None = None  # due_on < this date
+    received_from: date | None = None
+    received_to: date | None = None
+    search: str | None = None  # report number (or its prefix)
+
+
+SORTS = {
+    "newest": ("created_at", "DESC"),
+    "oldest": ("created_at", "ASC"),
+    "received": ("received_at", "DESC"),
+}
+
+
 async def list_cases(
-    conn: asyncpg.Connection,
-    limit: int,
-    status: str | None,
-    report_number: str | None,
-    after: tuple[datetime, uuid.UUID] | None,
+    conn: asyncpg.Connection, limit: int, flt: CaseFilter, sort: str = "newest",
+    after: tuple[datetime, uuid.UUID] | None = None,
 ) -> list[dict[str, Any]]:
-    """Newest first, keyset-paginated on (created_at, id)."""
+    """One keyset page: rows after `after` in the chosen order."""
+    column, direction = SORTS[sort]
+    where: list[str] = []
+    args: list[Any] = []
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if flt.status:
+        where.append(f"status = {arg(flt.status)}")
+    if flt.category:
+        where.append(f"category = {arg(flt.category)}")
+    if flt.channel:
+        where.append(f"channel = {arg(flt.channel)}")
+    if flt.assignee:
+        where.append(f"assignee_id = {arg(flt.assignee)}")
+    if flt.unassigned:
+        where.append("assignee_id IS NULL")
+    if flt.overdue_before:
+        where.append(f"due_on < {arg(flt.overdue_before)}")
+    if flt.received_from:
+        where.append(f"received_at >= {arg(flt.received_from)}::date")
+    if flt.received_to:
+        where.append(f"received_at < {arg(flt.received_to)}::date + 1")
+    if flt.search:
+        needle = flt.search.strip().upper()
+        where.append(f"report_number LIKE {arg(needle.replace('%', '').replace('_', '') + '%')}")
+    if after:
+        op = "<" if direction == "DESC" else ">"
+        where.append(f"({column}, id) {op} ({arg(after[0])}, {arg(after[1])}::uuid)")
+    clause = ("WHERE " + " AND ".join(where)) if where else ""
     rows = await conn.fetch(
-        f"""SELECT {LIST_COLUMNS} FROM cases
-            WHERE ($1::text IS NULL OR status = $1)
-              AND ($2::text IS NULL OR report_number = $2)
-              AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
-            ORDER BY created_at DESC, id DESC LIMIT $5""",  # noqa: S608 - constant columns
-        status, report_number, after[0] if after else None, after[1] if after else None, limit,
+        f"""SELECT {LIST_COLUMNS} FROM cases {clause}
+            ORDER BY {column} {direction}, id {direction} LIMIT {arg(limit)}""",  # noqa: S608
+        *args,
     )
     return [dict(r) for r in rows]
 
 
-async def get_case(conn: asyncpg.Connection, case_id: uuid.UUID) -> dict[str, Any] | None:
+async def get_case(conn: asyncpg.Connection, case_id: uuid.UUID,
+                   for_update: bool = False) -> dict[str, Any] | None:
     row = await conn.fetchrow(
-        f"SELECT {LIST_COLUMNS}, report_id, sealed_key_id, sealed_report FROM cases WHERE id = $1",  # noqa: S608
+        f"""SELECT {LIST_COLUMNS}, report_id, sealed_key_id, sealed_report, reporter_public_key,
+                   stage_started_on, closed_at
+            FROM cases WHERE id = $1 {"FOR UPDATE" if for_update else ""}""",  # noqa: S608
         case_id,
     )
     return dict(row) if row else None
@@ -69,8 +124,40 @@ async def get_case(conn: asyncpg.Connection, case_id: uuid.UUID) -> dict[str, An
 
 async def case_history(conn: asyncpg.Connection, case_id: uuid.UUID) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        """SELECT at, actor, action, from_status, to_status, note FROM case_history
-           WHERE case_id = $1 ORDER BY id""",
+        """SELECT h.at, h.actor, coalesce(u.username, h.actor) AS actor_name, h.action,
+                  h.from_status, h.to_status, h.note
+           FROM case_history h LEFT JOIN staff_users u ON u.id::text = h.actor
+           WHERE h.case_id = $1 ORDER BY h.id""",
         case_id,
     )
     return [dict(r) for r in rows]
+
+
+async def set_status(conn: asyncpg.Connection, case_id: uuid.UUID, status: str,
+                     outcome: str | None, stage: str | None, stage_started_on: date | None,
+                     due_on: date | None, closed: bool) -> None:
+    await conn.execute(
+        """UPDATE cases SET status = $2, outcome = coalesce($3, outcome), stage = $4,
+                  stage_started_on = $5, due_on = $6,
+                  closed_at = CASE WHEN $7 THEN coalesce(closed_at, now()) ELSE closed_at END,
+                  updated_at = now(), version = version + 1
+           WHERE id = $1""",
+        case_id, status, outcome, stage, stage_started_on, due_on, closed)
+    await conn.execute(
+        "UPDATE case_stage_times SET left_at = now() WHERE case_id = $1 AND left_at IS NULL",
+        case_id)
+    await conn.execute(
+        "INSERT INTO case_stage_times (case_id, status, entered_at) VALUES ($1, $2, now())",
+        case_id, status)
+
+
+async def set_assignee(conn: asyncpg.Connection, case_id: uuid.UUID,
+                       assignee: uuid.UUID) -> None:
+    await conn.execute(
+        "UPDATE cases SET assignee_id = $2, updated_at = now(), version = version + 1 "
+        "WHERE id = $1", case_id, assignee)
+
+
+async def bump_version(conn: asyncpg.Connection, case_id: uuid.UUID) -> None:
+    await conn.execute(
+        "UPDATE cases SET updated_at = now(), version = version + 1 WHERE id = $1", case_id)

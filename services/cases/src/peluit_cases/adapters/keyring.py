@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from nacl.encoding import Base64Encoder
-from nacl.public import PrivateKey
+from nacl.public import PrivateKey, PublicKey
 
 from peluit_shared.crypto import key_id_of
 
@@ -46,3 +46,7 @@ def ensure(key_dir: Path) -> str | None:
     if load_private_keys(key_dir) and (key_dir / CURRENT_PUBLIC).exists():
         return None
     return generate(key_dir)
+
+
+def current_public_key(key_dir: Path) -> PublicKey:
+    return PublicKey((key_dir / CURRENT_PUBLIC).read_bytes().strip(), encoder=Base64Encoder)

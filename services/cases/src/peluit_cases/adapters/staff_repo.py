@@ -10,56 +10,132 @@ import asyncpg
 
 from peluit_cases.domain.staff import Role, StaffUser
 
+_USER = "u.id, u.username, u.role, u.can_reveal"
+
+
+def _user(row: asyncpg.Record) -> StaffUser:
+    return StaffUser(id=row["id"], username=row["username"], role=Role(row["role"]),
+                     can_reveal=row["can_reveal"])
+
 
 async def create_user(conn: asyncpg.Connection, username: str, password_hash: str,
-                      role: Role) -> uuid.UUID:
+                      role: Role, email: str | None = None) -> uuid.UUID:
     user_id = uuid.uuid4()
     await conn.execute(
-        "INSERT INTO staff_users (id, username, password_hash, role) VALUES ($1, $2, $3, $4)",
-        user_id, username, password_hash, role.value,
+        "INSERT INTO staff_users (id, username, password_hash, role, email) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        user_id, username, password_hash, role.value, email,
     )
     return user_id
 
 
 async def set_password(conn: asyncpg.Connection, username: str, password_hash: str) -> bool:
     done = await conn.execute(
-        "UPDATE staff_users SET password_hash = $2 WHERE username = $1", username, password_hash
+        "UPDATE staff_users SET password_hash = $2, failed_logins = 0, locked_until = NULL "
+        "WHERE username = $1", username, password_hash,
     )
+    return bool(done.endswith(" 1"))
+
+
+async def set_totp(conn: asyncpg.Connection, user_id: uuid.UUID, secret: str | None,
+                   confirmed: bool) -> None:
+    await conn.execute(
+        "UPDATE staff_users SET totp_secret = $2, totp_confirmed = $3, totp_last_step = 0 "
+        "WHERE id = $1", user_id, secret, confirmed)
+
+
+async def use_totp_step(conn: asyncpg.Connection, user_id: uuid.UUID, step: int) -> bool:
+    """Record the accepted code's time step; False if it (or a later one) was used: no replay."""
+    done = await conn.execute(
+        "UPDATE staff_users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2",
+        user_id, step)
     return bool(done.endswith(" 1"))
 
 
 async def find_login(conn: asyncpg.Connection, username: str) -> dict[str, Any] | None:
     row = await conn.fetchrow(
-        "SELECT id, username, password_hash, role FROM staff_users "
-        "WHERE username = $1 AND NOT disabled",
+        "SELECT id, username, password_hash, role, can_reveal, totp_secret, totp_confirmed, "
+        "failed_logins, first_failed_at, locked_until, email, disabled "
+        "FROM staff_users WHERE username = $1 AND NOT disabled",
         username,
     )
     return dict(row) if row else None
 
 
-async def add_session(conn: asyncpg.Connection, token_hash: bytes, user_id: uuid.UUID,
-                      expires_at: datetime) -> None:
+async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        "SELECT id, username, role, can_reveal, totp_secret, totp_confirmed, email, disabled "
+        "FROM staff_users WHERE id = $1", user_id)
+    return dict(row) if row else None
+
+
+async def record_failure(conn: asyncpg.Connection, user_id: uuid.UUID, attempts: int,
+                         window_minutes: int) -> bool:
+    """Count a failure in the window; lock when the count reaches `attempts`. True if locked."""
+    locked = await conn.fetchval(
+        """UPDATE staff_users SET
+             failed_logins = CASE WHEN first_failed_at IS NULL
+                 OR first_failed_at < now() - make_interval(mins => $3)
+                 THEN 1 ELSE failed_logins + 1 END,
+             first_failed_at = CASE WHEN first_failed_at IS NULL
+                 OR first_failed_at < now() - make_interval(mins => $3)
+                 THEN now() ELSE first_failed_at END
+           WHERE id = $1 RETURNING failed_logins >= $2""",
+        user_id, attempts, window_minutes)
+    if locked:
+        await conn.execute(
+            "UPDATE staff_users SET locked_until = now() + make_interval(mins => $2), "
+            "failed_logins = 0, first_failed_at = NULL WHERE id = $1", user_id, window_minutes)
+    return bool(locked)
+
+
+async def clear_failures(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
     await conn.execute(
-        "INSERT INTO staff_sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
-        token_hash, user_id, expires_at,
+        "UPDATE staff_users SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL "
+        "WHERE id = $1", user_id)
+
+
+async def list_users(conn: asyncpg.Connection, role: Role | None = None) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "SELECT id, username, role, email, disabled, totp_confirmed, can_reveal, locked_until "
+        "FROM staff_users WHERE ($1::text IS NULL OR role = $1) ORDER BY username",
+        role.value if role else None)
+    return [dict(r) for r in rows]
+
+
+async def add_session(conn: asyncpg.Connection, token_hash: bytes, user_id: uuid.UUID,
+                      expires_at: datetime, scope: str = "full") -> None:
+    await conn.execute(
+        "INSERT INTO staff_sessions (token_hash, user_id, expires_at, scope) "
+        "VALUES ($1, $2, $3, $4)",
+        token_hash, user_id, expires_at, scope,
     )
 
 
 async def touch_session(conn: asyncpg.Connection, token_hash: bytes,
-                        idle_minutes: int) -> StaffUser | None:
-    """The session's user if it is neither expired nor idle too long; refreshes last_seen."""
+                        idle_minutes: int) -> tuple[StaffUser, str] | None:
+    """(user, scope) if the session is neither expired nor idle too long; refreshes last_seen."""
     row = await conn.fetchrow(
-        """UPDATE staff_sessions s SET last_seen = now()
+        f"""UPDATE staff_sessions s SET last_seen = now()
            FROM staff_users u
            WHERE s.token_hash = $1 AND u.id = s.user_id AND NOT u.disabled
              AND s.expires_at > now() AND s.last_seen > now() - make_interval(mins => $2)
-           RETURNING u.id, u.username, u.role""",
+           RETURNING {_USER}, s.scope""",  # noqa: S608 - constant columns
         token_hash, idle_minutes,
     )
     if row is None:
         return None
-    return StaffUser(id=row["id"], username=row["username"], role=Role(row["role"]))
+    return _user(row), row["scope"]
+
+
+async def upgrade_session(conn: asyncpg.Connection, token_hash: bytes) -> None:
+    await conn.execute("UPDATE staff_sessions SET scope = 'full' WHERE token_hash = $1",
+                       token_hash)
 
 
 async def drop_session(conn: asyncpg.Connection, token_hash: bytes) -> None:
     await conn.execute("DELETE FROM staff_sessions WHERE token_hash = $1", token_hash)
+
+
+async def drop_user_sessions(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
+    await conn.execute("DELETE FROM staff_sessions WHERE user_id = $1", user_id)

@@ -46,4 +46,5 @@ class NewCase:
     sealed_key_id: str
     sealed_report: bytes
     received_at: datetime
+    reporter_public_key: str | None = None
     status: Status = Status.RECEIVED

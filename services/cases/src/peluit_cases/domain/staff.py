@@ -14,8 +14,17 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.ADMIN: ("Administrator", "Administrator"),
+    Role.COORDINATOR: ("Koordinator", "Coordinator"),
+    Role.HANDLER: ("Penangan", "Handler"),
+    Role.VIEWER: ("Pengamat/Auditor", "Viewer/auditor"),
+}
+
+
 @dataclass(frozen=True)
 class StaffUser:
     id: uuid.UUID
     username: str
     role: Role
+    can_reveal: bool = False

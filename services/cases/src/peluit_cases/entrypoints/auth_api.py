@@ -1,4 +1,4 @@
-"""Staff sign-in over the API, and the dependency that guards every staff route."""
+"""Staff sign-in over the API (password + TOTP), and the dependency that guards staff routes."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from typing import Any
 
 from litestar import Controller, Request, post
 from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from pydantic import BaseModel, ConfigDict, Field
 
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service import auth
+from peluit_cases.service.errors import Refused
 from peluit_cases.wiring import Cases
 
 
@@ -20,6 +21,7 @@ class LoginIn(BaseModel):
 
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=500)
+    totp: str | None = Field(default=None, max_length=10, description="6-digit TOTP code")
 
 
 class LoginOut(BaseModel):
@@ -38,17 +40,28 @@ def _bearer(request: Request[Any, Any, Any]) -> str:
 
 
 async def current_staff(request: Request[Any, Any, Any], cases: Cases) -> StaffUser:
-    user = await auth.authenticate(cases.runtime.pool, _bearer(request),
-                                   cases.settings.session_idle_minutes)
-    if user is None:
+    found = await auth.authenticate(cases.runtime.pool, _bearer(request),
+                                    cases.settings.session_idle_minutes)
+    if found is None or found[1] != "full":
         raise NotAuthorizedException(
             "Sesi tidak valid atau kedaluwarsa / session invalid or expired"
         )
-    return user
+    return found[0]
 
 
 CASES_DEP = {"cases": Provide(Cases.current, sync_to_thread=False)}
 STAFF_DEP = {**CASES_DEP, "staff": Provide(current_staff)}
+
+
+async def sign_in(cases: Cases, username: str, password: str, code: str | None) -> auth.Session:
+    try:
+        return await auth.login(cases.runtime.pool, cases.settings, username, password, code)
+    except auth.LoginRefused as exc:
+        if exc.reason == "locked":
+            raise Refused("Akun terkunci sementara; coba lagi nanti | Account temporarily "
+                          "locked; try again later") from exc
+        raise NotAuthorizedException(
+            "Nama pengguna, kata sandi atau kode salah / wrong credentials or code") from exc
 
 
 class AuthApi(Controller):
@@ -56,12 +69,14 @@ class AuthApi(Controller):
     tags = ["auth"]
     dependencies = CASES_DEP
 
-    @post("/login", status_code=200, summary="Sign in; returns a bearer token")
+    @post("/login", status_code=200, summary="Sign in with password and TOTP; returns a token")
     async def login(self, data: LoginIn, cases: Cases) -> LoginOut:
-        session = await auth.login(cases.runtime.pool, data.username, data.password,
-                                   cases.settings.session_max_hours)
-        if session is None:
-            raise NotAuthorizedException("Nama pengguna atau kata sandi salah / wrong credentials")
+        session = await sign_in(cases, data.username, data.password, data.totp)
+        if session.scope != "full":
+            await auth.logout(cases.runtime.pool, session.token)
+            raise PermissionDeniedException(
+                "Aktifkan TOTP dulu lewat konsol (/console/login) | Set up TOTP in the console "
+                "first (/console/login)")
         return LoginOut(token=session.token, expires_at=session.expires_at,
                         role=session.user.role.value)
 

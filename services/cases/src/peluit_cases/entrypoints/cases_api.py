@@ -1,24 +1,26 @@
-"""The team's case API: list (keyset-paginated) and detail."""
+"""The team's case API: list, detail, workflow, assignment, mailbox, contact log, reveal."""
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from litestar import Controller, get
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar import Controller, Request, get, post
 from litestar.params import Parameter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from peluit_cases.adapters import cases_repo
+from peluit_cases.adapters.cases_repo import CaseFilter
 from peluit_cases.domain.case import STATUS_LABELS, Status
+from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.entrypoints.auth_api import STAFF_DEP
+from peluit_cases.service import assignment, contacts, mailbox, viewing, workflow
+from peluit_cases.service.access import require
+from peluit_cases.service.errors import Invalid
+from peluit_cases.service.listing import list_page
 from peluit_cases.wiring import Cases
-from peluit_shared.crypto import SealedData, unseal
 
 
 class CaseSummary(BaseModel):
@@ -32,6 +34,11 @@ class CaseSummary(BaseModel):
     received_at: datetime
     updated_at: datetime
     version: int
+    assignee_id: uuid.UUID | None = None
+    stage: str | None = None
+    due_on: date | None = None
+    deadline_flag: str | None = None
+    outcome: str | None = None
 
 
 class CasePage(BaseModel):
@@ -41,31 +48,72 @@ class CasePage(BaseModel):
 
 class CaseDetail(CaseSummary):
     report_id: uuid.UUID
-    report: dict[str, Any]
+    report: dict[str, Any] | None
     history: list[dict[str, Any]]
+    messages: list[dict[str, Any]]
+    contacts: list[dict[str, Any]]
+    can_message: bool
+    allowed_transitions: list[str]
 
 
-def _summary(row: dict[str, Any]) -> CaseSummary:
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TransitionIn(_In):
+    to: Status
+    note: str = Field(max_length=5000)
+    reason: str | None = Field(default=None, max_length=5000)
+    outcome: str | None = Field(default=None, description="proven | not_proven (to concluded)")
+    version: int | None = Field(default=None, description="or an If-Match header")
+
+
+class AssignIn(_In):
+    assignee_id: uuid.UUID
+    reason: str | None = Field(default=None, max_length=2000)
+    version: int | None = None
+
+
+class ConflictIn(_In):
+    note: str = Field(max_length=2000)
+
+
+class MessageIn(_In):
+    kind: str = Field(description="question | message")
+    text: str = Field(max_length=5000)
+
+
+class ContactIn(_In):
+    kind: str = Field(default="contact", description="contact | followup")
+    on_date: date
+    channel: str
+    party: str = Field(max_length=200)
+    result: str = Field(max_length=5000)
+
+
+class RevealIn(_In):
+    reason: str = Field(max_length=2000)
+
+
+class VersionOut(BaseModel):
+    version: int
+
+
+def summary(row: dict[str, Any]) -> CaseSummary:
     return CaseSummary(
         status_label=STATUS_LABELS[Status(row["status"])][0],
         **{k: row[k] for k in CaseSummary.model_fields if k in row},
     )
 
 
-def _cursor(row: dict[str, Any]) -> str:
-    raw = json.dumps([row["created_at"].isoformat(), str(row["id"])]).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+def version_of(request: Request[Any, Any, Any], body: int | None) -> int | None:
+    header = request.headers.get("if-match")
+    if header is None:
+        return body
     try:
-        at, ident = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(at), uuid.UUID(ident)
-    except (ValueError, TypeError) as exc:
-        raise ValidationException(
-            "Invalid cursor",
-            extra=[{"key": "cursor", "message": "Cursor tidak valid | Invalid cursor"}],
-        ) from exc
+        return int(header.strip().strip('W/').strip('"'))
+    except ValueError as exc:
+        raise Invalid("If-Match", "Versi tidak valid | Invalid version") from exc
 
 
 class CasesApi(Controller):
@@ -73,38 +121,86 @@ class CasesApi(Controller):
     tags = ["cases"]
     dependencies = STAFF_DEP
 
-    @get("/", summary="List cases, newest first")
+    @get("/", summary="List cases (filters, sort, keyset cursor)")
     async def list_cases(
-        self,
-        cases: Cases,
-        staff: StaffUser,
+        self, cases: Cases, staff: StaffUser,
         status: Status | None = None,
+        category: str | None = Parameter(default=None, max_length=60),
+        channel: str | None = Parameter(default=None, max_length=20),
+        assignee_id: uuid.UUID | None = None,
+        unassigned: bool = False,
+        overdue: bool = False,
+        received_from: date | None = None,
+        received_to: date | None = None,
+        q: str | None = Parameter(default=None, max_length=40, description="report number"),
         report_number: str | None = Parameter(default=None, max_length=40),
+        sort: str = "newest",
         cursor: str | None = None,
         limit: int = Parameter(default=50, ge=1, le=200),
     ) -> CasePage:
-        after = _parse_cursor(cursor) if cursor else None
-        async with cases.runtime.pool.acquire() as conn:
-            rows = await cases_repo.list_cases(
-                conn, limit + 1, status.value if status else None, report_number, after
-            )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return CasePage(items=[_summary(r) for r in rows],
-                        next_cursor=_cursor(rows[-1]) if more and rows else None)
+        flt = CaseFilter(status=status.value if status else None, category=category,
+                         channel=channel, assignee=assignee_id, unassigned=unassigned,
+                         received_from=received_from, received_to=received_to,
+                         search=report_number or q)
+        rows, next_cursor = await list_page(cases, staff, flt, overdue, sort, cursor, limit)
+        if report_number:  # exact lookup
+            rows = [r for r in rows if r["report_number"] == report_number.strip().upper()]
+        return CasePage(items=[summary(r) for r in rows], next_cursor=next_cursor)
 
-    @get("/{case_id:uuid}", summary="One case with its report (identity withheld) and history")
+    @get("/{case_id:uuid}", summary="One case: report (identity withheld), history, messages")
     async def get_case(self, case_id: uuid.UUID, cases: Cases, staff: StaffUser) -> CaseDetail:
-        async with cases.runtime.pool.acquire() as conn:
-            row = await cases_repo.get_case(conn, case_id)
-            if row is None:
-                raise NotFoundException()
-            history = await cases_repo.case_history(conn, case_id)
-        sealed = SealedData(key_id=row["sealed_key_id"], ciphertext=bytes(row["sealed_report"]))
-        report = json.loads(unseal(cases.keys(), sealed))
-        # The reporter's identity is shown only through an audited reveal, never in a view.
-        report["identity"] = None
+        d = await viewing.view_case(cases, staff, case_id)
         return CaseDetail(
-            **_summary(row).model_dump(), report_id=row["report_id"], report=report,
-            history=history,
+            **summary(d).model_dump(), report_id=d["report_id"], report=d["report"],
+            history=d["history"], messages=d["messages"], contacts=d["contacts"],
+            can_message=bool(d["reporter_public_key"]),
+            allowed_transitions=[s.value for s in
+                                 cases.table.targets(Status(d["status"]), staff.role)],
         )
+
+    @post("/{case_id:uuid}/transitions", status_code=200, summary="Workflow step")
+    async def transition(self, case_id: uuid.UUID, data: TransitionIn, cases: Cases,
+                         staff: StaffUser, request: Request[Any, Any, Any]) -> VersionOut:
+        v = await workflow.transition(cases, staff, case_id, version_of(request, data.version),
+                                      data.to, data.note, data.reason, data.outcome)
+        return VersionOut(version=v)
+
+    @post("/{case_id:uuid}/assignment", status_code=200, summary="Assign or reassign")
+    async def assign(self, case_id: uuid.UUID, data: AssignIn, cases: Cases, staff: StaffUser,
+                     request: Request[Any, Any, Any]) -> VersionOut:
+        v = await assignment.assign(cases, staff, case_id, version_of(request, data.version),
+                                    data.assignee_id, data.reason)
+        return VersionOut(version=v)
+
+    @post("/{case_id:uuid}/conflicts", status_code=204, summary="Declare a conflict of interest")
+    async def conflict(self, case_id: uuid.UUID, data: ConflictIn, cases: Cases,
+                       staff: StaffUser) -> None:
+        await assignment.declare_conflict(cases, staff, case_id, data.note)
+
+    @post("/{case_id:uuid}/messages", status_code=201, summary="Question/message to reporter")
+    async def message(self, case_id: uuid.UUID, data: MessageIn, cases: Cases,
+                      staff: StaffUser) -> dict[str, str]:
+        mid = await mailbox.send(cases, staff, case_id, data.kind, data.text)
+        return {"message_id": str(mid)}
+
+    @post("/{case_id:uuid}/contacts", status_code=201, summary="Contact log / follow-up record")
+    async def contact(self, case_id: uuid.UUID, data: ContactIn, cases: Cases,
+                      staff: StaffUser) -> None:
+        await contacts.add_contact(cases, staff, case_id, data.kind, data.on_date, data.channel,
+                                   data.party, data.result)
+
+    @post("/{case_id:uuid}/identity", status_code=200, summary="Reveal identity (audited)")
+    async def reveal(self, case_id: uuid.UUID, data: RevealIn, cases: Cases,
+                     staff: StaffUser) -> dict[str, Any]:
+        return {"identity": await viewing.reveal_identity(cases, staff, case_id, data.reason)}
+
+
+class WorkflowApi(Controller):
+    path = "/api/v1/workflow"
+    tags = ["cases"]
+    dependencies = STAFF_DEP
+
+    @get("/", summary="The transition table in force")
+    async def table(self, cases: Cases, staff: StaffUser) -> dict[str, Any]:
+        require(staff, Permission.CASE_LIST)
+        return dict(json.loads(cases.table.to_json()))

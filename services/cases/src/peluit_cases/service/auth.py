@@ -1,19 +1,23 @@
-"""Staff sign-in: Argon2id passwords and short-lived bearer sessions."""
+"""Staff sign-in: Argon2id password + TOTP, lockout, short idle sessions, TOTP enrolment."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from peluit_cases.adapters import staff_repo
+from peluit_cases.adapters import audit_repo, staff_repo
 from peluit_cases.domain.staff import Role, StaffUser
+from peluit_cases.settings import CasesSettings
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both answers take the same time.
@@ -25,8 +29,21 @@ class WeakPassword(ValueError):
     pass
 
 
+class LoginRefused(Exception):
+    """Wrong credentials (`reason` = credentials) or a locked account (`reason` = locked)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def hash_token(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
+
+
+def csrf_token(session_token: str) -> str:
+    """The console form token: bound to the session, useless without the HttpOnly cookie."""
+    return hmac.new(session_token.encode(), b"peluit-csrf", hashlib.sha256).hexdigest()
 
 
 def hash_password(password: str) -> str:
@@ -42,32 +59,99 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
+def totp_step(secret: str, code: str, now: float | None = None) -> int | None:
+    """The time step `code` is valid for (±1 step of clock drift), or None."""
+    now = time.time() if now is None else now
+    totp = pyotp.TOTP(secret)
+    for drift in (0, -1, 1):
+        at = now + drift * totp.interval
+        if hmac.compare_digest(totp.at(at), code.strip()):
+            return int(at // totp.interval)
+    return None
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(secret: str, username: str, issuer: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
+
+
 @dataclass(frozen=True)
 class Session:
     token: str
     expires_at: datetime
     user: StaffUser
+    scope: str  # 'full', or 'enrol' until TOTP is set up
 
 
-async def login(pool: asyncpg.Pool, username: str, password: str,
-                max_hours: int) -> Session | None:
+async def login(pool: asyncpg.Pool, settings: CasesSettings, username: str, password: str,
+                code: str | None) -> Session:
     async with pool.acquire() as conn:
         row = await staff_repo.find_login(conn, username)
     stored = row["password_hash"] if row else _DUMMY_HASH
     ok = await asyncio.to_thread(_verify, stored, password)
-    if not (ok and row):
-        return None
-    token = secrets.token_urlsafe(32)
-    expires = datetime.now(UTC) + timedelta(hours=max_hours)
-    async with pool.acquire() as conn:
-        await staff_repo.add_session(conn, hash_token(token), row["id"], expires)
-    user = StaffUser(id=row["id"], username=row["username"], role=Role(row["role"]))
-    return Session(token=token, expires_at=expires, user=user)
+    if row is None:
+        raise LoginRefused("credentials")
+    if row["locked_until"] and row["locked_until"] > datetime.now(UTC):
+        raise LoginRefused("locked")
+    locked = False
+    async with pool.acquire() as conn, conn.transaction():
+        step = totp_step(row["totp_secret"], code or "") if row["totp_confirmed"] else 0
+        if ok and step is not None and row["totp_confirmed"]:
+            ok = await staff_repo.use_totp_step(conn, row["id"], step)
+        if not ok or step is None:
+            locked = await staff_repo.record_failure(
+                conn, row["id"], settings.lockout_attempts, settings.lockout_minutes)
+            await audit_repo.append(conn, str(row["id"]), "login_failed", locked=locked)
+    if not ok or step is None:  # raised after the commit, so the failure stays counted
+        raise LoginRefused("locked" if locked else "credentials")
+    async with pool.acquire() as conn, conn.transaction():
+        await staff_repo.clear_failures(conn, row["id"])
+        scope = "full" if row["totp_confirmed"] else "enrol"
+        token = secrets.token_urlsafe(32)
+        expires = datetime.now(UTC) + timedelta(hours=settings.session_max_hours)
+        await staff_repo.add_session(conn, hash_token(token), row["id"], expires, scope)
+        await audit_repo.append(conn, str(row["id"]), "login", scope=scope)
+    user = StaffUser(id=row["id"], username=row["username"], role=Role(row["role"]),
+                     can_reveal=row["can_reveal"])
+    return Session(token=token, expires_at=expires, user=user, scope=scope)
 
 
-async def authenticate(pool: asyncpg.Pool, token: str, idle_minutes: int) -> StaffUser | None:
+async def authenticate(pool: asyncpg.Pool, token: str,
+                       idle_minutes: int) -> tuple[StaffUser, str] | None:
     async with pool.acquire() as conn:
         return await staff_repo.touch_session(conn, hash_token(token), idle_minutes)
+
+
+async def start_enrolment(pool: asyncpg.Pool, user: StaffUser) -> str:
+    """The pending TOTP secret for `user` (created once, until confirmed)."""
+    async with pool.acquire() as conn:
+        row = await staff_repo.get_user(conn, user.id)
+        assert row is not None
+        if row["totp_confirmed"]:
+            raise ValueError("TOTP already set up")
+        if row["totp_secret"]:
+            return str(row["totp_secret"])
+        secret = new_totp_secret()
+        await staff_repo.set_totp(conn, user.id, secret, confirmed=False)
+        return secret
+
+
+async def confirm_enrolment(pool: asyncpg.Pool, user: StaffUser, token: str, code: str) -> bool:
+    async with pool.acquire() as conn, conn.transaction():
+        row = await staff_repo.get_user(conn, user.id)
+        if row is None or row["totp_confirmed"] or not row["totp_secret"]:
+            return False
+        step = totp_step(row["totp_secret"], code)
+        if step is None:
+            return False
+        await staff_repo.set_totp(conn, user.id, row["totp_secret"], confirmed=True)
+        await staff_repo.use_totp_step(conn, user.id, step)
+        await staff_repo.upgrade_session(conn, hash_token(token))
+        await audit_repo.append(conn, str(user.id), "totp_enrolled")
+        return True
 
 
 async def logout(pool: asyncpg.Pool, token: str) -> None:

@@ -11,7 +11,9 @@ from nacl.public import PrivateKey
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from peluit_cases.adapters.cases_repo import insert_case
-from peluit_cases.domain.case import NewCase
+from peluit_cases.domain.calendar import WorkingCalendar
+from peluit_cases.domain.case import NewCase, Status
+from peluit_cases.domain.deadlines import deadline_for
 from peluit_shared.consumer import PoisonEvent
 from peluit_shared.crypto import UnknownKey, unseal
 from peluit_shared.events import CaseCreated, ReportSubmitted
@@ -38,7 +40,8 @@ def open_report(keys: Mapping[str, PrivateKey], event: ReportSubmitted) -> bytes
 
 
 async def open_case(
-    conn: asyncpg.Connection, keys: Mapping[str, PrivateKey], event: ReportSubmitted
+    conn: asyncpg.Connection, keys: Mapping[str, PrivateKey], event: ReportSubmitted,
+    calendar: WorkingCalendar | None = None,
 ) -> None:
     plaintext = open_report(keys, event)
     try:
@@ -56,8 +59,12 @@ async def open_case(
         sealed_key_id=p.sealed_report.key_id,
         sealed_report=p.sealed_report.ciphertext,
         received_at=event.occurred_at,
+        reporter_public_key=p.reporter_public_key,
     )
-    if await insert_case(conn, case):
+    deadline = deadline_for(calendar or WorkingCalendar(), Status.RECEIVED,
+                            event.occurred_at.date())
+    if await insert_case(conn, case, deadline.stage if deadline else None,
+                         deadline.due_on if deadline else None):
         await add_to_outbox(
             conn,
             CaseCreated(

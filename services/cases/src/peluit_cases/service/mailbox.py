@@ -1,0 +1,112 @@
+"""Use cases of the mailbox: the team writes to the reporter; the reporter's follow-ups arrive."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+
+import asyncpg
+from nacl.encoding import Base64Encoder
+from nacl.exceptions import CryptoError
+from nacl.public import PrivateKey, PublicKey
+
+from peluit_cases.adapters import audit_repo, cases_repo
+from peluit_cases.domain.permissions import Permission
+from peluit_cases.domain.staff import StaffUser
+from peluit_cases.service.access import load_case
+from peluit_cases.service.errors import Invalid, Refused
+from peluit_cases.wiring import Cases
+from peluit_shared.consumer import PoisonEvent
+from peluit_shared.crypto import SealedData, UnknownKey, seal, unseal
+from peluit_shared.events import CaseMessageToReporter, ReportFollowupPosted
+from peluit_shared.events.cases import CaseMessageToReporterPayload
+from peluit_shared.outbox import add_to_outbox
+
+MAX_TEXT = 5000
+
+
+async def send(cases: Cases, staff: StaffUser, case_id: uuid.UUID, kind: str,
+               text: str) -> uuid.UUID:
+    """Seal `text` to the reporter (and a copy to the cases key); returns the message id."""
+    if kind not in ("question", "message"):
+        raise Invalid("kind", "Pilih question atau message | Choose question or message")
+    if not 3 <= len(text.strip()) <= MAX_TEXT:
+        raise Invalid("text", f"Pesan 3–{MAX_TEXT} karakter | Message needs 3–{MAX_TEXT} "
+                      "characters")
+    async with cases.runtime.pool.acquire() as conn, conn.transaction():
+        row = await load_case(conn, staff, case_id, Permission.CASE_WORK, for_update=True)
+        if not row["reporter_public_key"]:
+            raise Refused("Pelapor tidak dapat dihubungi lewat kotak pesan (tanpa kunci "
+                          "pelapor) | The reporter has no mailbox key; use the contact log")
+        body = json.dumps({"text": text.strip()}).encode()
+        reporter = PublicKey(row["reporter_public_key"].encode(), encoder=Base64Encoder)
+        message_id = uuid.uuid4()
+        copy = seal(cases.public_key(), body)
+        await conn.execute(
+            """INSERT INTO case_messages (id, case_id, direction, kind, sealed_key_id,
+                                          sealed_text, author)
+               VALUES ($1, $2, 'to_reporter', $3, $4, $5, $6)""",
+            message_id, case_id, kind, copy.key_id, copy.ciphertext, str(staff.id))
+        await cases_repo.add_history(conn, case_id, str(staff.id), f"{kind}_sent", None, None,
+                                     None)
+        await audit_repo.append(conn, str(staff.id), "message_sent", case_id, kind=kind)
+        await add_to_outbox(conn, CaseMessageToReporter(
+            correlation_id=row["report_id"],
+            payload=CaseMessageToReporterPayload(
+                message_id=message_id, case_id=case_id, report_id=row["report_id"],
+                report_number=row["report_number"], kind=kind,  # type: ignore[arg-type]
+                sealed_message=seal(reporter, body)),
+        ))
+        return message_id
+
+
+async def receive_followup(conn: asyncpg.Connection, keys: Mapping[str, PrivateKey],
+                           event: ReportFollowupPosted) -> None:
+    """Store the reporter's follow-up on the case; an answer closes its question."""
+    p = event.payload
+    try:
+        json.loads(unseal(keys, p.sealed_followup))["text"]
+    except (UnknownKey, CryptoError, ValueError, KeyError, TypeError) as exc:
+        raise PoisonEvent(f"follow-up cannot be opened: {type(exc).__name__}") from exc
+    case_id = await conn.fetchval("SELECT id FROM cases WHERE report_id = $1", p.report_id)
+    if case_id is None:
+        # Events of one report share a partition, so the case exists unless the report is
+        # unknown to us: not retryable.
+        raise PoisonEvent("follow-up for a report without a case")
+    inserted = await conn.fetchval(
+        """INSERT INTO case_messages (id, case_id, direction, kind, in_reply_to, sealed_key_id,
+                                      sealed_text, author)
+           VALUES ($1, $2, 'from_reporter', $3, $4, $5, $6, 'reporter')
+           ON CONFLICT (id) DO NOTHING RETURNING true""",
+        p.followup_id, case_id, p.kind, p.in_reply_to, p.sealed_followup.key_id,
+        p.sealed_followup.ciphertext)
+    if not inserted:
+        return
+    if p.kind == "answer" and p.in_reply_to:
+        await conn.execute(
+            "UPDATE case_messages SET answered_at = now() WHERE id = $1 AND case_id = $2 "
+            "AND kind = 'question'", p.in_reply_to, case_id)
+    await cases_repo.add_history(conn, case_id, "reporter", f"reporter_{p.kind}", None, None,
+                                 None)
+    await cases_repo.bump_version(conn, case_id)
+
+
+async def thread(conn: asyncpg.Connection, keys: Mapping[str, PrivateKey],
+                 case_id: uuid.UUID) -> list[dict[str, object]]:
+    rows = await conn.fetch(
+        """SELECT m.id, m.direction, m.kind, m.in_reply_to, m.sealed_key_id, m.sealed_text,
+                  m.at, m.answered_at, coalesce(u.username, m.author) AS author
+           FROM case_messages m LEFT JOIN staff_users u ON u.id::text = m.author
+           WHERE m.case_id = $1 ORDER BY m.at""", case_id)
+    out: list[dict[str, object]] = []
+    for r in rows:
+        sealed = SealedData(key_id=r["sealed_key_id"], ciphertext=bytes(r["sealed_text"]))
+        try:
+            text = str(json.loads(unseal(keys, sealed))["text"])
+        except (UnknownKey, CryptoError, ValueError, KeyError):
+            text = "[tidak dapat dibuka | cannot be opened]"
+        out.append({"id": r["id"], "direction": r["direction"], "kind": r["kind"],
+                    "in_reply_to": r["in_reply_to"], "at": r["at"],
+                    "answered_at": r["answered_at"], "author": r["author"], "text": text})
+    return out

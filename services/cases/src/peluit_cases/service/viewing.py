@@ -1,0 +1,68 @@
+"""Use cases that read a case: the audited case view and the identity reveal."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from nacl.exceptions import CryptoError
+
+from peluit_cases.adapters import audit_repo, cases_repo
+from peluit_cases.domain.permissions import Permission, allowed
+from peluit_cases.domain.staff import StaffUser
+from peluit_cases.service.access import load_case
+from peluit_cases.service.contacts import contact_log
+from peluit_cases.service.errors import Invalid, Refused
+from peluit_cases.service.mailbox import thread
+from peluit_cases.wiring import Cases
+from peluit_shared.crypto import SealedData, UnknownKey, unseal
+
+
+def _open(cases: Cases, row: dict[str, Any]) -> dict[str, Any]:
+    sealed = SealedData(key_id=row["sealed_key_id"], ciphertext=bytes(row["sealed_report"]))
+    try:
+        return dict(json.loads(unseal(cases.keys(), sealed)))
+    except (UnknownKey, CryptoError) as exc:
+        raise Refused("Laporan tidak dapat dibuka (kunci?) | The report cannot be opened (key?)"
+                      ) from exc
+
+
+async def view_case(cases: Cases, staff: StaffUser, case_id: uuid.UUID) -> dict[str, Any]:
+    """Metadata for everyone who may list; content for those who may read. Every view audited."""
+    async with cases.runtime.pool.acquire() as conn:
+        row = await load_case(conn, staff, case_id, Permission.CASE_LIST)
+        content = allowed(staff.role, Permission.CASE_READ)
+        detail: dict[str, Any] = {**row, "history": await cases_repo.case_history(conn, case_id)}
+        if content:
+            report = _open(cases, row)
+            # The reporter's identity is shown only through an audited reveal, never in a view.
+            report["identity"] = None
+            detail["report"] = report
+            detail["messages"] = await thread(conn, cases.keys(), case_id)
+            detail["contacts"] = await contact_log(conn, case_id)
+        else:
+            detail["report"] = None
+            detail["messages"] = []
+            detail["contacts"] = []
+        detail["conflicts"] = [dict(r) for r in await conn.fetch(
+            """SELECT u.username, u.id, c.at FROM case_conflicts c JOIN staff_users u
+               ON u.id = c.staff_id WHERE c.case_id = $1""", case_id)]
+        await audit_repo.append(conn, str(staff.id), "case_viewed", case_id, content=content)
+    return detail
+
+
+async def reveal_identity(cases: Cases, staff: StaffUser, case_id: uuid.UUID,
+                          reason: str) -> dict[str, Any] | None:
+    """The reporter's identity (None if anonymous), after a written reason; audited."""
+    if len(reason.strip()) < cases.settings.reveal_min_reason:
+        raise Invalid("reason", f"Alasan minimal {cases.settings.reveal_min_reason} karakter | "
+                      f"Reason needs at least {cases.settings.reveal_min_reason} characters")
+    async with cases.runtime.pool.acquire() as conn, conn.transaction():
+        row = await load_case(conn, staff, case_id, Permission.IDENTITY_REVEAL)
+        identity = _open(cases, row).get("identity")
+        await cases_repo.add_history(conn, case_id, str(staff.id), "identity_revealed", None,
+                                     None, reason.strip())
+        await audit_repo.append(conn, str(staff.id), "identity_revealed", case_id,
+                                reason=reason.strip())
+    return dict(identity) if identity else None
