@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 import subprocess
 import time
 import uuid
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import httpx
 import pyotp
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from nacl.encoding import Base64Encoder
+from nacl.public import PrivateKey, PublicKey
 
-from tests.support.stack import VENV
+from peluit_shared.crypto import SealedData, seal, unseal
+from peluit_shared.events import Event, ReportFollowupPosted, ReportSubmitted
+from peluit_shared.events.reports import ReportFollowupPostedPayload, ReportSubmittedPayload
+from tests.support.stack import DATA, KAFKA_BOOTSTRAP, VENV
 
 CLI = str(VENV / "bin" / "peluit-cases")
 _last_step: dict[str, int] = {}
@@ -67,3 +75,92 @@ def api_login(base_url: str, account: Account) -> str:
         "totp": totp_code(account.totp_secret)}, timeout=10)
     assert r.status_code == 200, r.text
     return str(r.json()["token"])
+
+
+# --- Simulating intake on the real Kafka topics (the reporter's side of the mailbox) ---------
+
+def cases_public_key() -> PublicKey:
+    return PublicKey((DATA / "keys" / "cases" / "current.pub").read_bytes().strip(),
+                     encoder=Base64Encoder)
+
+
+async def publish(event: Event) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(event.TOPIC, event.to_bytes(), key=event.partition_key())
+    finally:
+        await producer.stop()
+
+
+class PublishedReport(NamedTuple):
+    report_id: uuid.UUID
+    report_number: str
+    reporter_key: PrivateKey
+
+
+def new_report_number() -> str:
+    return f"WBS-2026-{secrets.randbelow(10**8):08d}"
+
+
+async def publish_report(report: dict[str, Any], channel: str = "portal") -> PublishedReport:
+    """What intake publishes for a portal report: sealed to cases, with the reporter's key."""
+    reporter = PrivateKey.generate()
+    report_id = uuid.uuid4()
+    number = new_report_number()
+    await publish(ReportSubmitted(
+        correlation_id=report_id,
+        payload=ReportSubmittedPayload(
+            report_id=report_id, report_number=number, channel=channel,  # type: ignore[arg-type]
+            sealed_report=seal(cases_public_key(), json.dumps(report).encode()),
+            reporter_public_key=reporter.public_key.encode(Base64Encoder).decode()),
+    ))
+    return PublishedReport(report_id, number, reporter)
+
+
+async def publish_followup(report: PublishedReport, text: str, kind: str = "answer",
+                           in_reply_to: uuid.UUID | None = None) -> None:
+    await publish(ReportFollowupPosted(
+        correlation_id=report.report_id,
+        payload=ReportFollowupPostedPayload(
+            followup_id=uuid.uuid4(), report_id=report.report_id,
+            report_number=report.report_number, kind=kind,  # type: ignore[arg-type]
+            in_reply_to=in_reply_to,
+            sealed_followup=seal(cases_public_key(), json.dumps({"text": text}).encode())),
+    ))
+
+
+async def events_about(topic: str, report_id: uuid.UUID, count: int,
+                       timeout: float = 15.0) -> list[dict[str, Any]]:
+    """The first `count` events on `topic` about `report_id` (read from the beginning)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA_BOOTSTRAP,
+                                auto_offset_reset="earliest", enable_auto_commit=False,
+                                group_id=None)
+    await consumer.start()
+    found: list[dict[str, Any]] = []
+    try:
+        deadline = time.monotonic() + timeout
+        while len(found) < count and time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                for record in records:
+                    event = json.loads(record.value)
+                    if event["payload"].get("report_id") == str(report_id):
+                        found.append(event)
+    finally:
+        await consumer.stop()
+    return found
+
+
+def open_for_reporter(report: PublishedReport, sealed: dict[str, str]) -> str:
+    """What the reporter's portal does with a message sealed to their key."""
+    data = SealedData.model_validate(sealed)
+    return str(json.loads(unseal({data.key_id: report.reporter_key}, data))["text"])
+
+
+def make_account_without_totp(username: str, role: str) -> str:
+    """A new account as an admin creates it: TOTP is enrolled at first sign-in. The password."""
+    password = "first-password-" + uuid.uuid4().hex
+    _cli("create-user", "--username", username, "--role", role, "--password-stdin",
+         stdin=password + "\n")
+    return password
