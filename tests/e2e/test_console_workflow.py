@@ -146,3 +146,22 @@ async def test_team_works_a_case_from_received_to_concluded_in_the_browser(
 
     await page.goto(f"{base}/console/cases/{case['id']}?lang=en")
     await expect(page.locator("#case-status")).to_have_text("Concluded")
+
+
+async def test_the_list_filters_by_unit_status_and_channel_without_exposing_names(
+    services: dict[str, ServiceProcess], staff_client: httpx.AsyncClient
+) -> None:
+    unit = f"Balai Uji {uuid.uuid4().hex[:6]}"
+    who = [{"name": "Rahasia Terlapor", "position": "Kepala Balai", "unit": unit}]
+    report = await publish_report(sample_report(who=who), channel="api")
+    case, _ = await wait_for_case(staff_client, report.report_number)
+    assert case["units"] == [unit]
+    found = (await staff_client.get("/api/v1/cases", params={
+        "unit": unit, "status": "received", "channel": "api"})).json()["items"]
+    assert [c["report_number"] for c in found] == [report.report_number]
+    none = (await staff_client.get("/api/v1/cases", params={"unit": unit, "channel": "letter"}))
+    assert none.json()["items"] == []
+    dashboard = (await staff_client.get("/api/v1/dashboard")).json()
+    top = {name: n for name, n in dashboard["by_unit"]}
+    assert top.get("Ditjen Perikanan Tangkap", 0) >= 1  # the unit of every sample report
+    assert "Rahasia Terlapor" not in str(found) + str(dashboard)

@@ -12,7 +12,7 @@ import asyncpg
 from peluit_cases.domain.case import NewCase
 
 LIST_COLUMNS = """id, report_number, status, channel, category, anonymous, received_at,
-                  created_at, updated_at, version, assignee_id, stage, due_on, outcome"""
+                  created_at, updated_at, version, assignee_id, stage, due_on, outcome, units"""
 
 
 async def insert_case(conn: asyncpg.Connection, case: NewCase, stage: str | None = None,
@@ -21,12 +21,13 @@ async def insert_case(conn: asyncpg.Connection, case: NewCase, stage: str | None
     inserted = await conn.fetchval(
         """INSERT INTO cases (id, report_id, report_number, status, channel, category, anonymous,
                               sealed_key_id, sealed_report, received_at, reporter_public_key,
-                              stage, stage_started_on, due_on)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                              stage, stage_started_on, due_on, units)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
            ON CONFLICT (report_id) DO NOTHING RETURNING true""",
         case.id, case.report_id, case.report_number, case.status.value, case.channel,
         case.category, case.anonymous, case.sealed_key_id, case.sealed_report, case.received_at,
         case.reporter_public_key, stage, case.received_at.date() if stage else None, due_on,
+        list(case.units),
     )
     if inserted:
         await add_history(conn, case.id, "system", "created", None, case.status.value, None)
@@ -52,6 +53,7 @@ class CaseFilter:
     status: str | None = None
     category: str | None = None
     channel: str | None = None
+    unit: str | None = None
     assignee: uuid.UUID | None = None
     unassigned: bool = False
     overdue_before: date | None = None  # due_on < this date
@@ -86,6 +88,8 @@ async def list_cases(
         where.append(f"category = {arg(flt.category)}")
     if flt.channel:
         where.append(f"channel = {arg(flt.channel)}")
+    if flt.unit:
+        where.append(f"units @> ARRAY[{arg(flt.unit)}::text]")
     if flt.assignee:
         where.append(f"assignee_id = {arg(flt.assignee)}")
     if flt.unassigned:

@@ -68,7 +68,7 @@ class CasePages(Controller):
         assignee = q.get("assignee") or None
         flt = CaseFilter(
             status=status, category=q.get("category") or None,
-            channel=q.get("channel") or None,
+            channel=q.get("channel") or None, unit=(q.get("unit") or "").strip()[:200] or None,
             assignee=_uuid(assignee, "assignee") if assignee not in (None, "none") else None,
             unassigned=assignee == "none",
             received_from=_date(q.get("from"), "from"), received_to=_date(q.get("to"), "to"),
@@ -78,7 +78,7 @@ class CasePages(Controller):
                                        q.get("cursor") or None, 50)
         async with cases.runtime.pool.acquire() as conn:
             staff = {u["id"]: u["username"] for u in await staff_repo.list_users(conn)}
-        params = {k: q.get(k) for k in ("status", "category", "channel", "assignee", "from",
+        params = {k: q.get(k) for k in ("status", "category", "channel", "unit", "assignee", "from",
                                         "to", "q", "sort", "overdue") if q.get(k)}
         next_query = urlencode({**params, "cursor": cursor or ""})
         return render(request, "cases.html", v=v, rows=rows, staff=staff, params=params,

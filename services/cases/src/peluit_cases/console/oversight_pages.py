@@ -44,6 +44,7 @@ class OversightPages(Controller):
             bar_chart(t("by_category"), d["by_category"]),
             bar_chart(t("by_channel"), [(t(k), n) for k, n in d["by_channel"]]),
             bar_chart(t("by_month"), d["by_month"]),
+            bar_chart(t("by_unit"), d["by_unit"]),
             bar_chart(t("compliance"), [(t("on_time"), d["on_time"]),
                                         (t("overdue"), d["overdue"])]),
             bar_chart(t("stage_days"), [(status_name(k), n) for k, n in d["stage_days"]]),

@@ -47,4 +47,5 @@ class NewCase:
     sealed_report: bytes
     received_at: datetime
     reporter_public_key: str | None = None
+    units: tuple[str, ...] = ()  # KKP units of the reported people: in clear, names never
     status: Status = Status.RECEIVED

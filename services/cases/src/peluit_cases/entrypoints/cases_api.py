@@ -39,6 +39,7 @@ class CaseSummary(BaseModel):
     due_on: date | None = None
     deadline_flag: str | None = None
     outcome: str | None = None
+    units: list[str] = []
 
 
 class CasePage(BaseModel):
@@ -127,6 +128,7 @@ class CasesApi(Controller):
         status: Status | None = None,
         category: str | None = Parameter(default=None, max_length=60),
         channel: str | None = Parameter(default=None, max_length=20),
+        unit: str | None = Parameter(default=None, max_length=200),
         assignee_id: uuid.UUID | None = None,
         unassigned: bool = False,
         overdue: bool = False,
@@ -139,7 +141,7 @@ class CasesApi(Controller):
         limit: int = Parameter(default=50, ge=1, le=200),
     ) -> CasePage:
         flt = CaseFilter(status=status.value if status else None, category=category,
-                         channel=channel, assignee=assignee_id, unassigned=unassigned,
+                         channel=channel, unit=unit, assignee=assignee_id, unassigned=unassigned,
                          received_from=received_from, received_to=received_to,
                          search=report_number or q)
         rows, next_cursor = await list_page(cases, staff, flt, overdue, sort, cursor, limit)

@@ -21,6 +21,12 @@ from peluit_shared.events.cases import CaseCreatedPayload
 from peluit_shared.outbox import add_to_outbox
 
 
+class _Unit(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    unit: str | None = None
+
+
 class _Triage(BaseModel):
     """The few fields the case list needs in clear; the rest stays sealed."""
 
@@ -28,6 +34,11 @@ class _Triage(BaseModel):
 
     category: str
     identity: dict[str, object] | None = None
+    who: list[_Unit] = []
+
+    def units(self) -> tuple[str, ...]:
+        seen = {" ".join(w.unit.split())[:200] for w in self.who if w.unit and w.unit.strip()}
+        return tuple(sorted(seen))
 
 
 def open_report(keys: Mapping[str, PrivateKey], event: ReportSubmitted) -> bytes:
@@ -60,6 +71,7 @@ async def open_case(
         sealed_report=p.sealed_report.ciphertext,
         received_at=event.occurred_at,
         reporter_public_key=p.reporter_public_key,
+        units=triage.units(),
     )
     deadline = deadline_for(calendar or WorkingCalendar(), Status.RECEIVED,
                             event.occurred_at.date())

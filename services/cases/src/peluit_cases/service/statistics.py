@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 from openpyxl import Workbook
 
+# No identities and no free text: units are typed by reporters, so they stay out as well.
 REGISTER_COLUMNS = ("report_number", "received_at", "channel", "category", "status", "outcome",
                     "assignee", "stage", "due_on", "closed_at")
 
@@ -34,7 +35,9 @@ async def dashboard(conn: asyncpg.Connection) -> dict[str, Any]:
         "by_category": await counts("category"),
         "by_channel": await counts("channel"),
         "by_month": await counts("to_char(received_at, 'YYYY-MM')"),
-        "by_unit": [],  # units are inside the sealed report; shown once intake sends them clear
+        "by_unit": [(str(r["k"]), int(r["n"])) for r in await conn.fetch(
+            "SELECT u AS k, count(*) AS n FROM cases, unnest(units) u GROUP BY 1 "
+            "ORDER BY 2 DESC, 1 LIMIT 20")],
         "on_time": int(compliance["on_time"]), "overdue": int(compliance["overdue"]),
         "stage_days": [(r["status"], round(float(r["days"]), 2)) for r in stage_rows],
         "total": sum(n for _, n in await counts("status")),
