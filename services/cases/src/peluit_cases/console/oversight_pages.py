@@ -39,16 +39,16 @@ class OversightPages(Controller):
         def t(key: str) -> str:
             return translate(key, v.lang)
 
-        charts = [
-            bar_chart(t("by_status"), [(status_name(k), n) for k, n in d["by_status"]]),
-            bar_chart(t("by_category"), d["by_category"]),
-            bar_chart(t("by_channel"), [(t(k), n) for k, n in d["by_channel"]]),
-            bar_chart(t("by_month"), d["by_month"]),
-            bar_chart(t("by_unit"), d["by_unit"]),
-            bar_chart(t("compliance"), [(t("on_time"), d["on_time"]),
-                                        (t("overdue"), d["overdue"])]),
-            bar_chart(t("stage_days"), [(status_name(k), n) for k, n in d["stage_days"]]),
+        data = [
+            ("by_status", [(status_name(k), n) for k, n in d["by_status"]]),
+            ("by_category", d["by_category"]),
+            ("by_unit", d["by_unit"]),
+            ("by_channel", [(t(k), n) for k, n in d["by_channel"]]),
+            ("by_month", d["by_month"]),
+            ("compliance", [(t("on_time"), d["on_time"]), (t("overdue"), d["overdue"])]),
+            ("stage_days", [(status_name(k), n) for k, n in d["stage_days"]]),
         ]
+        charts = [(t(key), bar_chart(t(key), values)) for key, values in data]
         return render(request, "dashboard.html", v=v, d=d, charts=charts)
 
     @get("/export.csv")

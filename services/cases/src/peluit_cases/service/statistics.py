@@ -29,7 +29,9 @@ async def dashboard(conn: asyncpg.Connection) -> dict[str, Any]:
     stage_rows = await conn.fetch(
         """SELECT status, avg(extract(epoch FROM coalesce(left_at, now()) - entered_at))
                   / 86400.0 AS days, count(*) AS n
-           FROM case_stage_times GROUP BY status ORDER BY status""")
+           FROM case_stage_times
+           WHERE status NOT IN ('not_actionable', 'concluded', 'archived')
+           GROUP BY status ORDER BY status""")
     return {
         "by_status": await counts("status"),
         "by_category": await counts("category"),
