@@ -4,6 +4,7 @@ are dead-lettered without blocking other reports, repeated failures lock an acco
 from __future__ import annotations
 
 import asyncio
+import io
 import subprocess
 import uuid
 
@@ -17,6 +18,7 @@ from peluit_shared.events import ReportSubmitted
 from peluit_shared.events.reports import ReportSubmittedPayload
 from tests.support.console import (
     CLI,
+    api_login,
     cases_public_key,
     make_account,
     new_report_number,
@@ -189,3 +191,39 @@ async def test_repeated_failures_lock_the_account(services: dict[str, ServicePro
         no_totp = await c.post("/api/v1/auth/login", json={
             "username": account.username, "password": account.password})
         assert no_totp.status_code == 409
+
+
+async def test_an_idle_session_expires(services: dict[str, ServiceProcess]) -> None:
+    account = await asyncio.to_thread(make_account, f"idle-{uuid.uuid4().hex[:6]}", "viewer")
+    token = await asyncio.to_thread(api_login, services["cases"].url, account)
+    auth = {"authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=services["cases"].url, timeout=10) as c:
+        assert (await c.get("/api/v1/cases", headers=auth)).status_code == 200
+        conn = await asyncpg.connect(service_dsn("cases"))
+        try:
+            await conn.execute(
+                "UPDATE staff_sessions SET last_seen = now() - interval '16 minutes' "
+                "WHERE user_id = (SELECT id FROM staff_users WHERE username = $1)",
+                account.username)
+        finally:
+            await conn.close()
+        assert (await c.get("/api/v1/cases", headers=auth)).status_code == 401
+
+
+async def test_the_xlsx_register_has_no_identities_or_content(
+    staff_client: httpx.AsyncClient,
+) -> None:
+    from openpyxl import load_workbook
+
+    identity = {"name": "Nama Rahasia Pelapor", "phone": "+62 812 0000 2222"}
+    report = await publish_report(sample_report(identity=identity))
+    await wait_for_case(staff_client, report.report_number)
+    r = await staff_client.get("/api/v1/export.xlsx")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
+    rows = [[str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:5] == ["report_number", "received_at", "channel", "category", "status"]
+    assert any(row[0] == report.report_number for row in rows)
+    flat = str(rows)
+    assert "Nama Rahasia" not in flat and "Budi Santoso" not in flat and "pelicin" not in flat

@@ -21,6 +21,7 @@ class Cases:
     table: TransitionTable = field(init=False)
     calendar: WorkingCalendar = field(init=False)
     _keys: dict[str, PrivateKey] = field(default_factory=dict)
+    _keys_seen: float = -1.0
 
     _current: ClassVar[Cases | None] = None
 
@@ -34,8 +35,14 @@ class Cases:
         return cls._current
 
     def keys(self) -> dict[str, PrivateKey]:
-        if not self._keys:
+        """The private keys; reloaded when the key folder changes (a rotation while running)."""
+        try:
+            changed = self.settings.key_dir.stat().st_mtime
+        except OSError:
+            changed = 0.0
+        if not self._keys or changed != self._keys_seen:
             self._keys = load_private_keys(self.settings.key_dir)
+            self._keys_seen = changed
         return self._keys
 
     def public_key(self) -> PublicKey:
