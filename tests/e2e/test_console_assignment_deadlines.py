@@ -124,3 +124,19 @@ async def test_the_api_is_described_by_openapi(services: dict[str, ServiceProces
                  "/api/v1/manual-reports", "/api/v1/auth/login"):
         assert path in paths, path
     assert not any(p.startswith("/console") for p in paths)
+
+
+async def test_a_key_rotation_while_running_keeps_old_cases_readable_and_opens_new_ones(
+    staff_client: httpx.AsyncClient,
+) -> None:
+    before = await publish_report(sample_report())
+    old_case, _ = await wait_for_case(staff_client, before.report_number)
+    done = await asyncio.to_thread(subprocess.run, [CLI, "keys", "generate"],
+                                   capture_output=True, text=True, check=True)
+    assert "is current" in done.stdout
+    after = await publish_report(sample_report())  # sealed to the new current key
+    new_case, _ = await wait_for_case(staff_client, after.report_number)
+    for case in (old_case, new_case):
+        detail = await staff_client.get(f"/api/v1/cases/{case['id']}")
+        assert detail.status_code == 200
+        assert detail.json()["report"]["where"].startswith("Pelabuhan")
