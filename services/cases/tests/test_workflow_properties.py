@@ -113,3 +113,15 @@ class CaseLife(RuleBasedStateMachine):
 
 TestCaseLife = CaseLife.TestCase
 TestCaseLife.settings = settings(max_examples=60, stateful_step_count=30)
+
+
+def test_a_workflow_file_replaces_the_default_table(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "workflow.json"
+    path.write_text('{"transitions": [{"from": "received", "to": "not_actionable", '
+                    '"roles": ["coordinator"]}]}')
+    table = TransitionTable.load(path)
+    assert table.targets(Status.RECEIVED) == [Status.NOT_ACTIONABLE]
+    assert table.rule(Status.RECEIVED, Status.NOT_ACTIONABLE).reason_required  # type: ignore[union-attr]
+    assert TransitionTable.load(None) == DEFAULT_TABLE

@@ -60,8 +60,8 @@ async def declare_conflict(cases: Cases, staff: StaffUser, case_id: uuid.UUID,
     async with cases.runtime.pool.acquire() as conn, conn.transaction():
         # Anyone who works cases may declare, also on a case not (yet) theirs.
         require(staff, Permission.CASE_WORK)
-        require_row = await cases_repo.get_case(conn, case_id)
-        if require_row is None:
+        row = await cases_repo.get_case(conn, case_id)
+        if row is None:
             raise NotFound("Kasus tidak ditemukan | Case not found")
         await conn.execute(
             "INSERT INTO case_conflicts (case_id, staff_id, note) VALUES ($1, $2, $3) "
@@ -69,6 +69,6 @@ async def declare_conflict(cases: Cases, staff: StaffUser, case_id: uuid.UUID,
         await cases_repo.add_history(conn, case_id, str(staff.id), "conflict_declared", None,
                                      None, None)
         await audit_repo.append(conn, str(staff.id), "conflict_declared", case_id)
-        if require_row["assignee_id"] == staff.id:
+        if row["assignee_id"] == staff.id:
             await conn.execute("UPDATE cases SET assignee_id = NULL, version = version + 1 "
                                "WHERE id = $1", case_id)
