@@ -7,11 +7,17 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
 
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
+from peluit_intake.adapters.sessions import SessionStore
 from peluit_intake.entrypoints.api import ReportsApi
+from peluit_intake.entrypoints.mailbox_api import MailboxApi
+from peluit_intake.entrypoints.subscribers import register_subscribers
+from peluit_intake.entrypoints.web.pages import Pages
+from peluit_intake.entrypoints.web.render import STATIC
 from peluit_intake.settings import IntakeSettings
-from peluit_intake.wiring import Intake
+from peluit_intake.wiring import Intake, make_throttle
 from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
 from peluit_shared.runtime import ServiceRuntime
 
@@ -29,15 +35,26 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
             time_cost=settings.argon2_time_cost,
             memory_kib=settings.argon2_memory_kib,
         ),
+        throttle=make_throttle(settings),
+        sessions=SessionStore(idle_seconds=settings.session_idle_seconds),
     )
     Intake._current = intake
+    if settings.consumers_enabled:
+        register_subscribers(intake)
 
     async def key_present() -> None:
         intake.cases_key()  # fail at start, not at the first report
+        intake.dummy_hash()
 
     runtime.on_startup.append(key_present)
     app = Litestar(
-        route_handlers=[ReportsApi, health_controller(runtime.readiness_checks())],
+        route_handlers=[
+            Pages,
+            ReportsApi,
+            MailboxApi,
+            create_static_files_router(path="/static", directories=[STATIC]),
+            health_controller(runtime.readiness_checks()),
+        ],
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[security_headers()],
