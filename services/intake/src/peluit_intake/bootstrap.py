@@ -6,7 +6,7 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
@@ -63,7 +63,8 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
             title="Peluit intake API",
             version="1.0.0",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            # The JSON document itself at /schema: a UI would pull scripts from a CDN.
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         debug=False,
     )

@@ -86,7 +86,8 @@ class Identity(Closed):
 class ReportContent(Closed):
     """What the reporter tells: 4W+1H plus optional details. Never stored or sent in clear."""
 
-    category: str = Field(description="Kategori pelanggaran / category code")
+    category: str = Field(description="Kategori pelanggaran / category code",
+                          json_schema_extra={"enum": list(categories())})
     what: Annotated[Text, StringConstraints(min_length=10)] = Field(
         description="Apa yang terjadi / what happened"
     )

@@ -9,7 +9,12 @@ from litestar.di import Provide
 from pydantic import BaseModel, Field
 
 from peluit_intake.domain.report import ReportContent
-from peluit_intake.entrypoints.http_common import manual_entry_allowed, source_of, too_many
+from peluit_intake.entrypoints.http_common import (
+    documented,
+    manual_entry_allowed,
+    source_of,
+    too_many,
+)
 from peluit_intake.service.submit import submit_report
 from peluit_intake.wiring import Intake
 from peluit_shared.http import problem
@@ -48,7 +53,8 @@ class ReportsApi(Controller):
     tags = ["reports"]
     dependencies = {"intake": Provide(Intake.current, sync_to_thread=False)}
 
-    @post("/", status_code=201, summary="Submit a report (4W+1H); identity optional")
+    @post("/", status_code=201, summary="Submit a report (4W+1H); identity optional",
+          responses=documented(201, ReportAccepted, 400, 413, 422, 429))
     async def submit(
         self, data: ReportRequest, intake: Intake, request: Request[Any, Any, Any]
     ) -> Response[Any]:

@@ -6,6 +6,8 @@ import hmac
 from typing import Any
 
 from litestar import Request, Response
+from litestar.openapi.datastructures import ResponseSpec
+from pydantic import BaseModel
 
 from peluit_shared.http import problem
 
@@ -37,3 +39,32 @@ def bearer(request: Request[Any, Any, Any]) -> str | None:
 def manual_entry_allowed(request: Request[Any, Any, Any], expected: str) -> bool:
     token = bearer(request)
     return token is not None and hmac.compare_digest(token.encode(), expected.encode())
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+    message_en: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, titles and messages in Indonesian and English."""
+
+    type: str = "about:blank"
+    status: int
+    title: str
+    title_en: str
+    detail: str | None = None
+    message: str | None = None
+    message_en: str | None = None
+    retry_after: int | None = None
+    errors: list[FieldProblem] | None = None
+
+
+def documented(success: int, model: type[BaseModel], *problems: int) -> dict[int, ResponseSpec]:
+    """OpenAPI responses of a handler that returns `Response[Any]` (success or a problem)."""
+    specs = {success: ResponseSpec(data_container=model, description="OK")}
+    for status in problems:
+        specs[status] = ResponseSpec(data_container=Problem, description="Problem",
+                                     media_type="application/problem+json")
+    return specs

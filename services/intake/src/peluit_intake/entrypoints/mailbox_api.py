@@ -13,7 +13,13 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from peluit_intake.adapters.sessions import MailboxSession
 from peluit_intake.domain.status import PUBLIC_STATUS_LABELS
-from peluit_intake.entrypoints.http_common import WRONG_RECEIPT, bearer, source_of, too_many
+from peluit_intake.entrypoints.http_common import (
+    WRONG_RECEIPT,
+    bearer,
+    documented,
+    source_of,
+    too_many,
+)
 from peluit_intake.service.mailbox import FollowupRefused, post_followup, read_mailbox
 from peluit_intake.service.sign_in import Throttled, WrongReceipt, sign_in
 from peluit_intake.wiring import Intake
@@ -96,7 +102,8 @@ class MailboxApi(Controller):
     tags = ["mailbox"]
     dependencies = {"intake": Provide(Intake.current, sync_to_thread=False)}
 
-    @post("/session", status_code=201, summary="Sign in with the receipt; returns a bearer token")
+    @post("/session", status_code=201, summary="Sign in with the receipt; returns a bearer token",
+          responses=documented(201, SessionOpened, 400, 401, 422, 429))
     async def open_session(
         self, data: SignInRequest, intake: Intake, request: Request[Any, Any, Any]
     ) -> Response[Any]:
@@ -139,6 +146,7 @@ class MailboxApi(Controller):
         )
 
     @post("/followups", status_code=201, summary="Answer a question or add information",
+          responses=documented(201, FollowupAccepted, 400, 401, 422),
           dependencies={"session": Provide(api_session, sync_to_thread=False)})
     async def followup(
         self, data: FollowupIn, intake: Intake, session: MailboxSession
