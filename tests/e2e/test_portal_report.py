@@ -139,3 +139,30 @@ async def test_a_validation_error_keeps_everything_filled_in_without_javascript(
         await page.wait_for_selector("#receipt-code")
     finally:
         await context.close()
+
+
+@pytest.mark.parametrize(("identified", "lang", "javascript"), [
+    (False, "en", False),  # anonymous, English, Tor Browser "safest"
+    (True, "id", True),  # identified, Indonesian, JavaScript on
+])
+async def test_every_kind_of_reporter_in_every_language_and_mode(
+    services: dict[str, ServiceProcess], browser: Browser, intake_client: httpx.AsyncClient,
+    identified: bool, lang: str, javascript: bool,
+) -> None:
+    context = await browser.new_context(java_script_enabled=javascript)
+    page = await context.new_page()
+    try:
+        marker = uuid.uuid4().hex
+        await page.goto(f"{services['intake'].url}/report?lang={lang}")
+        identity = {"email": f"r{marker[:8]}@example.org"} if identified else None
+        await fill_report(page, marker, identity=identity)
+        await page.click("#send-report")
+        await page.wait_for_selector("#receipt-code")
+        heading = "Your report has been received" if lang == "en" else "Laporan Anda telah diterima"
+        assert await page.inner_text("h1") == heading
+        receipt = await page.inner_text("#receipt-code")
+        box = await api_mailbox(intake_client, await api_sign_in(intake_client, receipt))
+        assert marker in box["report"]["what"]
+        assert (box["report"]["identity"] is not None) == identified
+    finally:
+        await context.close()
