@@ -7,6 +7,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
@@ -65,6 +66,14 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
             path="/schema",
             # The JSON document itself at /schema: a UI would pull scripts from a CDN.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+            components=Components(security_schemes={
+                "mailbox": SecurityScheme(
+                    type="http", scheme="bearer",
+                    description="Token from POST /api/v1/mailbox/session (receipt sign-in)"),
+                "manual_entry": SecurityScheme(
+                    type="http", scheme="bearer",
+                    description="Staff manual-entry token (PELUIT_INTAKE_MANUAL_ENTRY_TOKEN)"),
+            }),
         ),
         debug=False,
     )

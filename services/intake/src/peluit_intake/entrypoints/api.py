@@ -54,7 +54,8 @@ class ReportsApi(Controller):
     dependencies = {"intake": Provide(Intake.current, sync_to_thread=False)}
 
     @post("/", status_code=201, summary="Submit a report (4W+1H); identity optional",
-          responses=documented(201, ReportAccepted, 400, 413, 422, 429))
+          responses=documented(201, ReportAccepted, 400, 413, 422, 429),
+          security=[{}, {"manual_entry": []}])
     async def submit(
         self, data: ReportRequest, intake: Intake, request: Request[Any, Any, Any]
     ) -> Response[Any]:

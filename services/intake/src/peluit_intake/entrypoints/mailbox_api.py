@@ -100,10 +100,11 @@ def api_session(request: Request[Any, Any, Any]) -> MailboxSession:
 class MailboxApi(Controller):
     path = "/api/v1/mailbox"
     tags = ["mailbox"]
+    security = [{"mailbox": []}]
     dependencies = {"intake": Provide(Intake.current, sync_to_thread=False)}
 
     @post("/session", status_code=201, summary="Sign in with the receipt; returns a bearer token",
-          responses=documented(201, SessionOpened, 400, 401, 422, 429))
+          responses=documented(201, SessionOpened, 400, 401, 422, 429), security=[{}])
     async def open_session(
         self, data: SignInRequest, intake: Intake, request: Request[Any, Any, Any]
     ) -> Response[Any]:
