@@ -79,6 +79,18 @@ def test_a_session_ends_when_idle_and_on_sign_out() -> None:
     assert store.get("not-a-token") is None and store.get(None) is None
 
 
+def test_even_a_busy_session_ends_after_its_maximum_lifetime() -> None:
+    clock = Clock()
+    store = SessionStore(idle_seconds=900, max_seconds=3600, clock=clock)
+    keys = FAST.reporter_keys("1234567812345678", FAST.new_salt())
+    token = store.open(uuid.uuid4(), "WBS-2026-000003", keys)
+    for _ in range(4):
+        clock.now += 800
+        assert store.get(token) is not None
+    clock.now += 500
+    assert store.get(token) is None
+
+
 def test_the_receipt_is_handed_over_once() -> None:
     clock = Clock()
     handoff = ReceiptHandoff(ttl_seconds=600, clock=clock)

@@ -1,7 +1,8 @@
 """Mailbox sessions, in memory only: the receipt-derived keys never reach the database.
 
-A session is found by the SHA-256 of its random token, ends after `idle_seconds` without use
-and on sign-out. A restart signs everyone out, which is the safe failure.
+A session is found by the SHA-256 of its random token, ends after `idle_seconds` without use,
+after `max_seconds` in any case, and on sign-out. A restart signs everyone out, which is the
+safe failure.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ class MailboxSession:
     keys: ReporterKeys
     csrf: str
     last_seen: float
+    opened_at: float
 
 
 @dataclass
 class SessionStore:
     idle_seconds: float = 900.0
+    max_seconds: float = 4 * 3600.0
     max_sessions: int = 10_000
     clock: Callable[[], float] = time.monotonic
     _sessions: dict[str, MailboxSession] = field(default_factory=dict)
@@ -47,7 +50,7 @@ class SessionStore:
         token = secrets.token_urlsafe(32)
         self._sessions[self._key(token)] = MailboxSession(
             report_id=report_id, report_number=report_number, keys=keys,
-            csrf=secrets.token_urlsafe(24), last_seen=now,
+            csrf=secrets.token_urlsafe(24), last_seen=now, opened_at=now,
         )
         return token
 
@@ -59,7 +62,8 @@ class SessionStore:
         now = self.clock()
         if session is None:
             return None
-        if now - session.last_seen > self.idle_seconds:
+        idle = now - session.last_seen > self.idle_seconds
+        if idle or now - session.opened_at > self.max_seconds:
             del self._sessions[key]
             return None
         session.last_seen = now
