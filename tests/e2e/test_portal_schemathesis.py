@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -24,25 +25,27 @@ def fuzzed_intake(services: object) -> Iterator[SideIntake]:
         yield proc
 
 
-def schemathesis(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def schemathesis(url: str, workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(VENV / "bin" / "schemathesis"), "run", f"{url}/schema/openapi.json",
          "--checks", "not_a_server_error", "--max-examples", "25", "--no-color",
          "--request-timeout", "10", *args],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True, text=True, timeout=120, check=False, cwd=workdir,
     )
 
 
-def test_no_generated_request_makes_a_server_error(fuzzed_intake: SideIntake) -> None:
+def test_no_generated_request_makes_a_server_error(
+    fuzzed_intake: SideIntake, tmp_path: Path
+) -> None:
     started = time.monotonic()
     log_before = len(fuzzed_intake.log_text())
     base = fuzzed_intake.url
     with httpx.Client(base_url=base, timeout=10) as client:
         receipt = client.post("/api/v1/reports", json=sample_report()).json()["receipt"]
         token = client.post("/api/v1/mailbox/session", json={"receipt": receipt}).json()["token"]
-    anonymous = schemathesis(base)
+    anonymous = schemathesis(base, tmp_path)
     # Signed in (sign-out left out so the session lives through the run).
-    signed_in = schemathesis(base, "--header", f"Authorization: Bearer {token}",
+    signed_in = schemathesis(base, tmp_path, "--header", f"Authorization: Bearer {token}",
                              "--exclude-method", "DELETE")
     for run in (anonymous, signed_in):
         assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]

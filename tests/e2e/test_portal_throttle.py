@@ -40,15 +40,16 @@ async def test_wrong_receipts_are_answered_alike_then_throttled(
     client: httpx.AsyncClient, intake_client: httpx.AsyncClient
 ) -> None:
     accepted = await submit(intake_client, sample_report())
-    right, right_time = await sign_in(client, accepted["receipt"])
-    assert right.status_code == 201
+    rights = [await sign_in(client, accepted["receipt"]) for _ in range(3)]
+    assert all(r.status_code == 201 for r, _ in rights)
+    right_time = statistics.median(t for _, t in rights)
     # Unknown and malformed receipts: same status, same words, and an Argon2id run each time
     # (so they take about as long as a right one, not a fast "no such row").
     wrong = [await sign_in(client, r) for r in ("9999-8888-7777-6666", "1234-5678-0000-1111",
                                                 "5555-4444-3333-2222", "42")]
     bodies = {(r.status_code, r.json()["message"], r.json()["message_en"]) for r, _ in wrong}
     assert len(bodies) == 1 and next(iter(bodies))[0] == 401
-    assert statistics.median(t for _, t in wrong) > right_time * 0.25
+    assert statistics.median(t for _, t in wrong) > right_time * 0.2
     for receipt in ("1111-1111-1111-1111", "2222-2222-2222-2222"):  # 6 failures: the limit
         assert (await sign_in(client, receipt))[0].status_code == 401
     throttled, _ = await sign_in(client, "3333-3333-3333-3333")
