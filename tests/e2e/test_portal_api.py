@@ -41,22 +41,26 @@ async def test_the_whole_mailbox_through_the_api(intake_client: httpx.AsyncClien
     assert [h["status"] for h in box["history"]] == ["received"]
     assert box["status"]["label"] == "Diterima" and box["status"]["label_en"] == "Received"
 
+    await send_status(submitted, "received", "received")  # what the reporter already sees
     await send_status(submitted, "verifying", "in_process")
+    await send_status(submitted, "reviewing", "in_process")  # same words: no new line
     await send_status(submitted, "archived", None)  # internal only: nothing for the reporter
+    await send_status(submitted, "referred", "referred")  # last on the partition: all seen
     message = await send_staff_message(submitted, "Terima kasih, laporan sedang diproses.",
                                        kind="message")
     question = await send_staff_message(submitted, "Siapa saksinya?")
 
     async def both_arrived() -> dict[str, object] | None:
         box = await api_mailbox(intake_client, token)
-        return box if len(box["messages"]) == 2 else None
+        done = len(box["messages"]) == 2 and box["status"]["status"] == "referred"
+        return box if done else None
 
     box = await eventually(both_arrived)
     assert [m["text"] for m in box["messages"]] == ["Terima kasih, laporan sedang diproses.",
                                                     "Siapa saksinya?"]
     assert [m["kind"] for m in box["messages"]] == ["message", "question"]
-    assert [h["status"] for h in box["history"]] == ["received", "in_process"]
-    assert box["status"]["label_en"] == "In process"
+    assert [h["status"] for h in box["history"]] == ["received", "in_process", "referred"]
+    assert box["status"]["label"] == "Dilimpahkan" and box["status"]["label_en"] == "Referred"
 
     # Answering something that is not a question of this report is refused, naming the field.
     for bad in (None, message.payload.message_id, uuid.uuid4()):

@@ -55,7 +55,7 @@ async def answer_a_question(context: BrowserContext, url: str, client: httpx.Asy
     question = await send_staff_message(submitted, f"Kapan tepatnya uang diserahkan? {marker}")
     await until_on_page(page, "#messages", marker)
     needs_info = "Information needed" if lang == "en" else "Perlu Kelengkapan"
-    assert await page.inner_text("#current-status") == needs_info
+    await until_on_page(page, "#current-status", needs_info)  # another topic: may come later
     history = await page.locator("#status-history .status").all_inner_texts()
     assert history == [received, needs_info]
 

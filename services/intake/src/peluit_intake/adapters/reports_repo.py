@@ -61,13 +61,23 @@ async def find_by_id(conn: asyncpg.Connection, report_id: uuid.UUID) -> StoredRe
 
 
 async def add_status(conn: asyncpg.Connection, report_id: uuid.UUID, public_status: str) -> bool:
-    """Record a status the reporter sees; False when the report is not ours."""
-    updated = await conn.fetchval(
-        "UPDATE reports SET public_status = $2 WHERE id = $1 RETURNING true",
-        report_id, public_status,
+    """Record a status the reporter sees; False when the report is not ours or nothing changes.
+
+    Several staff stages read the same to the reporter (verifying and reviewing are both
+    "Diproses"); only a change of what the reporter sees becomes a line of history.
+    """
+    previous = await conn.fetchval(
+        "SELECT public_status FROM reports WHERE id = $1 FOR UPDATE", report_id
     )
-    if not updated:
+    if previous is None:
         return False
+    has_history = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM status_history WHERE report_id = $1)", report_id
+    )
+    if has_history and previous == public_status:
+        return False
+    await conn.execute("UPDATE reports SET public_status = $2 WHERE id = $1",
+                       report_id, public_status)
     await conn.execute(
         "INSERT INTO status_history (report_id, public_status) VALUES ($1, $2)",
         report_id, public_status,
