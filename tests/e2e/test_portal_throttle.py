@@ -79,3 +79,24 @@ async def test_submissions_per_source_are_limited_but_not_for_manual_entry(
     r = await client.post("/api/v1/reports", json=sample_report(channel="phone"),
                           headers={"authorization": "Bearer peluit-dev-manual-entry-token"})
     assert r.status_code == 201
+
+
+async def test_a_mailbox_cannot_flood_the_team_with_followups(
+    services: object, intake_client: httpx.AsyncClient
+) -> None:
+    accepted = await submit(intake_client, sample_report())
+    with side_intake(slot=91, followups_per_report_per_hour="2") as proc:
+        async with httpx.AsyncClient(base_url=proc.url, timeout=10) as client:
+            await flood(client, accepted["receipt"])
+
+
+async def flood(client: httpx.AsyncClient, receipt: str) -> None:
+    r = await client.post("/api/v1/mailbox/session", json={"receipt": receipt})
+    auth = {"authorization": f"Bearer {r.json()['token']}"}
+    for i in range(2):
+        r = await client.post("/api/v1/mailbox/followups", headers=auth,
+                              json={"kind": "information", "text": f"tambahan {i}"})
+        assert r.status_code == 201
+    r = await client.post("/api/v1/mailbox/followups", headers=auth,
+                          json={"kind": "information", "text": "tambahan lagi"})
+    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0

@@ -158,8 +158,8 @@ class SideIntake(ServiceProcess):
 
 
 @contextmanager
-def side_intake(**settings: str) -> Iterator[SideIntake]:
-    side_port = port("intake") + 90
+def side_intake(slot: int = 90, **settings: str) -> Iterator[SideIntake]:
+    side_port = port("intake") + slot
     env = {"PELUIT_INTAKE_HTTP_PORT": str(side_port), "PELUIT_INTAKE_CONSUMERS_ENABLED": "false",
            **{f"PELUIT_INTAKE_{k.upper()}": v for k, v in settings.items()}}
     proc = SideIntake("intake", env=env, side_port=side_port)

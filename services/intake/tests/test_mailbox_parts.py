@@ -52,6 +52,20 @@ def test_failed_receipts_are_limited_per_source_and_overall() -> None:
     assert throttle.receipt_wait("10.0.0.9") > 0  # the global limit protects every report
 
 
+def test_followups_are_limited_per_report() -> None:
+    clock = Clock()
+    throttle = Throttle(
+        submissions_per_source=FixedWindowLimit(5, 3600, clock=clock),
+        receipt_failures_per_source=FixedWindowLimit(3, 60, clock=clock),
+        receipt_failures_global=FixedWindowLimit(5, 60, clock=clock),
+        followups_per_report=FixedWindowLimit(2, 3600, clock=clock),
+    )
+    report, other = uuid.uuid4(), uuid.uuid4()
+    throttle.count_followup(report)
+    throttle.count_followup(report)
+    assert throttle.followup_wait(report) > 0 and throttle.followup_wait(other) == 0
+
+
 def test_source_keys_are_hashes_that_change_when_the_key_rotates() -> None:
     clock = Clock()
     hasher = SourceHasher(rotate_seconds=3600, clock=clock)

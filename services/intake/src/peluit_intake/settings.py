@@ -32,6 +32,7 @@ class IntakeSettings(ServiceSettings):
     receipt_failures_per_source: int = 10
     receipt_failures_global: int = 100
     receipt_failure_window_seconds: float = 900.0
+    followups_per_report_per_hour: int = 30
     # Mailbox sessions: in memory, ended after this much idle time or on sign-out.
     session_idle_seconds: float = 900.0
     cookie_secure: bool = True

@@ -23,6 +23,7 @@ def make_throttle(settings: IntakeSettings) -> Throttle:
         submissions_per_source=FixedWindowLimit(settings.submissions_per_source_per_hour, 3600.0),
         receipt_failures_per_source=FixedWindowLimit(settings.receipt_failures_per_source, window),
         receipt_failures_global=FixedWindowLimit(settings.receipt_failures_global, window),
+        followups_per_report=FixedWindowLimit(settings.followups_per_report_per_hour, 3600.0),
     )
 
 

@@ -72,12 +72,21 @@ class SourceHasher:
 
 @dataclass
 class Throttle:
-    """The intake limits: submissions per source, failed receipts per source and overall."""
+    """The intake limits: submissions per source, failed receipts per source and overall,
+    follow-ups per report (a signed-in mailbox cannot flood the team)."""
 
     submissions_per_source: FixedWindowLimit
     receipt_failures_per_source: FixedWindowLimit
     receipt_failures_global: FixedWindowLimit
+    followups_per_report: FixedWindowLimit = field(
+        default_factory=lambda: FixedWindowLimit(30, 3600.0))
     hasher: SourceHasher = field(default_factory=SourceHasher)
+
+    def followup_wait(self, report_id: object) -> int:
+        return self.followups_per_report.retry_after(str(report_id))
+
+    def count_followup(self, report_id: object) -> None:
+        self.followups_per_report.hit(str(report_id))
 
     def submission_wait(self, source: str) -> int:
         return self.submissions_per_source.retry_after(self.hasher(source))

@@ -147,11 +147,15 @@ class MailboxApi(Controller):
         )
 
     @post("/followups", status_code=201, summary="Answer a question or add information",
-          responses=documented(201, FollowupAccepted, 400, 401, 422),
+          responses=documented(201, FollowupAccepted, 400, 401, 422, 429),
           dependencies={"session": Provide(api_session, sync_to_thread=False)})
     async def followup(
         self, data: FollowupIn, intake: Intake, session: MailboxSession
     ) -> Response[Any]:
+        wait = intake.throttle.followup_wait(session.report_id)
+        if wait:
+            return too_many(wait)
+        intake.throttle.count_followup(session.report_id)
         try:
             followup_id = await post_followup(
                 intake.runtime.pool, intake.cases_key(), session.report_id, session.keys,

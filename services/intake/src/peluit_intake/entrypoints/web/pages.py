@@ -168,6 +168,13 @@ class Pages(Controller):
         if not text or len(text) > 20_000:
             return await self._mailbox_page(request, session, 422, errors={
                 slot: "mailbox.text_required"}, draft={slot: text[:20_000]}, notice=None)
+        wait = intake.throttle.followup_wait(session.report_id)
+        if wait:
+            response = await self._mailbox_page(request, session, 429, errors={},
+                                                draft={slot: text}, notice="signin.throttled")
+            response.headers["Retry-After"] = str(wait)
+            return response
+        intake.throttle.count_followup(session.report_id)
         try:
             reply_to = uuid.UUID(target) if kind == "answer" else None
             await post_followup(intake.runtime.pool, intake.cases_key(), session.report_id,
