@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from peluit_intake.domain.report import today_in_indonesia
 from peluit_intake.domain.status import PUBLIC_STATUS_LABELS, status_label
 from peluit_intake.entrypoints.web import report_form
 from peluit_intake.entrypoints.web.i18n import MESSAGES, translator
+from peluit_intake.entrypoints.web.render import TEMPLATES
 
 
 def test_every_message_has_both_languages() -> None:
@@ -51,3 +53,18 @@ def test_form_errors_name_the_fields_in_the_reporters_language() -> None:
     assert errors["who"] and errors["obligations"]
     _, errors = report_form.validate(values, "id")
     assert errors["id_phone"] == "Nomor telepon tidak valid"
+
+
+def test_every_key_the_templates_use_is_in_the_catalogue() -> None:
+    used: set[str] = set()
+    for template in TEMPLATES.glob("*.html"):
+        used |= set(re.findall(r"""(?<![\w.])t\(["']([a-z_.0-9]+)["']\)""", template.read_text()))
+    # Keys built in templates and views from a prefix.
+    used |= {f"obligation.{i}" for i in range(1, 4)} | {f"team.{i}" for i in range(1, 4)}
+    used |= {f"policy.{i}" for i in range(1, 7)}
+    used |= {"mailbox.question", "mailbox.message", "mailbox.kind.answer",
+             "mailbox.kind.information", "form.expired", "form.errors", "signin.throttled",
+             "signin.wrong", "signin.expired", "mailbox.posted", "mailbox.text_required"}
+    used |= {f"field.{f}" for f in ("id_name", "id_phone", "id_email", "id_employee_number")}
+    assert len(used) > 80
+    assert sorted(used - set(MESSAGES)) == []

@@ -15,8 +15,9 @@ from peluit_intake.adapters.sessions import SessionStore
 from peluit_intake.entrypoints.api import ReportsApi
 from peluit_intake.entrypoints.mailbox_api import MailboxApi
 from peluit_intake.entrypoints.subscribers import register_subscribers
-from peluit_intake.entrypoints.web.pages import Pages
+from peluit_intake.entrypoints.web.mailbox_pages import MailboxPages
 from peluit_intake.entrypoints.web.render import STATIC
+from peluit_intake.entrypoints.web.report_pages import ReportPages
 from peluit_intake.settings import IntakeSettings
 from peluit_intake.wiring import Intake, make_throttle
 from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
@@ -50,7 +51,8 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
     runtime.on_startup.append(key_present)
     app = Litestar(
         route_handlers=[
-            Pages,
+            ReportPages,
+            MailboxPages,
             ReportsApi,
             MailboxApi,
             create_static_files_router(path="/static", directories=[STATIC]),
