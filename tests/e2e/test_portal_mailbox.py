@@ -112,7 +112,8 @@ async def test_reporter_adds_information_unprompted(
     accepted = await submit(intake_client, sample_report())
     await sign_in(page, services["intake"].url, accepted["receipt"])
     text = f"Ada saksi tambahan: Pak Joko {uuid.uuid4().hex}"
-    await page.click("#add-information button")  # empty: refused with a message, nothing sent
+    async with page.expect_navigation():  # empty: refused with a message, nothing sent
+        await page.click("#add-information button")
     assert "Tulis teks" in await page.inner_text("#add-information")
     await page.fill("#information", text)
     await page.click("#add-information button")
@@ -134,7 +135,8 @@ async def test_mailbox_cookie_is_secure_httponly_strict_and_a_wrong_receipt_is_r
     url = services["intake"].url
     await page.goto(url + "/mailbox/sign-in")
     await page.fill("#receipt", "0000-1111-2222-3333")
-    await page.click("#open-mailbox")
+    async with page.expect_navigation():
+        await page.click("#open-mailbox")
     assert "Kode rahasia tidak dikenali" in await page.inner_text("#notice")
     accepted = await submit(intake_client, sample_report())
     await sign_in(page, url, accepted["receipt"])
