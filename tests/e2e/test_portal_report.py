@@ -59,8 +59,17 @@ async def test_anonymous_report_in_indonesian_with_javascript(
     assert re.match(r"^WBS-\d{4}-\d{6}$", number) and RECEIPT.match(receipt)
     assert "hanya ditampilkan sekali" in await page.inner_text("#keep-receipt")
     assert await page.is_visible("#print")  # JS shows the print button
-    # Shown once: a reload does not show it again, and nothing was filed twice.
+    # A reload or a language switch does not lose it before it is noted (cheap phones reload
+    # background tabs), and does not file the report twice.
     await page.reload()
+    assert await page.inner_text("#receipt-code") == receipt
+    await page.click("#lang-switch")
+    assert "shown only once" in await page.inner_text("#keep-receipt")
+    assert await page.inner_text("#receipt-code") == receipt
+    # "Noted": it is forgotten and never shown again.
+    await page.click("#forget-receipt")
+    await page.wait_for_selector("#receipt-gone")
+    await page.goto(services["intake"].url + "/report/receipt?lang=id")
     assert await page.locator("#receipt-code").count() == 0
     assert "sudah ditampilkan" in await page.inner_text("#receipt-gone")
     submitted = await submitted_event(number)

@@ -105,16 +105,19 @@ def test_even_a_busy_session_ends_after_its_maximum_lifetime() -> None:
     assert store.get(token) is None
 
 
-def test_the_receipt_is_handed_over_once() -> None:
+def test_the_receipt_waits_briefly_for_its_reporter_then_is_forgotten() -> None:
     clock = Clock()
     handoff = ReceiptHandoff(ttl_seconds=600, clock=clock)
     token = handoff.put("WBS-2026-000001", "1234-5678-1234-5678")
-    taken = handoff.take(token)
-    assert taken is not None and taken.receipt == "1234-5678-1234-5678"
-    assert handoff.take(token) is None
+    shown = handoff.peek(token)
+    assert shown is not None and shown.receipt == "1234-5678-1234-5678"
+    assert handoff.peek(token) == shown  # a reload does not lose it
+    handoff.forget(token)
+    assert handoff.peek(token) is None
     late = handoff.put("WBS-2026-000002", "0000-0000-0000-0000")
     clock.now += 601
-    assert handoff.take(late) is None
+    assert handoff.peek(late) is None
+    assert handoff.peek(None) is None and handoff.peek("guess") is None
 
 
 def test_the_receipt_derives_the_same_key_pair_every_time_and_only_the_receipt_does() -> None:

@@ -1,7 +1,10 @@
-"""The receipt on its way from the POST that made it to the page that shows it, once.
+"""The receipt on its way from the POST that made it to the page that shows it.
 
 Redirect-after-POST keeps a reload from filing the report twice; the receipt waits here, in
-memory, under a random one-time token for a few minutes and is forgotten when shown.
+memory, under a random token held in a path-limited cookie of the reporter's browser. It stays
+viewable there for a few minutes only — so a phone that reloads the tab or a language switch does
+not lose it before it is written down — and is forgotten when the reporter says it is noted, when
+the time is up, or on restart. Nothing else ever shows it again.
 """
 
 from __future__ import annotations
@@ -33,8 +36,13 @@ class ReceiptHandoff:
         self._waiting[token] = Handoff(report_number, receipt, now + self.ttl_seconds)
         return token
 
-    def take(self, token: str | None) -> Handoff | None:
-        handoff = self._waiting.pop(token, None) if token else None
+    def peek(self, token: str | None) -> Handoff | None:
+        handoff = self._waiting.get(token) if token else None
         if handoff is None or handoff.expires_at <= self.clock():
+            self.forget(token)
             return None
         return handoff
+
+    def forget(self, token: str | None) -> None:
+        if token:
+            self._waiting.pop(token, None)

@@ -89,10 +89,18 @@ REPORT: dict[str, tuple[str, str]] = {
     "receipt.code": ("Kode rahasia", "Secret receipt"),
     "receipt.keep": (
         "Simpan nomor laporan dan kode rahasia ini sekarang: tulis di kertas, cetak, atau simpan "
-        "halaman ini. Kode rahasia hanya ditampilkan sekali dan tidak dapat dipulihkan. "
-        "Jangan berikan kepada siapa pun.",
+        "halaman ini. Kode rahasia hanya ditampilkan sekali, di halaman ini, dan tidak dapat "
+        "dipulihkan. Jangan berikan kepada siapa pun.",
         "Keep this report number and secret receipt now: write them down, print or save this "
-        "page. The receipt is shown only once and cannot be recovered. Do not share it."),
+        "page. The receipt is shown only once, on this page, and cannot be recovered. Do not "
+        "share it."),
+    "receipt.window": (
+        "Halaman ini dapat dibuka ulang di peramban ini selama {minutes} menit, lalu kode "
+        "rahasia hilang untuk selamanya.",
+        "This page can be reopened in this browser for {minutes} minutes; then the receipt is "
+        "gone for good."),
+    "receipt.forget": ("Sudah saya catat — sembunyikan kode sekarang",
+                       "I have noted it — hide the receipt now"),
     "receipt.use": ("Dengan kode rahasia ini Anda dapat memantau status, membaca pertanyaan tim "
                     "dan menjawabnya di halaman \"Pantau Laporan\".",
                     "With this receipt you can follow the status, read the team's questions and "

@@ -68,6 +68,14 @@ class ReportPages(Controller):
 
     @get(RECEIPT_PATH)
     async def receipt(self, request: Req) -> Response[Any]:
-        handoff = Intake.current().handoff.take(request.cookies.get(RECEIPT_COOKIE))
+        handoff = Intake.current().handoff.peek(request.cookies.get(RECEIPT_COOKIE))
+        minutes = int(Intake.current().handoff.ttl_seconds // 60)
+        return form_page(request, "receipt.html", handoff=handoff, minutes=minutes)
+
+    @post(RECEIPT_PATH + "/forget")
+    async def forget_receipt(self, request: Req) -> Response[Any]:
+        form = await request.form()
+        if form_csrf_ok(request, form.get("csrf")):
+            Intake.current().handoff.forget(request.cookies.get(RECEIPT_COOKIE))
         gone = cookie(RECEIPT_COOKIE, "", secure(), max_age=0, path=RECEIPT_PATH)
-        return render(request, "receipt.html", secure(), cookies=[gone], handoff=handoff)
+        return Redirect(RECEIPT_PATH + lang_suffix(request), status_code=303, cookies=[gone])
