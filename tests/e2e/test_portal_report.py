@@ -27,7 +27,8 @@ async def test_home_page_tells_what_the_wbs_is_in_both_languages(
                       "KERAHASIAAN IDENTITAS", "Gedung Mina Bahari II Lantai 5",
                       "melakukan pengaduan lebih dari satu kali", "Memulai Laporan"):
         assert seed_text in body
-    await page.click("#lang-switch")
+    async with page.expect_navigation():
+        await page.click("#lang-switch")
     body = await page.inner_text("body")
     assert "Start a report" in body and "CONFIDENTIALITY OF THE REPORTER'S IDENTITY" in body
     assert "Gedung Mina Bahari II, 5th floor" in body
@@ -63,7 +64,8 @@ async def test_anonymous_report_in_indonesian_with_javascript(
     # background tabs), and does not file the report twice.
     await page.reload()
     assert await page.inner_text("#receipt-code") == receipt
-    await page.click("#lang-switch")
+    async with page.expect_navigation():
+        await page.click("#lang-switch")
     assert "shown only once" in await page.inner_text("#keep-receipt")
     assert await page.inner_text("#receipt-code") == receipt
     # "Noted": it is forgotten and never shown again.
