@@ -6,12 +6,20 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
 
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
+from peluit_intake.adapters.sessions import SessionStore
 from peluit_intake.entrypoints.api import ReportsApi
+from peluit_intake.entrypoints.mailbox_api import MailboxApi
+from peluit_intake.entrypoints.subscribers import register_subscribers
+from peluit_intake.entrypoints.web.mailbox_pages import MailboxPages
+from peluit_intake.entrypoints.web.render import STATIC
+from peluit_intake.entrypoints.web.report_pages import ReportPages
 from peluit_intake.settings import IntakeSettings
-from peluit_intake.wiring import Intake
+from peluit_intake.wiring import Intake, make_throttle
 from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
 from peluit_shared.runtime import ServiceRuntime
 
@@ -29,15 +37,27 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
             time_cost=settings.argon2_time_cost,
             memory_kib=settings.argon2_memory_kib,
         ),
+        throttle=make_throttle(settings),
+        sessions=SessionStore(idle_seconds=settings.session_idle_seconds),
     )
     Intake._current = intake
+    if settings.consumers_enabled:
+        register_subscribers(intake)
 
     async def key_present() -> None:
         intake.cases_key()  # fail at start, not at the first report
+        intake.dummy_hash()
 
     runtime.on_startup.append(key_present)
     app = Litestar(
-        route_handlers=[ReportsApi, health_controller(runtime.readiness_checks())],
+        route_handlers=[
+            ReportPages,
+            MailboxPages,
+            ReportsApi,
+            MailboxApi,
+            create_static_files_router(path="/static", directories=[STATIC]),
+            health_controller(runtime.readiness_checks()),
+        ],
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[security_headers()],
@@ -46,7 +66,16 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
             title="Peluit intake API",
             version="1.0.0",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            # The JSON document itself at /schema: a UI would pull scripts from a CDN.
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+            components=Components(security_schemes={
+                "mailbox": SecurityScheme(
+                    type="http", scheme="bearer",
+                    description="Token from POST /api/v1/mailbox/session (receipt sign-in)"),
+                "manual_entry": SecurityScheme(
+                    type="http", scheme="bearer",
+                    description="Staff manual-entry token (PELUIT_INTAKE_MANUAL_ENTRY_TOKEN)"),
+            }),
         ),
         debug=False,
     )

@@ -24,6 +24,20 @@ class IntakeSettings(ServiceSettings):
     # Argon2id cost of receipts (hash and reporter key): OWASP's minimum profile by default.
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19 * 1024
+    # Staff's manual-entry tool (cases console) presents this bearer token to set `channel`.
+    manual_entry_token: str = "peluit-dev-manual-entry-token"  # noqa: S105 (dev default)
+    # In-memory limits (keys: HMAC of the source under an hourly rotating key). Behind Tor every
+    # visitor shares one source, so the per-source limits are generous and the global one decides.
+    submissions_per_source_per_hour: int = 300
+    receipt_failures_per_source: int = 10
+    receipt_failures_global: int = 100
+    receipt_failure_window_seconds: float = 900.0
+    followups_per_report_per_hour: int = 30
+    # Mailbox sessions: in memory, ended after this much idle time or on sign-out.
+    session_idle_seconds: float = 900.0
+    cookie_secure: bool = True
+    # False for extra processes that serve HTTP only (tests, read replicas of the portal).
+    consumers_enabled: bool = True
 
     @model_validator(mode="after")
     def _dsn(self) -> IntakeSettings:

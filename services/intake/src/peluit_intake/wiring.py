@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -9,8 +10,21 @@ from nacl.public import PublicKey
 
 from peluit_intake.adapters.cases_key import load_public_key
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
+from peluit_intake.adapters.receipt_handoff import ReceiptHandoff
+from peluit_intake.adapters.sessions import SessionStore
+from peluit_intake.adapters.throttle import FixedWindowLimit, Throttle
 from peluit_intake.settings import IntakeSettings
 from peluit_shared.runtime import ServiceRuntime
+
+
+def make_throttle(settings: IntakeSettings) -> Throttle:
+    window = settings.receipt_failure_window_seconds
+    return Throttle(
+        submissions_per_source=FixedWindowLimit(settings.submissions_per_source_per_hour, 3600.0),
+        receipt_failures_per_source=FixedWindowLimit(settings.receipt_failures_per_source, window),
+        receipt_failures_global=FixedWindowLimit(settings.receipt_failures_global, window),
+        followups_per_report=FixedWindowLimit(settings.followups_per_report_per_hour, 3600.0),
+    )
 
 
 @dataclass
@@ -18,7 +32,13 @@ class Intake:
     settings: IntakeSettings
     runtime: ServiceRuntime
     crypto: ReceiptCrypto
+    throttle: Throttle
+    sessions: SessionStore
+    handoff: ReceiptHandoff = field(default_factory=ReceiptHandoff)
+    # Form tokens are HMACs under this per-process key (see entrypoints/web/csrf.py).
+    form_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _cases_key: PublicKey | None = field(default=None)
+    _dummy_hash: str | None = field(default=None)
 
     _current: ClassVar[Intake | None] = None
 
@@ -31,3 +51,9 @@ class Intake:
         if self._cases_key is None:
             self._cases_key = load_public_key(self.settings.cases_public_key_file)
         return self._cases_key
+
+    def dummy_hash(self) -> str:
+        """An Argon2id hash no receipt matches: verified when no report matches, for timing."""
+        if self._dummy_hash is None:
+            self._dummy_hash = self.crypto.hash(secrets.token_hex(16))
+        return self._dummy_hash

@@ -16,6 +16,15 @@ import nacl.secret
 import nacl.utils
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
+from nacl.public import PrivateKey
+
+
+@dataclass(frozen=True)
+class ReporterKeys:
+    """What the receipt unlocks; held in memory during a mailbox session, never stored."""
+
+    box_key: bytes
+    private_key: PrivateKey | None  # None for key scheme 1 (reports from before the mailbox)
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,17 @@ class ReceiptCrypto:
             opslimit=self.time_cost,
             memlimit=self.memory_kib * 1024,
         )
+
+    def reporter_keys(self, receipt_digits: str, salt: bytes) -> ReporterKeys:
+        """Key scheme 2: one Argon2id run gives the copy's SecretBox key and an X25519 key pair."""
+        material = nacl.pwhash.argon2id.kdf(
+            64,
+            receipt_digits.encode(),
+            salt,
+            opslimit=self.time_cost,
+            memlimit=self.memory_kib * 1024,
+        )
+        return ReporterKeys(box_key=material[:32], private_key=PrivateKey(material[32:]))
 
     @staticmethod
     def new_salt() -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Self
 
 from pydantic import (
@@ -10,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -20,6 +22,12 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# KKP works in Western Indonesia Time; "not in the future" is judged there.
+WIB = timezone(timedelta(hours=7))
+
+
+def today_in_indonesia() -> date:
+    return datetime.now(WIB).date()
 
 
 class Closed(BaseModel):
@@ -78,7 +86,8 @@ class Identity(Closed):
 class ReportContent(Closed):
     """What the reporter tells: 4W+1H plus optional details. Never stored or sent in clear."""
 
-    category: str = Field(description="Kategori pelanggaran / category code")
+    category: str = Field(description="Kategori pelanggaran / category code",
+                          json_schema_extra={"enum": list(categories())})
     what: Annotated[Text, StringConstraints(min_length=10)] = Field(
         description="Apa yang terjadi / what happened"
     )
@@ -93,6 +102,8 @@ class ReportContent(Closed):
     how: Annotated[Text, StringConstraints(min_length=5)] = Field(
         description="Bagaimana modusnya / how it was done"
     )
+    date_from: date | None = Field(default=None, description="Tanggal (awal) / date (from)")
+    date_to: date | None = Field(default=None, description="Sampai tanggal / until date")
     estimated_loss: int | None = Field(default=None, ge=0, le=10**15,
                                        description="Perkiraan kerugian negara (Rp)")
     witnesses: Text | None = None
@@ -100,6 +111,39 @@ class ReportContent(Closed):
     identity: Identity | None = Field(
         default=None, description="Kosongkan untuk anonim / leave out to stay anonymous"
     )
+    obligations_accepted: bool = Field(
+        default=True,
+        description="Pelapor menyetujui kewajiban pelapor (data menjadi milik KKP; bersedia "
+        "dihubungi dan melengkapi data) / the reporter accepts the reporter's obligations",
+    )
+
+    @field_validator("date_from", "date_to")
+    @classmethod
+    def _not_in_future(cls, v: date | None) -> date | None:
+        if v is not None and v > today_in_indonesia():
+            raise ValueError("Tanggal tidak boleh di masa depan | The date cannot be in the future")
+        return v
+
+    @field_validator("date_to")
+    @classmethod
+    def _period_in_order(cls, v: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("date_from")
+        if v is not None and start is not None and v < start:
+            raise ValueError(
+                "Tanggal akhir harus sama atau setelah tanggal awal | "
+                "The end date must be on or after the start date"
+            )
+        return v
+
+    @field_validator("obligations_accepted")
+    @classmethod
+    def _obligations(cls, v: bool) -> bool:
+        if not v:
+            raise ValueError(
+                "Laporan hanya dapat diterima bila Anda menyetujui kewajiban pelapor | "
+                "A report can only be accepted if you accept the reporter's obligations"
+            )
+        return v
 
     @field_validator("category")
     @classmethod

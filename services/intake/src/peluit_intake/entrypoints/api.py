@@ -1,16 +1,42 @@
-"""The whistleblower's JSON API."""
+"""The whistleblower's JSON API: submit a report (also the staff's manual-entry door)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from litestar import Controller, post
+from litestar import Controller, Request, Response, post
 from litestar.di import Provide
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from peluit_intake.domain.report import ReportContent
+from peluit_intake.entrypoints.http_common import (
+    documented,
+    manual_entry_allowed,
+    source_of,
+    too_many,
+)
 from peluit_intake.service.submit import submit_report
 from peluit_intake.wiring import Intake
+from peluit_shared.http import problem
+from peluit_shared.validation import field_error
+
+ManualChannel = Literal["letter", "phone", "email", "in_person"]
+KEEP_RECEIPT = (
+    "Simpan nomor laporan dan kode rahasia ini. Kode rahasia hanya ditampilkan sekali dan "
+    "diperlukan untuk melihat perkembangan laporan.",
+    "Keep this report number and secret receipt. The receipt is shown only once and is needed "
+    "to follow the report.",
+)
+
+
+class ReportRequest(ReportContent):
+    """A report; `channel` only with the staff's manual-entry token (paper, phone, ...)."""
+
+    channel: ManualChannel | None = Field(
+        default=None,
+        description="Hanya untuk input manual oleh petugas (Authorization: Bearer <token>) / "
+        "manual entry by staff only",
+    )
 
 
 class ReportAccepted(BaseModel):
@@ -27,18 +53,29 @@ class ReportsApi(Controller):
     tags = ["reports"]
     dependencies = {"intake": Provide(Intake.current, sync_to_thread=False)}
 
-    @post("/", status_code=201, summary="Submit a report (4W+1H); identity optional")
-    async def submit(self, data: ReportContent, intake: Intake) -> ReportAccepted:
+    @post("/", status_code=201, summary="Submit a report (4W+1H); identity optional",
+          responses=documented(201, ReportAccepted, 400, 413, 422, 429),
+          security=[{}, {"manual_entry": []}])
+    async def submit(
+        self, data: ReportRequest, intake: Intake, request: Request[Any, Any, Any]
+    ) -> Response[Any]:
+        staff = manual_entry_allowed(request, intake.settings.manual_entry_token)
+        if data.channel is not None and not staff:
+            return problem(422, "channel", errors=[field_error(
+                "channel", "Saluran hanya dapat diisi oleh petugas input manual | "
+                "Only staff entering a report manually may set the channel")])
+        source = source_of(request)
+        if not staff:
+            wait = intake.throttle.submission_wait(source)
+            if wait:
+                return too_many(wait)
+            intake.throttle.count_submission(source)
+        content = ReportContent.model_validate(data.model_dump(exclude={"channel"}))
         accepted = await submit_report(intake.runtime.pool, intake.crypto, intake.cases_key(),
-                                       data, channel="api")
-        return ReportAccepted(
-            report_number=accepted.report_number,
-            receipt=accepted.receipt,
-            message="Simpan nomor laporan dan kode rahasia ini. Kode rahasia hanya ditampilkan "
-            "sekali dan diperlukan untuk melihat perkembangan laporan.",
-            message_en="Keep this report number and secret receipt. The receipt is shown only "
-            "once and is needed to follow the report.",
-        )
+                                       content, channel=data.channel or "api")
+        body = ReportAccepted(report_number=accepted.report_number, receipt=accepted.receipt,
+                              message=KEEP_RECEIPT[0], message_en=KEEP_RECEIPT[1])
+        return Response(body, status_code=201)
 
 
 __all__: list[Any] = ["ReportsApi"]

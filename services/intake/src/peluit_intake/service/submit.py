@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
+from nacl.encoding import Base64Encoder
 from nacl.public import PublicKey
 
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
@@ -38,6 +39,7 @@ class _Protected:
     receipt_hash: str
     salt: bytes
     reporter_copy: bytes
+    reporter_public_key: str
 
 
 def _protect(crypto: ReceiptCrypto, plaintext: bytes) -> _Protected:
@@ -46,13 +48,15 @@ def _protect(crypto: ReceiptCrypto, plaintext: bytes) -> _Protected:
     digits = normalise_receipt(receipt)
     assert digits is not None
     salt = crypto.new_salt()
-    key = crypto.reporter_key(digits, salt)
+    keys = crypto.reporter_keys(digits, salt)
+    assert keys.private_key is not None
     return _Protected(
         receipt=receipt,
         lookup=crypto.lookup(digits),
         receipt_hash=crypto.hash(digits),
         salt=salt,
-        reporter_copy=crypto.encrypt(key, plaintext),
+        reporter_copy=crypto.encrypt(keys.box_key, plaintext),
+        reporter_public_key=keys.private_key.public_key.encode(Base64Encoder).decode(),
     )
 
 
@@ -85,7 +89,8 @@ async def submit_report(
         event = ReportSubmitted(
             correlation_id=report_id,
             payload=ReportSubmittedPayload(
-                report_id=report_id, report_number=number, channel=channel, sealed_report=sealed
+                report_id=report_id, report_number=number, channel=channel, sealed_report=sealed,
+                reporter_public_key=protected.reporter_public_key,
             ),
         )
         await add_to_outbox(conn, event)

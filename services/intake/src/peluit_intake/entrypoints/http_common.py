@@ -1,0 +1,70 @@
+"""Small HTTP helpers shared by the JSON API and the pages: source, throttling answers, tokens."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from litestar import Request, Response
+from litestar.openapi.datastructures import ResponseSpec
+from pydantic import BaseModel
+
+from peluit_shared.http import problem
+
+TOO_MANY = ("Terlalu banyak percobaan. Coba lagi nanti.", "Too many attempts. Try again later.")
+WRONG_RECEIPT = (
+    "Kode rahasia tidak dikenali. Periksa kembali 16 angka kode Anda.",
+    "The receipt was not recognised. Check the 16 digits of your receipt.",
+)
+
+
+def source_of(request: Request[Any, Any, Any]) -> str:
+    """The peer address, used only as input to a rotating HMAC (never stored or logged)."""
+    return request.client.host if request.client else "unknown"
+
+
+def too_many(retry_after: int) -> Response[Any]:
+    response = problem(429, TOO_MANY[1], message=TOO_MANY[0], message_en=TOO_MANY[1],
+                       retry_after=retry_after)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def bearer(request: Request[Any, Any, Any]) -> str | None:
+    value = request.headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def manual_entry_allowed(request: Request[Any, Any, Any], expected: str) -> bool:
+    token = bearer(request)
+    return token is not None and hmac.compare_digest(token.encode(), expected.encode())
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+    message_en: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, titles and messages in Indonesian and English."""
+
+    type: str = "about:blank"
+    status: int
+    title: str
+    title_en: str
+    detail: str | None = None
+    message: str | None = None
+    message_en: str | None = None
+    retry_after: int | None = None
+    errors: list[FieldProblem] | None = None
+
+
+def documented(success: int, model: type[BaseModel], *problems: int) -> dict[int, ResponseSpec]:
+    """OpenAPI responses of a handler that returns `Response[Any]` (success or a problem)."""
+    specs = {success: ResponseSpec(data_container=model, description="OK")}
+    for status in problems:
+        specs[status] = ResponseSpec(data_container=Problem, description="Problem",
+                                     media_type="application/problem+json")
+    return specs

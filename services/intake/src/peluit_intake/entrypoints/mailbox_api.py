@@ -1,0 +1,167 @@
+"""The secure mailbox as JSON: sign in with the receipt, read, reply, sign out (bearer token)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
+from pydantic import BaseModel, Field, StringConstraints
+
+from peluit_intake.adapters.sessions import MailboxSession
+from peluit_intake.domain.status import PUBLIC_STATUS_LABELS
+from peluit_intake.entrypoints.http_common import (
+    WRONG_RECEIPT,
+    bearer,
+    documented,
+    source_of,
+    too_many,
+)
+from peluit_intake.service.mailbox import FollowupRefused, post_followup, read_mailbox
+from peluit_intake.service.sign_in import Throttled, WrongReceipt, sign_in
+from peluit_intake.wiring import Intake
+from peluit_shared.http import problem
+from peluit_shared.validation import field_error
+
+
+class SignInRequest(BaseModel):
+    receipt: Annotated[str, StringConstraints(max_length=100)] = Field(
+        description="Kode rahasia 16 angka (tanda hubung/spasi diabaikan) / 16-digit receipt")
+
+
+class SessionOpened(BaseModel):
+    token: str
+    idle_timeout_seconds: int
+    report_number: str
+
+
+class StatusOut(BaseModel):
+    status: str
+    label: str
+    label_en: str
+    at: datetime
+
+
+class MessageOut(BaseModel):
+    message_id: uuid.UUID
+    kind: str
+    text: str | None
+    received_at: datetime
+    answered: bool
+
+
+class FollowupOut(BaseModel):
+    followup_id: uuid.UUID
+    kind: str
+    in_reply_to: uuid.UUID | None
+    text: str | None
+    posted_at: datetime
+    received: bool = True
+    sent_to_team: bool
+
+
+class MailboxOut(BaseModel):
+    report_number: str
+    status: StatusOut
+    history: list[StatusOut]
+    report: dict[str, Any]
+    messages: list[MessageOut]
+    followups: list[FollowupOut]
+
+
+class FollowupIn(BaseModel):
+    kind: Literal["answer", "information"]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                           max_length=20_000)]
+    in_reply_to: uuid.UUID | None = None
+
+
+class FollowupAccepted(BaseModel):
+    followup_id: uuid.UUID
+    message: str
+    message_en: str
+
+
+def _status(status: str, at: datetime) -> StatusOut:
+    label = PUBLIC_STATUS_LABELS.get(status, (status, status))
+    return StatusOut(status=status, label=label[0], label_en=label[1], at=at)
+
+
+def api_session(request: Request[Any, Any, Any]) -> MailboxSession:
+    session = Intake.current().sessions.get(bearer(request))
+    if session is None:
+        raise NotAuthorizedException("Sesi tidak valid atau berakhir | Session invalid or expired")
+    return session
+
+
+class MailboxApi(Controller):
+    path = "/api/v1/mailbox"
+    tags = ["mailbox"]
+    security = [{"mailbox": []}]
+    dependencies = {"intake": Provide(Intake.current, sync_to_thread=False)}
+
+    @post("/session", status_code=201, summary="Sign in with the receipt; returns a bearer token",
+          responses=documented(201, SessionOpened, 400, 401, 422, 429), security=[{}])
+    async def open_session(
+        self, data: SignInRequest, intake: Intake, request: Request[Any, Any, Any]
+    ) -> Response[Any]:
+        try:
+            signed = await sign_in(intake.runtime.pool, intake.crypto, intake.throttle,
+                                   intake.dummy_hash(), data.receipt, source_of(request))
+        except Throttled as exc:
+            return too_many(exc.retry_after)
+        except WrongReceipt:
+            return problem(401, WRONG_RECEIPT[1], message=WRONG_RECEIPT[0],
+                           message_en=WRONG_RECEIPT[1])
+        token = intake.sessions.open(signed.report_id, signed.report_number, signed.keys)
+        return Response(SessionOpened(
+            token=token, idle_timeout_seconds=int(intake.settings.session_idle_seconds),
+            report_number=signed.report_number), status_code=201)
+
+    @delete("/session", status_code=204, summary="Sign out",
+            dependencies={"session": Provide(api_session, sync_to_thread=False)})
+    async def close_session(
+        self, intake: Intake, session: MailboxSession, request: Request[Any, Any, Any]
+    ) -> None:
+        intake.sessions.close(bearer(request))
+
+    @get("/", summary="The report, its status history, the team's messages and your follow-ups",
+         dependencies={"session": Provide(api_session, sync_to_thread=False)})
+    async def read(self, intake: Intake, session: MailboxSession) -> MailboxOut:
+        box = await read_mailbox(intake.runtime.pool, session.report_id, session.keys)
+        history = [_status(h.public_status, h.changed_at) for h in box.history]
+        return MailboxOut(
+            report_number=box.report_number,
+            status=history[-1] if history else _status(box.status, datetime.now(UTC)),
+            history=history,
+            report=box.content,
+            messages=[MessageOut(message_id=m.message_id, kind=m.kind, text=m.text,
+                                 received_at=m.received_at, answered=m.answered)
+                      for m in box.messages],
+            followups=[FollowupOut(followup_id=f.followup_id, kind=f.kind,
+                                   in_reply_to=f.in_reply_to, text=f.text, posted_at=f.posted_at,
+                                   sent_to_team=f.sent_to_team) for f in box.followups],
+        )
+
+    @post("/followups", status_code=201, summary="Answer a question or add information",
+          responses=documented(201, FollowupAccepted, 400, 401, 422, 429),
+          dependencies={"session": Provide(api_session, sync_to_thread=False)})
+    async def followup(
+        self, data: FollowupIn, intake: Intake, session: MailboxSession
+    ) -> Response[Any]:
+        wait = intake.throttle.followup_wait(session.report_id)
+        if wait:
+            return too_many(wait)
+        intake.throttle.count_followup(session.report_id)
+        try:
+            followup_id = await post_followup(
+                intake.runtime.pool, intake.cases_key(), session.report_id, session.keys,
+                data.kind, data.text, data.in_reply_to)
+        except FollowupRefused as exc:
+            return problem(422, exc.field, errors=[field_error(exc.field, exc.message)])
+        return Response(FollowupAccepted(
+            followup_id=followup_id, message="Tanggapan Anda telah diterima.",
+            message_en="Your follow-up was received."), status_code=201)

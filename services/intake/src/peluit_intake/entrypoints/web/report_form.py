@@ -1,0 +1,105 @@
+"""The report form: from posted fields to a ReportContent, and errors back next to each field."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from peluit_intake.domain.report import ReportContent
+from peluit_shared.validation import bilingual
+
+TEXT_FIELDS = ("category", "what", "where", "when", "date_from", "date_to", "how",
+               "estimated_loss", "witnesses", "other_parties", "identity_choice", "id_name",
+               "id_phone", "id_email", "id_employee_number")
+PERSON_FIELDS = ("name", "position", "unit")
+DEFAULT_PEOPLE = 3
+MAX_PEOPLE = 20
+
+
+def read_values(form: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything the reporter typed, as typed (for re-rendering), people as a list of rows."""
+    values: dict[str, Any] = {name: str(form.get(name) or "")[:25_000] for name in TEXT_FIELDS}
+    values["obligations"] = bool(form.get("obligations"))
+    try:
+        rows = int(str(form.get("people") or DEFAULT_PEOPLE))
+    except ValueError:
+        rows = DEFAULT_PEOPLE
+    rows = max(1, min(rows, MAX_PEOPLE))
+    values["who"] = [
+        {f: str(form.get(f"who-{i}-{f}") or "")[:1_000] for f in PERSON_FIELDS}
+        for i in range(rows)
+    ]
+    return values
+
+
+def _blank_to_none(value: str) -> str | None:
+    value = value.strip()
+    return value or None
+
+
+def to_report(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON-shaped report the domain model validates; blank rows and fields left out."""
+    people = [
+        {f: _blank_to_none(p[f]) for f in PERSON_FIELDS}
+        for p in values["who"] if any(p[f].strip() for f in PERSON_FIELDS)
+    ]
+    when = values["when"].strip()
+    if not when and values["date_from"]:
+        when = " – ".join(d for d in (values["date_from"], values["date_to"]) if d)
+    loss = re.sub(r"[.,\s]|^Rp", "", values["estimated_loss"].strip())
+    report: dict[str, Any] = {
+        "category": values["category"],
+        "what": values["what"],
+        "who": [{k: v for k, v in p.items() if v is not None} for p in people],
+        "where": values["where"],
+        "when": when,
+        "how": values["how"],
+        "date_from": _blank_to_none(values["date_from"]),
+        "date_to": _blank_to_none(values["date_to"]),
+        "estimated_loss": loss or None,
+        "witnesses": _blank_to_none(values["witnesses"]),
+        "other_parties": _blank_to_none(values["other_parties"]),
+        "obligations_accepted": values["obligations"],
+    }
+    if values["identity_choice"] == "identified":
+        report["identity"] = {
+            key: _blank_to_none(values[f"id_{key}"])
+            for key in ("name", "phone", "email", "employee_number")
+        }
+    return report
+
+
+def _field_of(loc: tuple[int | str, ...]) -> str:
+    if not loc:
+        return "form"
+    head = str(loc[0])
+    if head == "identity":
+        return f"id_{loc[1]}" if len(loc) > 1 else "identity"
+    if head == "who":
+        return f"who-{loc[1]}" if len(loc) > 1 else "who"
+    if head == "obligations_accepted":
+        return "obligations"
+    return head
+
+
+def validate(values: Mapping[str, Any], lang: str) -> tuple[ReportContent | None, dict[str, str]]:
+    """The report, or field errors in the reporter's language (first error per field)."""
+    errors: dict[str, str] = {}
+    if values["identity_choice"] not in ("anonymous", "identified"):
+        errors["identity_choice"] = ("Choose anonymous or identified." if lang == "en"
+                                     else "Pilih anonim atau beridentitas.")
+    if not values["obligations"]:
+        errors["obligations"] = ("Tick this agreement to send the report." if lang == "en"
+                                 else "Centang persetujuan ini untuk mengirim laporan.")
+    try:
+        report = ReportContent.model_validate(to_report(values))
+    except ValidationError as exc:
+        for err in exc.errors():
+            field = _field_of(tuple(err["loc"]))
+            message_id, message_en = bilingual(str(err["msg"]))
+            errors.setdefault(field, message_en if lang == "en" else message_id)
+        return None, errors
+    return (None, errors) if errors else (report, {})
