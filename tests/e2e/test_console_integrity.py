@@ -129,13 +129,12 @@ async def test_an_illegal_step_lists_the_allowed_ones(staff_client: httpx.AsyncC
 
 
 async def test_asking_a_reporter_without_a_mailbox_key_is_refused(
-    intake_client: httpx.AsyncClient, staff_client: httpx.AsyncClient
+    services: dict[str, ServiceProcess], staff_client: httpx.AsyncClient
 ) -> None:
-    r = await intake_client.post("/api/v1/reports", json=sample_report())
-    case, _ = await wait_for_case(staff_client, r.json()["report_number"])
+    report = await publish_report(sample_report(), with_reporter_key=False)
+    case, _ = await wait_for_case(staff_client, report.report_number)
     detail = (await staff_client.get(f"/api/v1/cases/{case['id']}")).json()
-    if detail["can_message"]:
-        pytest.skip("intake now sends reporter keys; covered by the browser test")
+    assert detail["can_message"] is False
     asked = await staff_client.post(f"/api/v1/cases/{case['id']}/messages",
                                     json={"kind": "question", "text": "Siapa saksinya?"})
     assert asked.status_code == 409

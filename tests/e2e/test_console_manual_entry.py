@@ -16,10 +16,6 @@ async def test_a_letter_entered_by_staff_becomes_a_case_with_the_letter_channel(
 ) -> None:
     r = await staff_client.post("/api/v1/manual-reports",
                                 json={"channel": "letter", **sample_report()})
-    if r.status_code == 422 and any(
-            e.get("field", "").endswith("channel") for e in r.json().get("errors", [])):
-        pytest.skip("intake does not accept `channel` yet (manual-entry contract; lands with "
-                    "the intake branch)")
     assert r.status_code == 201, r.text
     accepted = r.json()
     assert accepted["receipt"] and accepted["report_number"].startswith("WBS-")

@@ -103,7 +103,8 @@ def new_report_number() -> str:
     return f"WBS-2026-{secrets.randbelow(10**8):08d}"
 
 
-async def publish_report(report: dict[str, Any], channel: str = "portal") -> PublishedReport:
+async def publish_report(report: dict[str, Any], channel: str = "portal",
+                         with_reporter_key: bool = True) -> PublishedReport:
     """What intake publishes for a portal report: sealed to cases, with the reporter's key."""
     reporter = PrivateKey.generate()
     report_id = uuid.uuid4()
@@ -113,7 +114,8 @@ async def publish_report(report: dict[str, Any], channel: str = "portal") -> Pub
         payload=ReportSubmittedPayload(
             report_id=report_id, report_number=number, channel=channel,  # type: ignore[arg-type]
             sealed_report=seal(cases_public_key(), json.dumps(report).encode()),
-            reporter_public_key=reporter.public_key.encode(Base64Encoder).decode()),
+            reporter_public_key=(reporter.public_key.encode(Base64Encoder).decode()
+                                 if with_reporter_key else None)),
     ))
     return PublishedReport(report_id, number, reporter)
 
