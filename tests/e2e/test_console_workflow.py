@@ -18,8 +18,6 @@ from tests.support.console import (
     events_about,
     make_account,
     make_account_without_totp,
-    open_for_reporter,
-    publish_followup,
     publish_report,
     totp_code,
 )
@@ -81,33 +79,51 @@ async def test_team_works_a_case_from_received_to_concluded_in_the_browser(
     base = services["cases"].url
     account = make_account("console-coordinator", "coordinator")
     marker = uuid.uuid4().hex
-    report = await publish_report(sample_report(marker))
-    case, _ = await wait_for_case(staff_client, report.report_number)
+    # A real report through the real intake service; the reporter keeps the receipt.
+    async with httpx.AsyncClient(base_url=services["intake"].url, timeout=10) as intake:
+        submitted = await intake.post("/api/v1/reports", json=sample_report(marker))
+        assert submitted.status_code == 201, submitted.text
+        accepted = submitted.json()
+        number = accepted["report_number"]
+        case, _ = await wait_for_case(staff_client, number)
+        report_id = uuid.UUID(case["report_id"]) if "report_id" in case else uuid.UUID(
+            (await staff_client.get(f"/api/v1/cases/{case['id']}")).json()["report_id"])
+        await sign_in(page, base, account.username, account.password,
+                      totp_code(account.totp_secret))
+        await expect(page).to_have_url(f"{base}/console/cases")
+        await page.fill("input[name=q]", number)
+        await page.click("form.filters button[type=submit]")
+        await page.click(f"text={number}")
+        await expect(page.locator("#case-status")).to_have_attribute("data-status", "received")
+        await expect(page.locator("#report")).to_contain_text(marker)
+        await move(page, "verifying", "Memeriksa unsur 4W+1H")
+        await move(page, "needs_info", "Perlu nama kapal dan tanggal pasti")
+        question = "Mohon sebutkan nama kapal dan tanggal transfer."
+        form = page.locator("#message-form")
+        await form.locator("textarea[name=text]").fill(question)
+        await form.locator("button[type=submit]").click()
+        await expect(page.locator("#messages")).to_contain_text(question)
+        sent = await events_about("case.message_to_reporter", report_id, 1)
+        assert len(sent) == 1 and sent[0]["payload"]["kind"] == "question"
+        assert question.encode() not in str(sent[0]).encode()  # sealed on the topic
 
-    await sign_in(page, base, account.username, account.password,
-                  totp_code(account.totp_secret))
-    await expect(page).to_have_url(f"{base}/console/cases")
-    await page.fill("input[name=q]", report.report_number)
-    await page.click("form.filters button[type=submit]")
-    await page.click(f"text={report.report_number}")
-    await expect(page.locator("#case-status")).to_have_attribute("data-status", "received")
-    await expect(page.locator("#report")).to_contain_text(marker)
-
-    await move(page, "verifying", "Memeriksa unsur 4W+1H")
-    await move(page, "needs_info", "Perlu nama kapal dan tanggal pasti")
-    question = "Mohon sebutkan nama kapal dan tanggal transfer."
-    form = page.locator("#message-form")
-    await form.locator("textarea[name=text]").fill(question)
-    await form.locator("button[type=submit]").click()
-    await expect(page.locator("#messages")).to_contain_text(question)
-
-    # The reporter's portal receives the question sealed to the reporter's own key...
-    sent = await events_about("case.message_to_reporter", report.report_id, 1)
-    assert len(sent) == 1 and sent[0]["payload"]["kind"] == "question"
-    assert open_for_reporter(report, sent[0]["payload"]["sealed_message"]) == question
-    # ... and answers it through the mailbox (report.followup_posted).
-    answer = f"KM Sinar Bahari, 12 Maret 2026 {marker[:6]}"
-    await publish_followup(report, answer, "answer", uuid.UUID(sent[0]["payload"]["message_id"]))
+        # The reporter signs in to the real mailbox with the receipt, reads and answers.
+        signed_in = await intake.post("/api/v1/mailbox/session",
+                                      json={"receipt": accepted["receipt"]})
+        assert signed_in.status_code == 201, signed_in.text
+        reporter = {"authorization": f"Bearer {signed_in.json()['token']}"}
+        deadline = time.monotonic() + 15
+        while True:
+            box = (await intake.get("/api/v1/mailbox", headers=reporter)).json()
+            if any(m["text"] == question for m in box["messages"]):
+                break
+            assert time.monotonic() < deadline, "the question never reached the mailbox"
+            await asyncio.sleep(0.3)
+        message_id = next(m["message_id"] for m in box["messages"] if m["text"] == question)
+        answer = f"KM Sinar Bahari, 12 Maret 2026 {marker[:6]}"
+        answered = await intake.post("/api/v1/mailbox/followups", headers=reporter, json={
+            "kind": "answer", "text": answer, "in_reply_to": message_id})
+        assert answered.status_code == 201, answered.text
     deadline = time.monotonic() + 15
     while answer not in await page.locator("#messages").inner_text():
         assert time.monotonic() < deadline, "the reporter's answer did not arrive"
@@ -128,7 +144,7 @@ async def test_team_works_a_case_from_received_to_concluded_in_the_browser(
                "proven")
     await expect(page.locator("#history")).to_contain_text("Bukti transfer dan saksi")
 
-    changes = await events_about("case.status_changed", report.report_id, 5)
+    changes = await events_about("case.status_changed", report_id, 5)
     assert [e["payload"]["public_status"] for e in changes] == [
         "in_process", "needs_info", "in_process", "followed_up", "closed"]
 
@@ -140,8 +156,8 @@ async def test_team_works_a_case_from_received_to_concluded_in_the_browser(
     download = await download_info.value
     text = (await download.path()).read_text(encoding="utf-8-sig")  # type: ignore[union-attr]
     rows = {r["report_number"]: r for r in csv.DictReader(io.StringIO(text))}
-    assert rows[report.report_number]["status"] == "concluded"
-    assert rows[report.report_number]["outcome"] == "proven"
+    assert rows[number]["status"] == "concluded"
+    assert rows[number]["outcome"] == "proven"
     assert "Budi Santoso" not in text and marker not in text
 
     await page.goto(f"{base}/console/cases/{case['id']}?lang=en")

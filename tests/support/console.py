@@ -15,9 +15,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from nacl.encoding import Base64Encoder
 from nacl.public import PrivateKey, PublicKey
 
-from peluit_shared.crypto import SealedData, seal, unseal
-from peluit_shared.events import Event, ReportFollowupPosted, ReportSubmitted
-from peluit_shared.events.reports import ReportFollowupPostedPayload, ReportSubmittedPayload
+from peluit_shared.crypto import seal
+from peluit_shared.events import Event, ReportSubmitted
+from peluit_shared.events.reports import ReportSubmittedPayload
 from tests.support.stack import DATA, KAFKA_BOOTSTRAP, VENV
 
 CLI = str(VENV / "bin" / "peluit-cases")
@@ -120,18 +120,6 @@ async def publish_report(report: dict[str, Any], channel: str = "portal",
     return PublishedReport(report_id, number, reporter)
 
 
-async def publish_followup(report: PublishedReport, text: str, kind: str = "answer",
-                           in_reply_to: uuid.UUID | None = None) -> None:
-    await publish(ReportFollowupPosted(
-        correlation_id=report.report_id,
-        payload=ReportFollowupPostedPayload(
-            followup_id=uuid.uuid4(), report_id=report.report_id,
-            report_number=report.report_number, kind=kind,  # type: ignore[arg-type]
-            in_reply_to=in_reply_to,
-            sealed_followup=seal(cases_public_key(), json.dumps({"text": text}).encode())),
-    ))
-
-
 async def events_about(topic: str, report_id: uuid.UUID, count: int,
                        timeout: float = 15.0) -> list[dict[str, Any]]:
     """The first `count` events on `topic` about `report_id` (read from the beginning)."""
@@ -152,12 +140,6 @@ async def events_about(topic: str, report_id: uuid.UUID, count: int,
     finally:
         await consumer.stop()
     return found
-
-
-def open_for_reporter(report: PublishedReport, sealed: dict[str, str]) -> str:
-    """What the reporter's portal does with a message sealed to their key."""
-    data = SealedData.model_validate(sealed)
-    return str(json.loads(unseal({data.key_id: report.reporter_key}, data))["text"])
 
 
 def make_account_without_totp(username: str, role: str) -> str:
