@@ -7,35 +7,13 @@ import uuid
 import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from peluit_shared.topics import REPORT_SUBMITTED
+from tests.support.kafka import topic_records
 from tests.support.reports import sample_report, submit, wait_for_case
-from tests.support.stack import KAFKA_BOOTSTRAP, ServiceProcess, service_dsn
+from tests.support.stack import ServiceProcess, service_dsn
 
 pytestmark = pytest.mark.stack
-
-
-async def topic_bytes(topic: str, last: int = 50) -> bytes:
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        if not parts:
-            await consumer._client.force_metadata_update()
-            parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        consumer.assign(parts)
-        ends = await consumer.end_offsets(parts)
-        for tp in parts:
-            consumer.seek(tp, max(0, ends[tp] - last))
-        data = b""
-        batch = await consumer.getmany(timeout_ms=2000, max_records=10_000)
-        for records in batch.values():
-            for r in records:
-                data += (r.key or b"") + (r.value or b"")
-        return data
-    finally:
-        await consumer.stop()
 
 
 async def test_report_content_and_identity_are_never_stored_or_sent_in_clear(
@@ -56,7 +34,7 @@ async def test_report_content_and_identity_are_never_stored_or_sent_in_clear(
         await intake.close()
     assert len(rows) == 1
     raw_rows = repr([dict(r) for r in rows]) + repr([dict(r) for r in outbox])
-    on_topic = await topic_bytes(REPORT_SUBMITTED)
+    on_topic = b"".join(await topic_records(REPORT_SUBMITTED, last=50))
     digits = accepted["receipt"].replace("-", "")
     for secret in (marker, name, "Budi Santoso", digits):
         assert secret not in raw_rows

@@ -8,6 +8,7 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.support.kafka import topic_records
 from tests.support.portal import (
     api_mailbox,
     api_sign_in,
@@ -15,7 +16,6 @@ from tests.support.portal import (
     followup_events,
     send_staff_message,
     submitted_event,
-    topic_records,
 )
 from tests.support.reports import sample_report, submit
 from tests.support.stack import service_dsn

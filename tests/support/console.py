@@ -11,13 +11,14 @@ from typing import Any, NamedTuple
 
 import httpx
 import pyotp
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from nacl.encoding import Base64Encoder
 from nacl.public import PrivateKey, PublicKey
 
 from peluit_shared.crypto import seal
-from peluit_shared.events import Event, ReportSubmitted
+from peluit_shared.events import ReportSubmitted
 from peluit_shared.events.reports import ReportSubmittedPayload
+from tests.support.kafka import publish
 from tests.support.stack import DATA, KAFKA_BOOTSTRAP, VENV
 
 CLI = str(VENV / "bin" / "peluit-cases")
@@ -82,15 +83,6 @@ def api_login(base_url: str, account: Account) -> str:
 def cases_public_key() -> PublicKey:
     return PublicKey((DATA / "keys" / "cases" / "current.pub").read_bytes().strip(),
                      encoder=Base64Encoder)
-
-
-async def publish(event: Event) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP, acks="all")
-    await producer.start()
-    try:
-        await producer.send_and_wait(event.TOPIC, event.to_bytes(), key=event.partition_key())
-    finally:
-        await producer.stop()
 
 
 class PublishedReport(NamedTuple):

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from nacl.encoding import Base64Encoder
 from nacl.public import PublicKey
 
@@ -26,40 +25,15 @@ from peluit_shared.crypto import seal, unseal
 from peluit_shared.events import (
     CaseMessageToReporter,
     CaseStatusChanged,
-    Event,
     ReportFollowupPosted,
     ReportSubmitted,
 )
 from peluit_shared.events.cases import CaseMessageToReporterPayload, CaseStatusChangedPayload
-from tests.support.stack import DATA, KAFKA_BOOTSTRAP, ServiceProcess, port
+from tests.support.kafka import publish, topic_records
+from tests.support.stack import DATA, ServiceProcess, port
 
 T = TypeVar("T")
 CASES_KEYS = DATA / "keys" / "cases"
-
-
-async def topic_records(topic: str, last: int = 500) -> list[bytes]:
-    """The values of the last `last` records of every partition of `topic`."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        if not parts:
-            await consumer._client.force_metadata_update()
-            parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        consumer.assign(parts)
-        ends = await consumer.end_offsets(parts)
-        for tp in parts:
-            consumer.seek(tp, max(0, ends[tp] - last))
-        values: list[bytes] = []
-        while [tp for tp in parts if await consumer.position(tp) < ends[tp]]:
-            batch = await consumer.getmany(timeout_ms=1000, max_records=10_000)
-            if not batch:
-                break
-            for records in batch.values():
-                values.extend(r.value or b"" for r in records)
-        return values
-    finally:
-        await consumer.stop()
 
 
 async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 15.0) -> T:
@@ -100,15 +74,6 @@ def open_as_cases(event: ReportFollowupPosted) -> str:
     """The reporter's text, opened with the cases service's private keys."""
     plain = unseal(load_private_keys(CASES_KEYS), event.payload.sealed_followup)
     return str(json.loads(plain)["text"])
-
-
-async def publish(event: Event) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP, acks="all")
-    await producer.start()
-    try:
-        await producer.send_and_wait(event.TOPIC, event.to_bytes(), key=event.partition_key())
-    finally:
-        await producer.stop()
 
 
 async def send_staff_message(
