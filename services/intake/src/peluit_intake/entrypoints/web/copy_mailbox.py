@@ -43,4 +43,21 @@ MAILBOX: dict[str, tuple[str, str]] = {
     "signedout": ("Anda telah keluar.", "You have signed out."),
     "anonymous": ("Anonim", "Anonymous"),
     "identified": ("Beridentitas (dirahasiakan)", "Identified (confidential)"),
+    "evidence.title": ("Bukti", "Evidence"),
+    "evidence.add": ("Tambah bukti", "Add evidence"),
+    "evidence.file": ("Berkas (foto, dokumen; maks. 50 MiB)",
+                      "File (photo, document; at most 50 MiB)"),
+    "evidence.help": ("Metadata foto (lokasi GPS, kamera) dan dokumen dihapus dari JPEG dan PNG "
+                      "sebelum disimpan; berkas dienkripsi dan hanya dapat dibuka tim.",
+                      "Photo metadata (GPS location, camera) is removed from JPEG and PNG before "
+                      "storage; files are encrypted and only the team can open them."),
+    "evidence.send": ("Kirim bukti", "Send evidence"),
+    "evidence.none": ("Belum ada bukti yang Anda kirim.", "You have not sent any evidence yet."),
+    "evidence.received": ("Bukti diterima", "Evidence received"),
+    "evidence.bytes": ("byte", "bytes"),
+    "evidence.no_file": ("Pilih berkas terlebih dahulu.", "Choose a file first."),
+    "evidence.too_large": ("Berkas terlalu besar (maksimum 50 MiB).",
+                           "File too large (at most 50 MiB)."),
+    "evidence.broken": ("Unggahan tidak lengkap atau rusak. Coba lagi.",
+                        "The upload was incomplete or damaged. Please try again."),
 }
