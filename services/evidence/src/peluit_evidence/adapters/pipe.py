@@ -74,7 +74,9 @@ class BytePipe:
                 assert isinstance(item, bytes)
                 parts.append(item)
                 have += len(item)
-        data = b"".join(parts)
-        if 0 <= size < len(data):
-            data, self._leftover = data[:size], data[size:]
-        return data
+        if 0 <= size < have:
+            # Split only the last chunk, so a part is assembled with a single copy.
+            last = parts[-1]
+            keep = len(last) - (have - size)
+            parts[-1], self._leftover = last[:keep], last[keep:]
+        return b"".join(parts)
