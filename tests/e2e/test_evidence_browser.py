@@ -11,7 +11,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.support.console import make_account, totp_code
 from tests.support.evidence import jpeg_parts
-from tests.support.portal import eventually
+from tests.support.portal import eventually, fill_report
 from tests.support.reports import sample_report, submit, wait_for_case
 from tests.support.stack import ServiceProcess
 
@@ -85,3 +85,48 @@ async def test_reporter_adds_a_photo_without_javascript_and_the_team_downloads_i
     assert download.suggested_filename == f"foto-{marker}.jpg"
     path = await download.path()
     assert path.read_bytes() == stripped
+
+
+async def test_files_attached_on_the_report_form_follow_the_accepted_report(
+    services: dict[str, ServiceProcess], browser: Browser, staff_client: httpx.AsyncClient,
+) -> None:
+    """JavaScript off: the report is accepted first; a file that fails is named on the receipt."""
+    marker = uuid.uuid4().hex
+    original, stripped = jpeg_parts(marker)
+    url = services["intake"].url
+    context = await browser.new_context(java_script_enabled=False)
+    try:
+        page = await context.new_page()
+        await page.goto(f"{url}/report")
+        await fill_report(page, marker)
+        await page.set_input_files("#evidence-files", files=[
+            {"name": f"kapal-{marker}.jpg", "mimeType": "image/jpeg", "buffer": original},
+            {"name": "kosong.pdf", "mimeType": "application/pdf", "buffer": b""},
+        ])
+        await page.click("#send-report")
+        await page.wait_for_selector("#receipt-code")
+        number = await page.inner_text("#report-number")
+        receipt = await page.inner_text("#receipt-code")
+        ok = page.locator("#attached .attached-ok")
+        await expect(ok).to_have_count(1)
+        await expect(ok).to_contain_text(f"kapal-{marker}.jpg")
+        await expect(ok).to_contain_text(hashlib.sha256(stripped).hexdigest()[:12])
+        failed = page.locator("#attached .attached-failed")
+        await expect(failed).to_have_count(1)
+        await expect(failed).to_contain_text("kosong.pdf")
+        await expect(failed).to_contain_text("Berkas kosong.")
+        await expect(page.locator("#attached-failed-hint")).to_contain_text("Kotak Surat")
+
+        # The reporter's mailbox lists the stored file; the team has the report and the file.
+        await mailbox_sign_in(page, url, receipt, "id")
+        await expect(page.locator("#evidence-list .evidence-item")).to_have_count(1)
+    finally:
+        await context.close()
+    case, _ = await wait_for_case(staff_client, number)
+
+    async def listed() -> list[dict[str, object]] | None:
+        r = await staff_client.get(f"/api/v1/cases/{case['id']}")
+        return list(r.json()["evidence"]) or None
+
+    files = await eventually(listed)
+    assert [f["filename"] for f in files] == [f"kapal-{marker}.jpg"]

@@ -55,12 +55,12 @@ REPORT: dict[str, tuple[str, str]] = {
                            "For example companies or people outside KKP."),
     "form.evidence_section": ("Bukti", "Evidence"),
     "evidence.mailbox_link": ("Buka Kotak Surat", "Open the mailbox"),
-    "evidence.later": ("Setelah laporan terkirim, tambahkan bukti (foto, dokumen) melalui Kotak "
-                       "Surat dengan kode rahasia Anda: \"Tambah bukti\". Metadata foto dihapus "
-                       "dan berkas dienkripsi.",
-                       "Once the report is sent, add evidence (photos, documents) in the mailbox "
-                       "with your secret receipt: \"Add evidence\". Photo metadata is removed "
-                       "and files are encrypted."),
+    "evidence.later": ("Bukti juga dapat ditambahkan kemudian melalui Kotak Surat dengan kode "
+                       "rahasia Anda: \"Tambah bukti\". Metadata foto dihapus dan berkas "
+                       "dienkripsi.",
+                       "Evidence can also be added later in the mailbox with your secret "
+                       "receipt: \"Add evidence\". Photo metadata is removed and files are "
+                       "encrypted."),
     "form.identity_section": ("Identitas Anda", "Your identity"),
     "identity.anonymous": ("Anonim — tanpa identitas (Anda tetap bisa dihubungi lewat kotak "
                            "surat dengan kode rahasia)",

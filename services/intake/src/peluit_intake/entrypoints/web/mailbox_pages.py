@@ -135,7 +135,8 @@ class MailboxPages(Controller):
         if declared.isdigit() and int(declared) > intake.settings.max_evidence_bytes + 64 * 1024:
             return await refused(413, "evidence.too_large")
         try:
-            form = StreamedForm(request)
+            form = StreamedForm(request, max_total_bytes=intake.settings.max_evidence_bytes
+                                + 1024 * 1024)
             part = await form.next_file()
             if not csrf_matches(session.csrf, form.fields.get("csrf")):
                 return await page(request, session, 403, notice="form.expired", errors={},
