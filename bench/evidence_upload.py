@@ -6,6 +6,8 @@ evidence service's internal API (strip → SHA-256 → secretstream → multipar
 50 MiB per-file limit) an upload through intake's mailbox API. Then a large file generated on the
 fly is uploaded while /proc/<pid>/status of the evidence process is sampled (VmRSS, VmHWM).
 The evidence process is the bench's own (port +90, per-file limit raised), on the real stack.
+Every stored file is removed again and the local SeaweedFS is asked to vacuum, so repeated runs
+fit its small dev volume budget (64 x 64 MB).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +33,13 @@ sys.path.insert(0, str(ROOT))
 from tests.support.evidence import bucket_client  # noqa: E402
 from tests.support.portal import api_sign_in  # noqa: E402
 from tests.support.reports import sample_report, submit  # noqa: E402
-from tests.support.stack import ServiceProcess, base_url, port  # noqa: E402
+from tests.support.stack import (  # noqa: E402
+    OFFSET,
+    ServiceProcess,
+    base_url,
+    port,
+    service_dsn,
+)
 
 MiB = 1024 * 1024
 TOKEN = os.environ.get("PELUIT_EVIDENCE_SERVICE_TOKEN", "peluit-dev-evidence-token")
@@ -66,6 +75,22 @@ def raw_put(data: bytes) -> float:
     return took
 
 
+async def forget(evidence_id: str) -> None:
+    """Remove a file the bench stored (object and row), then let SeaweedFS reclaim the space."""
+    conn = await asyncpg.connect(service_dsn("evidence"))
+    try:
+        key = await conn.fetchval("DELETE FROM evidence_files WHERE id = $1 RETURNING object_key",
+                                  uuid.UUID(evidence_id))
+    finally:
+        await conn.close()
+    if key:
+        client, bucket = _RAW
+        client.remove_object(bucket, key)
+    master = int(os.environ.get("PELUIT_SEAWEED_MASTER_PORT", 59333 + OFFSET))
+    async with httpx.AsyncClient(timeout=60) as http:
+        await http.get(f"http://127.0.0.1:{master}/vol/vacuum?garbageThreshold=0.01")
+
+
 async def evidence_put(url: str, data: bytes | None, total: int) -> float:
     async with httpx.AsyncClient(timeout=600) as client:
         start = time.perf_counter()
@@ -75,6 +100,7 @@ async def evidence_put(url: str, data: bytes | None, total: int) -> float:
                                        "x-evidence-filename": "bench.bin"})
         took = time.perf_counter() - start
     r.raise_for_status()
+    await forget(r.json()["evidence_id"])
     return took
 
 
@@ -88,6 +114,7 @@ async def intake_put(data: bytes) -> float:
                                        "x-filename": "bench.bin"})
         took = time.perf_counter() - start
     r.raise_for_status()
+    await forget(r.json()["evidence_id"])
     return took
 
 

@@ -33,8 +33,12 @@ class EvidenceSettings(ServiceSettings):
     # The cases service's current public key: file keys and file names are sealed to it.
     cases_public_key_file: Path = repo_data_dir() / "keys" / "cases" / "current.pub"
     max_file_bytes: int = 50 * 1024 * 1024
-    # Multipart part size of uploads (minimum 5 MiB): bounds the memory of one upload.
-    upload_part_bytes: int = 8 * 1024 * 1024
+    # Multipart uploads: part size (minimum 5 MiB) and parts in flight at once. One upload holds
+    # about (parallel + 1) parts plus the buffer, whatever the file size.
+    upload_part_bytes: int = 5 * 1024 * 1024
+    upload_parallel_parts: int = 3
+    # Ciphertext waiting for the uploader while it assembles a part.
+    upload_buffer_bytes: int = 1024 * 1024
 
     @model_validator(mode="after")
     def _dsn(self) -> EvidenceSettings:

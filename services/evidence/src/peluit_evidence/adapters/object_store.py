@@ -65,10 +65,16 @@ class ObjectStore:
         except _ERRORS:
             return False
 
-    def put_stream(self, object_key: str, data: Readable, part_size: int) -> None:
-        """Blocking: upload a stream of unknown length as a multipart object."""
+    def put_stream(self, object_key: str, data: Readable, part_size: int,
+                   parallel_parts: int) -> None:
+        """Blocking: upload a stream of unknown length as a multipart object.
+
+        Memory is bounded: minio blocks reading the next part while `parallel_parts` parts are
+        in flight, so at most (parallel_parts + 1) parts are held whatever the file size.
+        """
         self.client.put_object(self.bucket, object_key, cast(BinaryIO, data), length=-1,
-                               part_size=part_size, content_type="application/octet-stream")
+                               part_size=part_size, num_parallel_uploads=parallel_parts,
+                               content_type="application/octet-stream")
 
     def read_chunks(self, object_key: str, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
         """Blocking iterator over an object's bytes."""

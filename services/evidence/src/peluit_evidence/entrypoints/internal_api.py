@@ -16,7 +16,13 @@ from litestar.response import Stream
 from peluit_evidence.adapters.cases_key import load_public_key
 from peluit_evidence.adapters.object_store import ObjectStore
 from peluit_evidence.domain.metadata import MalformedImage
-from peluit_evidence.service.upload import EmptyFile, FileTooLarge, Upload, store_evidence
+from peluit_evidence.service.upload import (
+    EmptyFile,
+    FileTooLarge,
+    Upload,
+    UploadLimits,
+    store_evidence,
+)
 from peluit_evidence.settings import EvidenceSettings
 from peluit_shared.http import problem
 from peluit_shared.runtime import ServiceRuntime
@@ -62,8 +68,9 @@ def internal_api(
             try:
                 stored = await store_evidence(
                     runtime.pool, store, load_public_key(settings.cases_public_key_file),
-                    upload, request.stream(), settings.max_file_bytes,
-                    settings.upload_part_bytes)
+                    upload, request.stream(), UploadLimits(
+                        settings.max_file_bytes, settings.upload_part_bytes,
+                        settings.upload_parallel_parts, settings.upload_buffer_bytes))
             except FileTooLarge:
                 return _error(413, TOO_LARGE, mib=mib)
             except EmptyFile:

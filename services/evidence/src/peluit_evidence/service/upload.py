@@ -26,7 +26,7 @@ from peluit_shared.crypto import seal
 from peluit_shared.events import EvidenceStored
 from peluit_shared.events.evidence import EvidenceStoredPayload
 from peluit_shared.outbox import add_to_outbox
-from peluit_shared.stream_crypto import StreamEncryptor, new_file_key
+from peluit_shared.stream_crypto import CHUNK, StreamEncryptor, new_file_key
 
 
 class FileTooLarge(Exception):
@@ -46,6 +46,14 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class UploadLimits:
+    max_file_bytes: int
+    part_bytes: int
+    parallel_parts: int
+    buffer_bytes: int
+
+
+@dataclass(frozen=True)
 class StoredEvidence:
     evidence_id: uuid.UUID
     size_bytes: int
@@ -59,23 +67,23 @@ def object_key_of(report_id: uuid.UUID, evidence_id: uuid.UUID) -> str:
 
 async def store_evidence(
     pool: asyncpg.Pool, store: ObjectStore, cases_key: PublicKey, upload: Upload,
-    body: AsyncIterator[bytes], max_bytes: int, part_size: int,
+    body: AsyncIterator[bytes], limits: UploadLimits,
 ) -> StoredEvidence:
     evidence_id = uuid.uuid4()
     object_key = object_key_of(upload.report_id, evidence_id)
     file_key = new_file_key()
-    pipe = BytePipe()
+    pipe = BytePipe(max_chunks=max(2, limits.buffer_bytes // CHUNK))
 
     def upload_thread() -> None:
         try:
-            store.put_stream(object_key, pipe, part_size)
+            store.put_stream(object_key, pipe, limits.part_bytes, limits.parallel_parts)
         except BaseException:
             pipe.broken = True
             raise
 
     uploading = asyncio.create_task(asyncio.to_thread(upload_thread))
     try:
-        size, digest, removed = await _encrypt_into(pipe, body, file_key, max_bytes)
+        size, digest, removed = await _encrypt_into(pipe, body, file_key, limits.max_file_bytes)
         await pipe.close()
         await uploading
     except BaseException:
