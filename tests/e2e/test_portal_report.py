@@ -49,7 +49,7 @@ async def test_anonymous_report_in_indonesian_with_javascript(
     assert await page.locator("#who .person").count() == 4
     assert page.url == url_before
     assert await page.is_hidden("#identity-fields")  # anonymous: identity fields tucked away
-    assert "Unggah bukti akan tersedia segera" in await page.inner_text("#evidence-soon")
+    assert "Tambah bukti" in await page.inner_text("#evidence-later")
     await fill_report(page, marker, people=1)
     await page.fill("#who-3-name", f"Orang keempat {marker}")
     await page.click("#send-report")

@@ -33,6 +33,8 @@ class CasesSettings(ServiceSettings):
     deadline_check_seconds: float = 300.0
     intake_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8010 + port_offset()}")
     intake_manual_entry_token: str = "peluit-dev-manual-entry-token"  # noqa: S105 - dev default
+    evidence_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8030 + port_offset()}")
+    evidence_service_token: str = "peluit-dev-evidence-token"  # noqa: S105 - dev default
 
     @model_validator(mode="after")
     def _dsn(self) -> CasesSettings:

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from nacl.public import PrivateKey, PublicKey
 
+from peluit_cases.adapters.evidence_client import EvidenceClient
 from peluit_cases.adapters.keyring import current_public_key, load_private_keys
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.workflow import TransitionTable
@@ -22,6 +23,7 @@ class Cases:
     calendar: WorkingCalendar = field(init=False)
     _keys: dict[str, PrivateKey] = field(default_factory=dict)
     _keys_seen: float = -1.0
+    _evidence: EvidenceClient | None = None
 
     _current: ClassVar[Cases | None] = None
 
@@ -33,6 +35,12 @@ class Cases:
     def current(cls) -> Cases:
         assert cls._current is not None, "cases not bootstrapped"
         return cls._current
+
+    def evidence(self) -> EvidenceClient:
+        if self._evidence is None:
+            self._evidence = EvidenceClient(self.settings.evidence_url,
+                                            self.settings.evidence_service_token)
+        return self._evidence
 
     def keys(self) -> dict[str, PrivateKey]:
         """The private keys; reloaded when the key folder changes (a rotation while running)."""

@@ -8,7 +8,8 @@ from pathlib import Path
 from litestar import Litestar
 
 from peluit_evidence.adapters.object_store import ObjectStore
-from peluit_evidence.service.retention import record_purge
+from peluit_evidence.entrypoints.internal_api import internal_api
+from peluit_evidence.service.retention import purge_handler
 from peluit_evidence.settings import EvidenceSettings
 from peluit_shared.consumer import subscribe
 from peluit_shared.events import CasePurged
@@ -36,11 +37,12 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
         group_id=settings.kafka_group_id,
         model=CasePurged,
         pool_getter=lambda: runtime.pool,
-        handler=record_purge,
+        handler=purge_handler(store),
         max_attempts=settings.consumer_max_attempts,
     )
     app = Litestar(
-        route_handlers=[health_controller(runtime.readiness_checks())],
+        route_handlers=[health_controller(runtime.readiness_checks()),
+                        internal_api(settings, runtime, store)],
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[security_headers()],

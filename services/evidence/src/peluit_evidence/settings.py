@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from peluit_shared.settings import ServiceSettings, env_port, port_offset
+from peluit_shared.settings import ServiceSettings, env_port, port_offset, repo_data_dir
 
 
 class EvidenceSettings(ServiceSettings):
@@ -27,6 +28,17 @@ class EvidenceSettings(ServiceSettings):
         default_factory=lambda: os.environ.get("PELUIT_S3_SECRET_KEY", "peluit-dev-secret")
     )
     s3_bucket: str = "peluit-evidence"
+    # Intake and cases present this token on the internal API; set it in production.
+    service_token: str = "peluit-dev-evidence-token"  # noqa: S105 (dev default)
+    # The cases service's current public key: file keys and file names are sealed to it.
+    cases_public_key_file: Path = repo_data_dir() / "keys" / "cases" / "current.pub"
+    max_file_bytes: int = 50 * 1024 * 1024
+    # Multipart uploads: part size (minimum 5 MiB) and parts in flight at once. One upload holds
+    # about (parallel + 1) parts plus the buffer, whatever the file size.
+    upload_part_bytes: int = 5 * 1024 * 1024
+    upload_parallel_parts: int = 3
+    # Ciphertext waiting for the uploader while it assembles a part.
+    upload_buffer_bytes: int = 1024 * 1024
 
     @model_validator(mode="after")
     def _dsn(self) -> EvidenceSettings:

@@ -36,6 +36,11 @@ class IntakeSettings(ServiceSettings):
     # Mailbox sessions: in memory, ended after this much idle time or on sign-out.
     session_idle_seconds: float = 900.0
     cookie_secure: bool = True
+    # The evidence service's internal API; files are streamed through, never kept here.
+    evidence_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8030 + port_offset()}")
+    evidence_service_token: str = "peluit-dev-evidence-token"  # noqa: S105 (dev default)
+    # Per-file limit (as the evidence service's): a larger declared body is refused at once.
+    max_evidence_bytes: int = 50 * 1024 * 1024
     # False for extra processes that serve HTTP only (tests, read replicas of the portal).
     consumers_enabled: bool = True
 

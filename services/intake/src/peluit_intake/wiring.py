@@ -9,6 +9,7 @@ from typing import ClassVar
 from nacl.public import PublicKey
 
 from peluit_intake.adapters.cases_key import load_public_key
+from peluit_intake.adapters.evidence_client import EvidenceClient
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
 from peluit_intake.adapters.receipt_handoff import ReceiptHandoff
 from peluit_intake.adapters.sessions import SessionStore
@@ -39,6 +40,7 @@ class Intake:
     form_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _cases_key: PublicKey | None = field(default=None)
     _dummy_hash: str | None = field(default=None)
+    _evidence: EvidenceClient | None = field(default=None)
 
     _current: ClassVar[Intake | None] = None
 
@@ -51,6 +53,12 @@ class Intake:
         if self._cases_key is None:
             self._cases_key = load_public_key(self.settings.cases_public_key_file)
         return self._cases_key
+
+    def evidence(self) -> EvidenceClient:
+        if self._evidence is None:
+            self._evidence = EvidenceClient(self.settings.evidence_url,
+                                            self.settings.evidence_service_token)
+        return self._evidence
 
     def dummy_hash(self) -> str:
         """An Argon2id hash no receipt matches: verified when no report matches, for timing."""

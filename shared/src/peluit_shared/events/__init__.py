@@ -11,6 +11,7 @@ from peluit_shared.events.cases import (
     CasePurged,
     CaseStatusChanged,
 )
+from peluit_shared.events.evidence import EvidenceStored
 from peluit_shared.events.reports import ReportFollowupPosted, ReportSubmitted
 from peluit_shared.events.staff import StaffChanged
 
@@ -25,6 +26,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     CaseDeadlineDue,
     CasePurged,
     StaffChanged,
+    EvidenceStored,
 )
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "CasePurged",
     "CaseStatusChanged",
     "Event",
+    "EvidenceStored",
     "Payload",
     "ReportFollowupPosted",
     "ReportSubmitted",

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
+from litestar.response import Stream
 
 from peluit_cases.adapters import staff_repo
 from peluit_cases.adapters.cases_repo import SORTS, CaseFilter
@@ -17,7 +18,7 @@ from peluit_cases.domain.permissions import Permission, allowed
 from peluit_cases.domain.staff import Role
 from peluit_cases.domain.workflow import ENDINGS, OUTCOMES
 from peluit_cases.entrypoints.auth_api import CASES_DEP
-from peluit_cases.service import assignment, contacts, mailbox, viewing, workflow
+from peluit_cases.service import assignment, contacts, evidence, mailbox, viewing, workflow
 from peluit_cases.service.contacts import CONTACT_CHANNELS
 from peluit_cases.service.errors import Invalid
 from peluit_cases.service.listing import list_page
@@ -84,6 +85,14 @@ class CasePages(Controller):
         return render(request, "cases.html", v=v, rows=rows, staff=staff, params=params,
                       statuses=list(Status), channels=CHANNELS, sorts=list(SORTS),
                       next_url=f"/console/cases?{next_query}" if cursor else None)
+
+    @get("/cases/{case_id:uuid}/evidence/{evidence_id:uuid}")
+    async def evidence_file(self, request: Request[Any, Any, Any], cases: Cases,
+                            case_id: uuid.UUID, evidence_id: uuid.UUID) -> Response[Any]:
+        v = await visit(request, cases)
+        got = await evidence.download(cases, v.staff, case_id, evidence_id)
+        return Stream(got.body, media_type="application/octet-stream",
+                      headers=evidence.attachment_headers(got))
 
     @get("/cases/{case_id:uuid}")
     async def case_page(self, request: Request[Any, Any, Any], cases: Cases,

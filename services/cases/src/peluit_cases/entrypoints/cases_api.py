@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
+from litestar.response import Stream
 from pydantic import BaseModel, ConfigDict, Field
 
 from peluit_cases.adapters.cases_repo import CaseFilter
@@ -16,7 +17,7 @@ from peluit_cases.domain.case import STATUS_LABELS, Status
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.entrypoints.auth_api import STAFF_DEP
-from peluit_cases.service import assignment, contacts, mailbox, viewing, workflow
+from peluit_cases.service import assignment, contacts, evidence, mailbox, viewing, workflow
 from peluit_cases.service.access import require
 from peluit_cases.service.errors import Invalid
 from peluit_cases.service.listing import list_page
@@ -53,6 +54,7 @@ class CaseDetail(CaseSummary):
     history: list[dict[str, Any]]
     messages: list[dict[str, Any]]
     contacts: list[dict[str, Any]]
+    evidence: list[dict[str, Any]] = []
     can_message: bool
     allowed_transitions: list[str]
 
@@ -155,10 +157,19 @@ class CasesApi(Controller):
         return CaseDetail(
             **summary(d).model_dump(), report_id=d["report_id"], report=d["report"],
             history=d["history"], messages=d["messages"], contacts=d["contacts"],
-            can_message=bool(d["reporter_public_key"]),
+            evidence=d["evidence"], can_message=bool(d["reporter_public_key"]),
             allowed_transitions=[s.value for s in
                                  cases.table.targets(Status(d["status"]), staff.role)],
         )
+
+    @get("/{case_id:uuid}/evidence/{evidence_id:uuid}",
+         summary="Download an evidence file, decrypted on the fly (audited)",
+         media_type="application/octet-stream")
+    async def evidence_file(self, case_id: uuid.UUID, evidence_id: uuid.UUID, cases: Cases,
+                            staff: StaffUser) -> Stream:
+        got = await evidence.download(cases, staff, case_id, evidence_id)
+        return Stream(got.body, media_type="application/octet-stream",
+                      headers=evidence.attachment_headers(got))
 
     @post("/{case_id:uuid}/transitions", status_code=200, summary="Workflow step")
     async def transition(self, case_id: uuid.UUID, data: TransitionIn, cases: Cases,

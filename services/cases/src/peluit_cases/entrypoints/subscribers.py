@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncpg
 
+from peluit_cases.service.evidence import receive_evidence
 from peluit_cases.service.intake_events import open_case
 from peluit_cases.service.mailbox import receive_followup
 from peluit_cases.wiring import Cases
 from peluit_shared.consumer import subscribe
-from peluit_shared.events import ReportFollowupPosted, ReportSubmitted
-from peluit_shared.topics import REPORT_FOLLOWUP_POSTED, REPORT_SUBMITTED
+from peluit_shared.events import EvidenceStored, ReportFollowupPosted, ReportSubmitted
+from peluit_shared.topics import EVIDENCE_STORED, REPORT_FOLLOWUP_POSTED, REPORT_SUBMITTED
 
 
 def register_subscribers(cases: Cases) -> None:
@@ -35,5 +36,14 @@ def register_subscribers(cases: Cases) -> None:
         model=ReportFollowupPosted,
         pool_getter=lambda: cases.runtime.pool,
         handler=on_followup,
+        max_attempts=cases.settings.consumer_max_attempts,
+    )
+    subscribe(
+        cases.runtime.broker,
+        topic=EVIDENCE_STORED,
+        group_id=cases.settings.kafka_group_id,
+        model=EvidenceStored,
+        pool_getter=lambda: cases.runtime.pool,
+        handler=receive_evidence,
         max_attempts=cases.settings.consumer_max_attempts,
     )

@@ -14,6 +14,7 @@ from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import load_case
 from peluit_cases.service.contacts import contact_log
 from peluit_cases.service.errors import Invalid, Refused
+from peluit_cases.service.evidence import evidence_of
 from peluit_cases.service.mailbox import thread
 from peluit_cases.wiring import Cases
 from peluit_shared.crypto import SealedData, UnknownKey, unseal
@@ -41,7 +42,9 @@ async def view_case(cases: Cases, staff: StaffUser, case_id: uuid.UUID) -> dict[
             detail["report"] = report
             detail["messages"] = await thread(conn, cases.keys(), case_id)
             detail["contacts"] = await contact_log(conn, case_id)
+            detail["evidence"] = await evidence_of(conn, cases.keys(), row["report_id"])
         else:
+            detail["evidence"] = []
             detail["report"] = None
             detail["messages"] = []
             detail["contacts"] = []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from typing import BinaryIO, Protocol, cast
 
 import urllib3
 from minio import Minio
@@ -14,6 +16,10 @@ from peluit_shared.logging import get_logger
 
 log = get_logger(__name__)
 _ERRORS = (S3Error, HTTPError, OSError, TimeoutError)
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1) -> bytes: ...
 
 
 class ObjectStore:
@@ -58,3 +64,34 @@ class ObjectStore:
             )
         except _ERRORS:
             return False
+
+    def put_stream(self, object_key: str, data: Readable, part_size: int,
+                   parallel_parts: int) -> None:
+        """Blocking: upload a stream of unknown length as a multipart object.
+
+        Memory is bounded: minio blocks reading the next part while `parallel_parts` parts are
+        in flight, so at most (parallel_parts + 1) parts are held whatever the file size.
+        """
+        self.client.put_object(self.bucket, object_key, cast(BinaryIO, data), length=-1,
+                               part_size=part_size, num_parallel_uploads=parallel_parts,
+                               content_type="application/octet-stream")
+
+    def read_chunks(self, object_key: str, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
+        """Blocking iterator over an object's bytes."""
+        response = self.client.get_object(self.bucket, object_key)
+        try:
+            yield from response.stream(chunk_size)
+        finally:
+            response.close()
+            response.release_conn()
+
+    def remove(self, object_key: str) -> None:
+        self.client.remove_object(self.bucket, object_key)
+
+    def remove_prefix(self, prefix: str) -> int:
+        removed = 0
+        for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):
+            if obj.object_name:
+                self.client.remove_object(self.bucket, obj.object_name)
+                removed += 1
+        return removed

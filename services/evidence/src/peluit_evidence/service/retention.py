@@ -1,15 +1,28 @@
-"""Use case: a purged case's evidence is marked for destruction and its metadata removed."""
+"""Use case: a purged case's evidence is destroyed — objects first, then the rows."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+
 import asyncpg
 
+from peluit_evidence.adapters.object_store import ObjectStore
 from peluit_shared.events import CasePurged
 
 
-async def record_purge(conn: asyncpg.Connection, event: CasePurged) -> None:
-    await conn.execute(
-        """INSERT INTO purged_cases (report_id, case_id) VALUES ($1, $2)
-           ON CONFLICT (report_id) DO NOTHING""",
-        event.payload.report_id, event.payload.case_id,
-    )
+def purge_handler(
+    store: ObjectStore,
+) -> Callable[[asyncpg.Connection, CasePurged], Awaitable[None]]:
+    async def record_purge(conn: asyncpg.Connection, event: CasePurged) -> None:
+        report_id = event.payload.report_id
+        # Removing objects is idempotent: a redelivered event removes nothing more.
+        await asyncio.to_thread(store.remove_prefix, f"{report_id}/")
+        await conn.execute("DELETE FROM evidence_files WHERE report_id = $1", report_id)
+        await conn.execute(
+            """INSERT INTO purged_cases (report_id, case_id) VALUES ($1, $2)
+               ON CONFLICT (report_id) DO NOTHING""",
+            report_id, event.payload.case_id,
+        )
+
+    return record_purge

@@ -16,10 +16,21 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class AttachedFile:
+    """What became of a file attached on the report form (shown with the receipt only)."""
+
+    filename: str
+    size_bytes: int | None = None
+    sha256_prefix: str | None = None
+    error: tuple[str, str] | None = None  # Indonesian, English
+
+
+@dataclass(frozen=True)
 class Handoff:
     report_number: str
     receipt: str
     expires_at: float
+    attached: tuple[AttachedFile, ...] = ()
 
 
 @dataclass
@@ -28,12 +39,14 @@ class ReceiptHandoff:
     clock: Callable[[], float] = time.monotonic
     _waiting: dict[str, Handoff] = field(default_factory=dict)
 
-    def put(self, report_number: str, receipt: str) -> str:
+    def put(self, report_number: str, receipt: str,
+            attached: tuple[AttachedFile, ...] = ()) -> str:
         now = self.clock()
         for key in [k for k, h in self._waiting.items() if h.expires_at <= now]:
             del self._waiting[key]
         token = secrets.token_urlsafe(24)
-        self._waiting[token] = Handoff(report_number, receipt, now + self.ttl_seconds)
+        self._waiting[token] = Handoff(report_number, receipt, now + self.ttl_seconds,
+                                       attached)
         return token
 
     def peek(self, token: str | None) -> Handoff | None:

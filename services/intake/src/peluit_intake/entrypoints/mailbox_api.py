@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from pydantic import BaseModel, Field, StringConstraints
 
+from peluit_intake.adapters.evidence_client import ForwardFailed
 from peluit_intake.adapters.sessions import MailboxSession
 from peluit_intake.domain.status import PUBLIC_STATUS_LABELS
 from peluit_intake.entrypoints.http_common import (
@@ -20,6 +22,7 @@ from peluit_intake.entrypoints.http_common import (
     source_of,
     too_many,
 )
+from peluit_intake.service.evidence import add_evidence, list_evidence
 from peluit_intake.service.mailbox import FollowupRefused, post_followup, read_mailbox
 from peluit_intake.service.sign_in import Throttled, WrongReceipt, sign_in
 from peluit_intake.wiring import Intake
@@ -63,6 +66,23 @@ class FollowupOut(BaseModel):
     sent_to_team: bool
 
 
+class EvidenceOut(BaseModel):
+    evidence_id: uuid.UUID
+    filename: str | None
+    size_bytes: int
+    sha256_prefix: str
+    forwarded_at: datetime
+
+
+class EvidenceAccepted(BaseModel):
+    evidence_id: uuid.UUID
+    size_bytes: int
+    sha256: str
+    metadata_removed: bool
+    message: str = "Bukti diterima."
+    message_en: str = "Evidence received."
+
+
 class MailboxOut(BaseModel):
     report_number: str
     status: StatusOut
@@ -70,6 +90,7 @@ class MailboxOut(BaseModel):
     report: dict[str, Any]
     messages: list[MessageOut]
     followups: list[FollowupOut]
+    evidence: list[EvidenceOut] = []
 
 
 class FollowupIn(BaseModel):
@@ -144,6 +165,8 @@ class MailboxApi(Controller):
             followups=[FollowupOut(followup_id=f.followup_id, kind=f.kind,
                                    in_reply_to=f.in_reply_to, text=f.text, posted_at=f.posted_at,
                                    sent_to_team=f.sent_to_team) for f in box.followups],
+            evidence=[EvidenceOut(**vars(e)) for e in await list_evidence(
+                intake.runtime.pool, session.report_id, session.keys)],
         )
 
     @post("/followups", status_code=201, summary="Answer a question or add information",
@@ -165,3 +188,32 @@ class MailboxApi(Controller):
         return Response(FollowupAccepted(
             followup_id=followup_id, message="Tanggapan Anda telah diterima.",
             message_en="Your follow-up was received."), status_code=201)
+
+    @post("/evidence", status_code=201, request_max_body_size=None,
+          summary="Add an evidence file: the raw bytes as the body, the file name in "
+                  "X-Filename (percent-encoded); JPEG/PNG metadata is removed",
+          responses=documented(201, EvidenceAccepted, 401, 413, 422, 503),
+          dependencies={"session": Provide(api_session, sync_to_thread=False)})
+    async def evidence(
+        self, intake: Intake, session: MailboxSession, request: Request[Any, Any, Any]
+    ) -> Response[Any]:
+        declared = request.headers.get("content-length", "")
+        length = int(declared) if declared.isdigit() else None
+        if length is not None and length > intake.settings.max_evidence_bytes:
+            mib = intake.settings.max_evidence_bytes // (1024 * 1024)
+            return problem(413, f"File too large (at most {mib} MiB).",
+                           message=f"Berkas terlalu besar (maksimum {mib} MiB).",
+                           message_en=f"File too large (at most {mib} MiB).")
+        try:
+            forwarded = await add_evidence(
+                intake.runtime.pool, intake.evidence(), session.report_id, session.keys,
+                unquote(request.headers.get("x-filename", "")),
+                request.headers.get("content-type", "application/octet-stream"),
+                request.stream(), length)
+        except ForwardFailed as exc:
+            return problem(exc.status, exc.message_en, message=exc.message,
+                           message_en=exc.message_en)
+        return Response(EvidenceAccepted(
+            evidence_id=forwarded.evidence_id, size_bytes=forwarded.size_bytes,
+            sha256=forwarded.sha256, metadata_removed=forwarded.metadata_removed),
+            status_code=201)

@@ -11,7 +11,7 @@ import asyncpg
 from nacl.encoding import Base64Encoder
 from nacl.public import PublicKey
 
-from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
+from peluit_intake.adapters.receipt_crypto import ReceiptCrypto, ReporterKeys
 from peluit_intake.adapters.reports_repo import (
     StoredReport,
     insert_report,
@@ -30,6 +30,8 @@ class Accepted:
     report_id: uuid.UUID
     report_number: str
     receipt: str
+    # For files attached on the form: the reporter's copy of their names (never stored).
+    keys: ReporterKeys | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class _Protected:
     salt: bytes
     reporter_copy: bytes
     reporter_public_key: str
+    keys: ReporterKeys
 
 
 def _protect(crypto: ReceiptCrypto, plaintext: bytes) -> _Protected:
@@ -57,6 +60,7 @@ def _protect(crypto: ReceiptCrypto, plaintext: bytes) -> _Protected:
         salt=salt,
         reporter_copy=crypto.encrypt(keys.box_key, plaintext),
         reporter_public_key=keys.private_key.public_key.encode(Base64Encoder).decode(),
+        keys=keys,
     )
 
 
@@ -94,4 +98,5 @@ async def submit_report(
             ),
         )
         await add_to_outbox(conn, event)
-    return Accepted(report_id=report_id, report_number=number, receipt=protected.receipt)
+    return Accepted(report_id=report_id, report_number=number, receipt=protected.receipt,
+                    keys=protected.keys)

@@ -54,10 +54,13 @@ REPORT: dict[str, tuple[str, str]] = {
     "help.other_parties": ("Misalnya perusahaan atau pihak di luar KKP.",
                            "For example companies or people outside KKP."),
     "form.evidence_section": ("Bukti", "Evidence"),
-    "evidence.soon": ("Unggah bukti akan tersedia segera. Anda dapat mengirim bukti nanti "
-                      "melalui kotak surat laporan Anda.",
-                      "Evidence upload is coming soon. You can add evidence later through your "
-                      "report's mailbox."),
+    "evidence.mailbox_link": ("Buka Kotak Surat", "Open the mailbox"),
+    "evidence.later": ("Bukti juga dapat ditambahkan kemudian melalui Kotak Surat dengan kode "
+                       "rahasia Anda: \"Tambah bukti\". Metadata foto dihapus dan berkas "
+                       "dienkripsi.",
+                       "Evidence can also be added later in the mailbox with your secret "
+                       "receipt: \"Add evidence\". Photo metadata is removed and files are "
+                       "encrypted."),
     "form.identity_section": ("Identitas Anda", "Your identity"),
     "identity.anonymous": ("Anonim — tanpa identitas (Anda tetap bisa dihubungi lewat kotak "
                            "surat dengan kode rahasia)",

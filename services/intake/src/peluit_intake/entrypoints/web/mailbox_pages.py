@@ -9,8 +9,10 @@ from litestar import Controller, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.response import Redirect
 
+from peluit_intake.adapters.evidence_client import ForwardFailed
 from peluit_intake.adapters.sessions import MailboxSession, csrf_matches
 from peluit_intake.entrypoints.http_common import source_of
+from peluit_intake.entrypoints.web.i18n import MESSAGES
 from peluit_intake.entrypoints.web.page_common import (
     SESSION_COOKIE,
     Req,
@@ -21,6 +23,8 @@ from peluit_intake.entrypoints.web.page_common import (
     secure,
 )
 from peluit_intake.entrypoints.web.render import cookie, lang_of, render
+from peluit_intake.entrypoints.web.streamed_form import FormBroken, StreamedForm
+from peluit_intake.service.evidence import add_evidence, list_evidence
 from peluit_intake.service.mailbox import (
     FollowupKind,
     FollowupRefused,
@@ -62,9 +66,15 @@ class MailboxPages(Controller):
 
     async def _mailbox_page(self, request: Req, session: MailboxSession, status_code: int = 200,
                             **context: Any) -> Response[Any]:
-        box = await read_mailbox(Intake.current().runtime.pool, session.report_id, session.keys)
+        pool = Intake.current().runtime.pool
+        box = await read_mailbox(pool, session.report_id, session.keys)
+        evidence = await list_evidence(pool, session.report_id, session.keys)
+        shown = request.query_params.get("evidence")
+        context.setdefault("evidence_ok", next(
+            (e for e in evidence if str(e.evidence_id) == shown), None))
+        context.setdefault("evidence_error", None)
         return render(request, "mailbox.html", secure(), status_code, box=box,
-                      csrf=session.csrf, **context)
+                      csrf=session.csrf, evidence=evidence, **context)
 
     @get("/mailbox")
     async def mailbox(self, request: Req) -> Response[Any]:
@@ -107,6 +117,43 @@ class MailboxPages(Controller):
                 slot: "mailbox.text_required"}, draft={slot: text}, notice=None)
         suffix = "&lang=en" if lang_of(request) == "en" else ""
         return Redirect(f"/mailbox?posted=1{suffix}", status_code=303)
+
+    @post("/mailbox/evidence", request_max_body_size=None)
+    async def evidence(self, request: Req) -> Response[Any]:
+        """"Tambah bukti": the file streams through to the evidence service, never kept here."""
+        intake = Intake.current()
+        session = mailbox_session(request)
+        if session is None:
+            return Redirect("/mailbox/sign-in?expired=1", status_code=303)
+        page = self._mailbox_page
+
+        async def refused(status: int, key: str) -> Response[Any]:
+            return await page(request, session, status, notice=None, errors={}, draft={},
+                              evidence_error=MESSAGES[key])
+
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > intake.settings.max_evidence_bytes + 64 * 1024:
+            return await refused(413, "evidence.too_large")
+        try:
+            form = StreamedForm(request, max_total_bytes=intake.settings.max_evidence_bytes
+                                + 1024 * 1024)
+            part = await form.next_file()
+            if not csrf_matches(session.csrf, form.fields.get("csrf")):
+                return await page(request, session, 403, notice="form.expired", errors={},
+                                  draft={})
+            if part is None or not part.filename:
+                return await refused(422, "evidence.no_file")
+            forwarded = await add_evidence(
+                intake.runtime.pool, intake.evidence(), session.report_id, session.keys,
+                part.filename, part.content_type, form.file_bytes())
+        except FormBroken:
+            return await refused(400, "evidence.broken")
+        except ForwardFailed as exc:
+            return await page(request, session, exc.status, notice=None, errors={}, draft={},
+                              evidence_error=(exc.message, exc.message_en))
+        suffix = "&lang=en" if lang_of(request) == "en" else ""
+        return Redirect(f"/mailbox?evidence={forwarded.evidence_id}{suffix}#evidence",
+                        status_code=303)
 
     @post("/mailbox/sign-out")
     async def sign_out(self, request: Req) -> Response[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -17,8 +18,16 @@ from peluit_intake.entrypoints.web.page_common import (
     secure,
 )
 from peluit_intake.entrypoints.web.render import cookie, lang_of, render
+from peluit_intake.entrypoints.web.report_attachments import MAX_FILES, forward_attachments
+from peluit_intake.entrypoints.web.streamed_form import (
+    FilePart,
+    FormBroken,
+    FormTooLarge,
+    StreamedForm,
+)
 from peluit_intake.service.submit import submit_report
 from peluit_intake.wiring import Intake
+from peluit_shared.http import problem
 
 RECEIPT_COOKIE = "rcpt"
 RECEIPT_PATH = "/report/receipt"
@@ -36,10 +45,38 @@ class ReportPages(Controller):
     async def reportform_page(self, request: Req) -> Response[Any]:
         return form_page(request, "report.html", values=report_form.read_values({}), errors={})
 
-    @post("/report")
+    @post("/report", request_max_body_size=None)
     async def submit(self, request: Req) -> Response[Any]:
+        """The form streams: its fields first, then any attached files (forwarded later)."""
         intake = Intake.current()
-        form = await request.form()
+        streamed: StreamedForm | None = None
+        first: FilePart | None = None
+        form: Mapping[str, Any]
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            try:
+                streamed = StreamedForm(
+                    request, max_fields_bytes=intake.settings.max_body_bytes, max_parts=128,
+                    max_total_bytes=MAX_FILES * (intake.settings.max_evidence_bytes + 1024 * 1024)
+                    + 2 * intake.settings.max_body_bytes)
+                first = await streamed.next_file()
+            except FormTooLarge:
+                return problem(413)
+            except FormBroken:
+                return form_page(request, "report.html", 400, values=report_form.read_values(
+                    {}), errors={}, notice="form.errors")
+            form = streamed.fields
+        else:
+            declared = request.headers.get("content-length", "")
+            if not declared.isdigit() or int(declared) > intake.settings.max_body_bytes:
+                return problem(413)
+            form = await request.form()
+        response = await self._accept(request, intake, form, streamed, first)
+        if streamed is not None:
+            await streamed.discard_rest()
+        return response
+
+    async def _accept(self, request: Req, intake: Intake, form: Mapping[str, Any],
+                      streamed: StreamedForm | None, first: FilePart | None) -> Response[Any]:
         values = report_form.read_values(form)
         if form.get("action") == "add_person":
             values["who"] = values["who"][: report_form.MAX_PEOPLE - 1]
@@ -62,7 +99,9 @@ class ReportPages(Controller):
         intake.throttle.count_submission(source)
         accepted = await submit_report(intake.runtime.pool, intake.crypto, intake.cases_key(),
                                        report, channel="portal")
-        token = intake.handoff.put(accepted.report_number, accepted.receipt)
+        attached = (await forward_attachments(intake, streamed, first, accepted)
+                    if streamed is not None else ())
+        token = intake.handoff.put(accepted.report_number, accepted.receipt, attached)
         return Redirect(RECEIPT_PATH + lang_suffix(request), status_code=303, cookies=[
             cookie(RECEIPT_COOKIE, token, secure(), max_age=600, path=RECEIPT_PATH)])
 

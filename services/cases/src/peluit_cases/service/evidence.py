@@ -1,0 +1,119 @@
+"""Use cases around evidence files: record what was stored, list it on the case, download.
+
+The file key arrives sealed to the cases key; a download unseals it, streams the ciphertext from
+the evidence service and decrypts it chunk by chunk, so no file is held whole in memory. Every
+download is audited before the first byte leaves.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import asyncpg
+from nacl.exceptions import CryptoError
+from nacl.public import PrivateKey
+
+from peluit_cases.adapters import audit_repo
+from peluit_cases.adapters.evidence_client import EvidenceUnavailable
+from peluit_cases.domain.permissions import Permission
+from peluit_cases.domain.staff import StaffUser
+from peluit_cases.service.access import load_case
+from peluit_cases.service.errors import NotFound, Refused
+from peluit_cases.wiring import Cases
+from peluit_shared.crypto import SealedData, UnknownKey, unseal
+from peluit_shared.events import EvidenceStored
+from peluit_shared.stream_crypto import StreamDecryptor
+
+
+class EvidenceServiceDown(Refused):
+    status = 503
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    content_type: str
+    sha256: str
+    body: AsyncIterator[bytes]
+
+
+async def receive_evidence(conn: asyncpg.Connection, event: EvidenceStored) -> None:
+    p = event.payload
+    await conn.execute(
+        """INSERT INTO evidence (evidence_id, report_id, size_bytes, sha256, metadata_removed,
+               sealed_metadata, sealed_file_key, stored_at)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)
+           ON CONFLICT (evidence_id) DO NOTHING""",
+        p.evidence_id, p.report_id, p.size_bytes, p.sha256, p.metadata_removed,
+        p.sealed_metadata.model_dump_json(), p.sealed_file_key.model_dump_json(),
+        event.occurred_at)
+
+
+def _metadata(keys: Mapping[str, PrivateKey], sealed_json: str) -> dict[str, str]:
+    try:
+        data = json.loads(unseal(keys, SealedData.model_validate_json(sealed_json)))
+    except (UnknownKey, CryptoError, ValueError):
+        return {"filename": "?", "content_type": "application/octet-stream"}
+    return {"filename": str(data.get("filename") or "?"),
+            "content_type": str(data.get("content_type") or "application/octet-stream")}
+
+
+async def evidence_of(conn: asyncpg.Connection, keys: Mapping[str, PrivateKey],
+                      report_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The report's evidence with names and types opened; for readers of case content only."""
+    rows = await conn.fetch(
+        """SELECT evidence_id, size_bytes, sha256, metadata_removed, sealed_metadata, stored_at
+           FROM evidence WHERE report_id = $1 ORDER BY stored_at, evidence_id""", report_id)
+    return [{"evidence_id": r["evidence_id"], "size_bytes": r["size_bytes"],
+             "sha256": r["sha256"], "metadata_removed": r["metadata_removed"],
+             "stored_at": r["stored_at"], **_metadata(keys, r["sealed_metadata"])}
+            for r in rows]
+
+
+async def download(cases: Cases, staff: StaffUser, case_id: uuid.UUID,
+                   evidence_id: uuid.UUID) -> Download:
+    async with cases.runtime.pool.acquire() as conn, conn.transaction():
+        case = await load_case(conn, staff, case_id, Permission.CASE_READ)
+        row = await conn.fetchrow(
+            """SELECT sha256, sealed_metadata, sealed_file_key FROM evidence
+               WHERE evidence_id = $1 AND report_id = $2""", evidence_id, case["report_id"])
+        if row is None:
+            raise NotFound("Bukti tidak ditemukan | Evidence not found")
+        try:
+            file_key = unseal(cases.keys(), SealedData.model_validate_json(row["sealed_file_key"]))
+        except (UnknownKey, CryptoError) as exc:
+            raise Refused("Bukti tidak dapat dibuka (kunci?) | The evidence cannot be opened "
+                          "(key?)") from exc
+        try:
+            ciphertext = await cases.evidence().ciphertext(evidence_id)
+        except EvidenceUnavailable as exc:
+            raise EvidenceServiceDown("Layanan bukti tidak tersedia | Evidence service "
+                                      "unavailable") from exc
+        await audit_repo.append(conn, str(staff.id), "evidence_downloaded", case_id,
+                                evidence_id=evidence_id)
+    meta = _metadata(cases.keys(), row["sealed_metadata"])
+    return Download(meta["filename"], meta["content_type"], row["sha256"],
+                    _decrypted(ciphertext, file_key))
+
+
+def attachment_headers(download: Download) -> dict[str, str]:
+    """Always a download, never rendered: an uploaded HTML file must not run in the console."""
+    ascii_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in download.filename)
+    return {"content-disposition": f"attachment; filename=\"{ascii_name or 'bukti'}\"; "
+                                   f"filename*=UTF-8''{quote(download.filename, safe='')}",
+            "x-evidence-sha256": download.sha256,
+            "x-evidence-content-type": quote(download.content_type, safe="/;=+ ")}
+
+
+async def _decrypted(ciphertext: AsyncIterator[bytes], key: bytes) -> AsyncIterator[bytes]:
+    decryptor = StreamDecryptor(key)
+    async for chunk in ciphertext:
+        plain = decryptor.update(chunk)
+        if plain:
+            yield plain
+    yield decryptor.finish()

@@ -1,0 +1,75 @@
+"""Client of the evidence service's internal upload API: streams a file straight through."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import httpx
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    evidence_id: uuid.UUID
+    size_bytes: int
+    sha256: str
+    metadata_removed: bool
+
+
+class ForwardFailed(Exception):
+    """The evidence service refused the file or could not be reached; `status` says which."""
+
+    def __init__(self, status: int, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.status = status
+        self.message = message
+        self.message_en = message_en
+
+
+UNAVAILABLE = ("Layanan bukti sedang tidak tersedia. Coba lagi nanti.",
+               "The evidence service is unavailable. Please try again later.")
+
+
+class EvidenceClient:
+    def __init__(self, base_url: str, token: str) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url, headers={"authorization": f"Bearer {token}"},
+            timeout=httpx.Timeout(30.0, connect=3.0))
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def forward(
+        self, report_id: uuid.UUID, filename: str, content_type: str,
+        body: AsyncIterator[bytes], length: int | None = None,
+    ) -> Forwarded:
+        headers = {"x-evidence-filename": quote(filename[:255], safe=""),
+                   "x-evidence-content-type": content_type[:200] or "application/octet-stream",
+                   "content-type": "application/octet-stream"}
+        if length is not None:
+            headers["content-length"] = str(length)
+        try:
+            response = await self._client.post(
+                f"/internal/v1/reports/{report_id}/evidence", content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise ForwardFailed(503, *UNAVAILABLE) from exc
+        if response.status_code != 201:
+            problem = _json(response)
+            if response.status_code in (413, 422):
+                raise ForwardFailed(response.status_code,
+                                    str(problem.get("message") or UNAVAILABLE[0]),
+                                    str(problem.get("message_en") or UNAVAILABLE[1]))
+            raise ForwardFailed(503, *UNAVAILABLE)
+        data = response.json()
+        return Forwarded(uuid.UUID(data["evidence_id"]), int(data["size_bytes"]),
+                         str(data["sha256"]), bool(data["metadata_removed"]))
+
+
+def _json(response: httpx.Response) -> dict[str, object]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
