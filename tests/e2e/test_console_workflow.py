@@ -96,6 +96,7 @@ async def test_team_works_a_case_from_received_to_concluded_in_the_browser(
         await page.click(f"text={number}")
         await expect(page.locator("#case-status")).to_have_attribute("data-status", "received")
         await expect(page.locator("#report")).to_contain_text(marker)
+        await expect(page.locator("dd", has_text="Suap / Gratifikasi")).to_have_count(1)
         await move(page, "verifying", "Memeriksa unsur 4W+1H")
         await move(page, "needs_info", "Perlu nama kapal dan tanggal pasti")
         question = "Mohon sebutkan nama kapal dan tanggal transfer."

@@ -18,6 +18,7 @@ from peluit_cases.service import manual_entry, statistics
 from peluit_cases.service.access import require
 from peluit_cases.service.manual_entry import MANUAL_CHANNELS
 from peluit_cases.wiring import Cases
+from peluit_shared.reference import categories, label
 
 
 class OversightPages(Controller):
@@ -41,7 +42,7 @@ class OversightPages(Controller):
 
         data = [
             ("by_status", [(status_name(k), n) for k, n in d["by_status"]]),
-            ("by_category", d["by_category"]),
+            ("by_category", [(label(categories(), k, v.lang), n) for k, n in d["by_category"]]),
             ("by_unit", d["by_unit"]),
             ("by_channel", [(t(k), n) for k, n in d["by_channel"]]),
             ("by_month", d["by_month"]),

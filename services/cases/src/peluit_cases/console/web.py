@@ -19,6 +19,7 @@ from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service import auth
 from peluit_cases.service.errors import Forbidden
 from peluit_cases.wiring import Cases
+from peluit_shared.reference import categories, label, units
 
 SESSION_COOKIE = "peluit_staff"
 LANG_COOKIE = "peluit_lang"
@@ -70,9 +71,12 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200,
         pair = STATUS_LABELS[Status(status)]
         return pair[1] if lang == "en" else pair[0]
 
+    def category_label(code: str) -> str:
+        return label(categories(), code, lang)
+
     html = _env.get_template(template).render(
         t=t, lang=lang, other_lang=other, status_label=status_label, path=request.url.path,
-        **context)
+        category_label=category_label, categories=categories(), units=units(), **context)
     all_cookies = list(cookies or [])
     if request.query_params.get("lang") in LANGS:
         all_cookies.append(Cookie(key=LANG_COOKIE, value=lang, httponly=True, samesite="strict",

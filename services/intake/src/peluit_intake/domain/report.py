@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from peluit_intake.domain.reference import categories
+from peluit_shared.reference import categories
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]

@@ -12,9 +12,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 
-from peluit_intake.domain.reference import categories, units
 from peluit_intake.domain.status import status_label
 from peluit_intake.entrypoints.web.i18n import DEFAULT_LANG, LANGS, translator
+from peluit_shared.reference import categories, units
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"

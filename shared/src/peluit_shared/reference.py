@@ -1,4 +1,8 @@
-"""Reference data reporters choose from: categories of violation and KKP units (configurable)."""
+"""Reference data both sides share: categories of violation and KKP units (configurable).
+
+The codes travel inside sealed reports and are stored by cases; intake offers them to reporters
+and the console shows their labels, so both read the same list.
+"""
 
 from __future__ import annotations
 
@@ -61,3 +65,11 @@ def categories() -> dict[str, tuple[str, str]]:
 def units() -> dict[str, tuple[str, str]]:
     """KKP units from `PELUIT_UNITS_FILE` (JSON `{code: [id, en]}`) or the Eselon I defaults."""
     return _from_file("PELUIT_UNITS_FILE", DEFAULT_UNITS)
+
+
+def label(table: dict[str, tuple[str, str]], code: str, lang: str = "id") -> str:
+    """The label of `code` in `lang`; an unknown code (e.g. from an older list) stays as it is."""
+    names = table.get(code)
+    if names is None:
+        return code
+    return names[1] if lang == "en" else names[0]
