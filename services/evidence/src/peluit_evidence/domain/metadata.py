@@ -17,6 +17,15 @@ _JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
 _SOS = 0xDA
 
 
+
+def _move(buf: bytearray, out: bytearray, remaining: int, keep: bool) -> int:
+    """Take up to `remaining` bytes off `buf` (into `out` when kept); return how many are left."""
+    take = min(remaining, len(buf))
+    if keep:
+        out += buf[:take]
+    del buf[:take]
+    return remaining - take
+
 class MalformedImage(ValueError):
     """The file claims to be a JPEG or PNG but its structure is broken."""
 
@@ -58,21 +67,14 @@ class JpegStripper:
     def _step(self, out: bytearray) -> bool:
         buf = self._buf
         if self._state == "sos_header":
-            take = min(self._remaining, len(buf))
-            out += buf[:take]
-            del buf[:take]
-            self._remaining -= take
+            self._remaining = _move(buf, out, self._remaining, keep=True)
             if self._remaining == 0:
                 self._state = "scan"
             return False
         if self._state == "body":
-            take = min(self._remaining, len(buf))
-            if take == 0 and self._remaining:
+            if not buf and self._remaining:
                 return False
-            if self._keep:
-                out += buf[:take]
-            del buf[:take]
-            self._remaining -= take
+            self._remaining = _move(buf, out, self._remaining, self._keep)
             if self._remaining == 0:
                 self._state = "marker"
             return self._remaining == 0
@@ -167,13 +169,9 @@ class PngStripper:
             self._remaining = length + 4  # data and CRC
             self._state = "body"
             return True
-        take = min(self._remaining, len(buf))
-        if take == 0:
+        if not buf or not self._remaining:
             return False
-        if self._keep:
-            out += buf[:take]
-        del buf[:take]
-        self._remaining -= take
+        self._remaining = _move(buf, out, self._remaining, self._keep)
         if self._remaining == 0:
             self._state = "chunk"
         return True
