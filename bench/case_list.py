@@ -88,6 +88,7 @@ async def fill(conn: asyncpg.Connection, n: int, handlers: list[uuid.UUID]) -> N
         received = now - timedelta(minutes=rng.randint(0, 60 * 24 * 730))
         status = rng.choice(STATUSES)
         open_ = status not in ("not_actionable", "concluded", "archived", "referred")
+        told = received + timedelta(days=rng.randint(0, 60))  # last told the reporter
         rows.append((
             uuid.uuid4(), uuid.uuid4(), f"WBS-{received.year}-{start + i:08d}", status,
             rng.choice(CHANNELS), rng.choice(CATEGORIES), rng.random() < 0.7, "bench",
@@ -95,12 +96,14 @@ async def fill(conn: asyncpg.Connection, n: int, handlers: list[uuid.UUID]) -> N
             rng.choice(handlers) if rng.random() < 0.8 else None,
             "verification" if open_ else None,
             (received + timedelta(days=rng.randint(7, 90))).date() if open_ else None,
+            (told + timedelta(days=30)).date()
+            if status not in ("not_actionable", "concluded", "archived") else None,
         ))
     await conn.copy_records_to_table(
         "cases", records=rows,
         columns=["id", "report_id", "report_number", "status", "channel", "category",
                  "anonymous", "sealed_key_id", "sealed_report", "received_at", "created_at",
-                 "updated_at", "assignee_id", "stage", "due_on"])
+                 "updated_at", "assignee_id", "stage", "due_on", "reporter_update_due"])
 
 
 def queries(handlers: list[uuid.UUID]) -> dict[str, tuple[CaseFilter, dict[str, str]]]:

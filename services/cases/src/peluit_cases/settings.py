@@ -31,6 +31,8 @@ class CasesSettings(ServiceSettings):
     holidays_file: Path | None = None  # JSON list of holidays; Indonesian 2026 when unset
     reveal_min_reason: int = 20
     deadline_check_seconds: float = 300.0
+    # Tell the reporter something at least every this many calendar days (ARCHITECTURE §3).
+    reporter_update_days: int = Field(default=30, ge=1)
     intake_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8010 + port_offset()}")
     intake_manual_entry_token: str = "peluit-dev-manual-entry-token"  # noqa: S105 - dev default
     evidence_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8030 + port_offset()}")

@@ -12,22 +12,24 @@ import asyncpg
 from peluit_cases.domain.case import NewCase
 
 LIST_COLUMNS = """id, report_number, status, channel, category, anonymous, received_at,
-                  created_at, updated_at, version, assignee_id, stage, due_on, outcome, units"""
+                  created_at, updated_at, version, assignee_id, stage, due_on, outcome, units,
+                  reporter_update_due"""
 
 
 async def insert_case(conn: asyncpg.Connection, case: NewCase, stage: str | None = None,
-                      due_on: date | None = None) -> bool:
+                      due_on: date | None = None,
+                      reporter_update_due: date | None = None) -> bool:
     """Insert unless a case for the report exists; True when inserted."""
     inserted = await conn.fetchval(
         """INSERT INTO cases (id, report_id, report_number, status, channel, category, anonymous,
                               sealed_key_id, sealed_report, received_at, reporter_public_key,
-                              stage, stage_started_on, due_on, units)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                              stage, stage_started_on, due_on, units, reporter_update_due)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
            ON CONFLICT (report_id) DO NOTHING RETURNING true""",
         case.id, case.report_id, case.report_number, case.status.value, case.channel,
         case.category, case.anonymous, case.sealed_key_id, case.sealed_report, case.received_at,
         case.reporter_public_key, stage, case.received_at.date() if stage else None, due_on,
-        list(case.units),
+        list(case.units), reporter_update_due,
     )
     if inserted:
         await add_history(conn, case.id, "system", "created", None, case.status.value, None)
@@ -56,7 +58,7 @@ class CaseFilter:
     unit: str | None = None
     assignee: uuid.UUID | None = None
     unassigned: bool = False
-    overdue_before: date | None = None  # due_on < this date
+    overdue_before: date | None = None  # due_on or reporter_update_due < this date
     received_from: date | None = None
     received_to: date | None = None
     search: str | None = None  # report number (or its prefix)
@@ -95,7 +97,8 @@ async def list_cases(
     if flt.unassigned:
         where.append("assignee_id IS NULL")
     if flt.overdue_before:
-        where.append(f"due_on < {arg(flt.overdue_before)}")
+        before = arg(flt.overdue_before)
+        where.append(f"(due_on < {before} OR reporter_update_due < {before})")
     if flt.received_from:
         where.append(f"received_at >= {arg(flt.received_from)}::date")
     if flt.received_to:
@@ -139,14 +142,15 @@ async def case_history(conn: asyncpg.Connection, case_id: uuid.UUID) -> list[dic
 
 async def set_status(conn: asyncpg.Connection, case_id: uuid.UUID, status: str,
                      outcome: str | None, stage: str | None, stage_started_on: date | None,
-                     due_on: date | None, closed: bool) -> None:
+                     due_on: date | None, closed: bool,
+                     reporter_update_due: date | None) -> None:
     await conn.execute(
         """UPDATE cases SET status = $2, outcome = coalesce($3, outcome), stage = $4,
                   stage_started_on = $5, due_on = $6,
                   closed_at = CASE WHEN $7 THEN coalesce(closed_at, now()) ELSE closed_at END,
-                  updated_at = now(), version = version + 1
+                  reporter_update_due = $8, updated_at = now(), version = version + 1
            WHERE id = $1""",
-        case_id, status, outcome, stage, stage_started_on, due_on, closed)
+        case_id, status, outcome, stage, stage_started_on, due_on, closed, reporter_update_due)
     await conn.execute(
         "UPDATE case_stage_times SET left_at = now() WHERE case_id = $1 AND left_at IS NULL",
         case_id)
@@ -165,3 +169,10 @@ async def set_assignee(conn: asyncpg.Connection, case_id: uuid.UUID,
 async def bump_version(conn: asyncpg.Connection, case_id: uuid.UUID) -> None:
     await conn.execute(
         "UPDATE cases SET updated_at = now(), version = version + 1 WHERE id = $1", case_id)
+
+
+async def reporter_told(conn: asyncpg.Connection, case_id: uuid.UUID, due: date) -> None:
+    """The reporter was told something: their clock restarts (open cases only)."""
+    await conn.execute(
+        "UPDATE cases SET reporter_update_due = $2 WHERE id = $1 "
+        "AND status NOT IN ('concluded', 'not_actionable', 'archived')", case_id, due)

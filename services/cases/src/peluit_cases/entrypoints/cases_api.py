@@ -38,7 +38,12 @@ class CaseSummary(BaseModel):
     assignee_id: uuid.UUID | None = None
     stage: str | None = None
     due_on: date | None = None
-    deadline_flag: str | None = None
+    deadline_flag: str | None = Field(
+        default=None, description="overdue | due_soon: the more urgent of the stage deadline "
+        "and the reporter clock")
+    reporter_update_due: date | None = Field(
+        default=None, description="tell the reporter something by this date (open cases)")
+    reporter_update_flag: str | None = None
     outcome: str | None = None
     units: list[str] = []
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from peluit_cases.adapters.cases_repo import insert_case
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.case import NewCase, Status
-from peluit_cases.domain.deadlines import deadline_for
+from peluit_cases.domain.deadlines import REPORTER_UPDATE_DAYS, deadline_for, reporter_update_due
 from peluit_shared.consumer import PoisonEvent
 from peluit_shared.crypto import UnknownKey, unseal
 from peluit_shared.events import CaseCreated, ReportSubmitted
@@ -52,7 +52,7 @@ def open_report(keys: Mapping[str, PrivateKey], event: ReportSubmitted) -> bytes
 
 async def open_case(
     conn: asyncpg.Connection, keys: Mapping[str, PrivateKey], event: ReportSubmitted,
-    calendar: WorkingCalendar | None = None,
+    calendar: WorkingCalendar | None = None, reporter_update_days: int = REPORTER_UPDATE_DAYS,
 ) -> None:
     plaintext = open_report(keys, event)
     try:
@@ -76,7 +76,8 @@ async def open_case(
     deadline = deadline_for(calendar or WorkingCalendar(), Status.RECEIVED,
                             event.occurred_at.date())
     if await insert_case(conn, case, deadline.stage if deadline else None,
-                         deadline.due_on if deadline else None):
+                         deadline.due_on if deadline else None,
+                         reporter_update_due(event.occurred_at.date(), reporter_update_days)):
         await add_to_outbox(
             conn,
             CaseCreated(

@@ -11,7 +11,7 @@ from typing import Any
 
 from peluit_cases.adapters import cases_repo
 from peluit_cases.adapters.cases_repo import SORTS, CaseFilter
-from peluit_cases.domain.deadlines import flag
+from peluit_cases.domain.deadlines import flag, reporter_flag, worst_flag
 from peluit_cases.domain.permissions import Permission, allowed
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import require
@@ -50,5 +50,8 @@ async def list_page(cases: Cases, staff: StaffUser, flt: CaseFilter, overdue: bo
     more = len(rows) > limit
     rows = rows[:limit]
     for row in rows:
-        row["deadline_flag"] = flag(cases.calendar, row["due_on"], today)
+        # One flag for the row: overdue (or due soon) if either clock is.
+        row["stage_flag"] = flag(cases.calendar, row["due_on"], today)
+        row["reporter_update_flag"] = reporter_flag(row["reporter_update_due"], today)
+        row["deadline_flag"] = worst_flag(row["stage_flag"], row["reporter_update_flag"])
     return rows, (encode_cursor(rows[-1], sort) if more and rows else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 import asyncpg
 from nacl.encoding import Base64Encoder
@@ -12,6 +13,7 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey
 
 from peluit_cases.adapters import audit_repo, cases_repo
+from peluit_cases.domain.deadlines import reporter_update_due
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import load_case
@@ -50,6 +52,8 @@ async def send(cases: Cases, staff: StaffUser, case_id: uuid.UUID, kind: str,
             message_id, case_id, kind, copy.key_id, copy.ciphertext, str(staff.id))
         await cases_repo.add_history(conn, case_id, str(staff.id), f"{kind}_sent", None, None,
                                      None)
+        await cases_repo.reporter_told(conn, case_id, reporter_update_due(
+            datetime.now(UTC).date(), cases.settings.reporter_update_days))
         await audit_repo.append(conn, str(staff.id), "message_sent", case_id, kind=kind)
         await add_to_outbox(conn, CaseMessageToReporter(
             correlation_id=row["report_id"],

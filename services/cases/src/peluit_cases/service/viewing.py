@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from nacl.exceptions import CryptoError
 
 from peluit_cases.adapters import audit_repo, cases_repo
+from peluit_cases.domain.deadlines import flag, reporter_flag, worst_flag
 from peluit_cases.domain.permissions import Permission, allowed
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import load_case
@@ -35,6 +37,11 @@ async def view_case(cases: Cases, staff: StaffUser, case_id: uuid.UUID) -> dict[
         row = await load_case(conn, staff, case_id, Permission.CASE_LIST)
         content = allowed(staff.role, Permission.CASE_READ)
         detail: dict[str, Any] = {**row, "history": await cases_repo.case_history(conn, case_id)}
+        today = datetime.now(UTC).date()
+        detail["stage_flag"] = flag(cases.calendar, row["due_on"], today)
+        detail["reporter_update_flag"] = reporter_flag(row["reporter_update_due"], today)
+        detail["deadline_flag"] = worst_flag(detail["stage_flag"],
+                                             detail["reporter_update_flag"])
         if content:
             report = _open(cases, row)
             # The reporter's identity is shown only through an audited reveal, never in a view.

@@ -7,7 +7,11 @@ from datetime import UTC, datetime
 
 from peluit_cases.adapters import audit_repo, cases_repo
 from peluit_cases.domain.case import Status
-from peluit_cases.domain.deadlines import Deadline, deadline_for
+from peluit_cases.domain.deadlines import (
+    Deadline,
+    deadline_for,
+    reporter_update_after_transition,
+)
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.domain.transition import TransitionRefused, transition_to
@@ -43,7 +47,10 @@ async def transition(cases: Cases, staff: StaffUser, case_id: uuid.UUID, version
         await cases_repo.set_status(
             conn, case_id, target.value, change.outcome,
             deadline.stage if deadline else None, deadline.started_on if deadline else None,
-            deadline.due_on if deadline else None, closed=target in ENDINGS)
+            deadline.due_on if deadline else None, closed=target in ENDINGS,
+            reporter_update_due=reporter_update_after_transition(
+                row["reporter_update_due"], target, change.public_status, today,
+                cases.settings.reporter_update_days))
         text = change.note + (f"\n— {change.reason}" if change.reason else "")
         if change.outcome:
             text += f"\n[{change.outcome}]"
