@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
 from peluit_cases.service.evidence import receive_evidence
@@ -10,7 +12,6 @@ from peluit_cases.service.mailbox import receive_followup
 from peluit_cases.wiring import Cases
 from peluit_shared.consumer import subscribe
 from peluit_shared.events import EvidenceStored, ReportFollowupPosted, ReportSubmitted
-from peluit_shared.topics import EVIDENCE_STORED, REPORT_FOLLOWUP_POSTED, REPORT_SUBMITTED
 
 
 def register_subscribers(cases: Cases) -> None:
@@ -21,30 +22,18 @@ def register_subscribers(cases: Cases) -> None:
     async def on_followup(conn: asyncpg.Connection, event: ReportFollowupPosted) -> None:
         await receive_followup(conn, cases.keys(), event)
 
-    subscribe(
-        cases.runtime.broker,
-        topic=REPORT_SUBMITTED,
-        group_id=cases.settings.kafka_group_id,
-        model=ReportSubmitted,
-        pool_getter=lambda: cases.runtime.pool,
-        handler=on_report_submitted,
-        max_attempts=cases.settings.consumer_max_attempts,
-    )
-    subscribe(
-        cases.runtime.broker,
-        topic=REPORT_FOLLOWUP_POSTED,
-        group_id=cases.settings.kafka_group_id,
-        model=ReportFollowupPosted,
-        pool_getter=lambda: cases.runtime.pool,
-        handler=on_followup,
-        max_attempts=cases.settings.consumer_max_attempts,
-    )
-    subscribe(
-        cases.runtime.broker,
-        topic=EVIDENCE_STORED,
-        group_id=cases.settings.kafka_group_id,
-        model=EvidenceStored,
-        pool_getter=lambda: cases.runtime.pool,
-        handler=receive_evidence,
-        max_attempts=cases.settings.consumer_max_attempts,
-    )
+    handlers: list[tuple[type[Any], Any]] = [
+        (ReportSubmitted, on_report_submitted),
+        (ReportFollowupPosted, on_followup),
+        (EvidenceStored, receive_evidence),
+    ]
+    for model, handler in handlers:
+        subscribe(
+            cases.runtime.broker,
+            topic=model.TOPIC,
+            group_id=cases.settings.kafka_group_id,
+            model=model,
+            pool_getter=lambda: cases.runtime.pool,
+            handler=handler,
+            max_attempts=cases.settings.consumer_max_attempts,
+        )
