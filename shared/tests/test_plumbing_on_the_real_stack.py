@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -167,11 +168,13 @@ async def test_consumer_is_idempotent_and_dead_letters_poison(scratch_db: str, t
     failing = purged().model_copy(update={"payload": CasePurgedPayload(
         case_id=uuid.UUID("ffffffff-0000-4000-8000-000000000001"), report_id=uuid.uuid4())})
     after = purged()
+    newer = json.dumps({**json.loads(purged().to_bytes()), "version": 9}).encode()
     try:
-        for payload in (twice.to_bytes(), twice.to_bytes(), b"{not json", poison.to_bytes(),
+        for payload in (twice.to_bytes(), twice.to_bytes(), b"{not json", newer,
+                        poison.to_bytes(),
                         failing.to_bytes(), after.to_bytes()):
             await broker.publish(payload, topic, key=b"same-partition")
-        dead = await read_topic(dead_letter(topic), 3)
+        dead = await read_topic(dead_letter(topic), 4)
         async with asyncio.timeout(15):
             while await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1",
                                       after.event_id) == 0:
@@ -180,8 +183,9 @@ async def test_consumer_is_idempotent_and_dead_letters_poison(scratch_db: str, t
         await broker.stop()
     reasons = [dict(r.headers)["dlq_reason"].decode() for r in dead]  # type: ignore[attr-defined]
     assert reasons[0].startswith("invalid event")
-    assert reasons[1].startswith("poison")
-    assert reasons[2].startswith("failed 3x")
+    assert reasons[1] == "invalid event: unknown event type/version: case.purged v9"
+    assert reasons[2].startswith("poison")
+    assert reasons[3].startswith("failed 3x")
     assert attempts[str(failing.payload.case_id)] == 3
     assert await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1",
                                twice.event_id) == 1

@@ -27,7 +27,7 @@ from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter
 from pydantic import ValidationError
 
-from peluit_shared.events.base import Event
+from peluit_shared.events.base import Event, UnknownEvent, parse_event
 from peluit_shared.logging import get_logger
 from peluit_shared.topics import dead_letter
 
@@ -72,12 +72,17 @@ def subscribe(
     topic: str,
     group_id: str,
     model: type[E],
+    older: tuple[type[Event], ...] = (),
     pool_getter: Callable[[], asyncpg.Pool],
     handler: Handler[E],
     max_attempts: int = 3,
     backoff_seconds: float = 0.2,
 ) -> None:
-    """Register an idempotent handler of `model` events on `topic` for consumer group `group_id`."""
+    """Register an idempotent handler of `model` events on `topic` for consumer group `group_id`.
+
+    Events in one of the `older` versions are upgraded to `model` before the handler sees them;
+    any other type or version is dead-lettered with the reason.
+    """
     consumer = f"{group_id}:{topic}"
 
     async def dead_letter_message(msg: KafkaMessage, reason: str) -> None:
@@ -97,7 +102,10 @@ def subscribe(
 
     async def on_message(msg: KafkaMessage) -> None:
         try:
-            event = model.model_validate_json(msg.body)
+            event = parse_event(msg.body, model, older)
+        except UnknownEvent as exc:
+            await dead_letter_message(msg, f"invalid event: {exc}")
+            return
         except (ValidationError, ValueError) as exc:
             await dead_letter_message(msg, f"invalid event: {_summary(exc)}")
             return

@@ -1,0 +1,71 @@
+"""Consumers read older versions of an event upgraded to the current one; others are refused."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar, Literal
+
+import pytest
+from pydantic import ValidationError
+
+from peluit_shared.events.base import Event, Payload, UnknownEvent, parse_event
+
+
+class PingV1Payload(Payload):
+    thing_id: uuid.UUID
+
+
+class PingPayload(Payload):
+    thing_id: uuid.UUID
+    colour: str
+
+
+class Ping(Event):
+    TOPIC: ClassVar[str] = "ping"
+    type: Literal["ping"] = "ping"
+    version: Literal[2] = 2
+    payload: PingPayload
+
+
+class PingV1(Event):
+    TOPIC: ClassVar[str] = "ping"
+    type: Literal["ping"] = "ping"
+    version: Literal[1] = 1
+    payload: PingV1Payload
+
+    def upgrade(self) -> Ping:
+        return Ping(event_id=self.event_id, occurred_at=self.occurred_at,
+                    correlation_id=self.correlation_id,
+                    payload=PingPayload(thing_id=self.payload.thing_id, colour="unknown"))
+
+
+def test_an_older_version_arrives_upgraded_with_its_identity_kept() -> None:
+    old = PingV1(correlation_id=uuid.uuid4(), payload=PingV1Payload(thing_id=uuid.uuid4()))
+    event = parse_event(old.to_bytes(), Ping, (PingV1,))
+    assert isinstance(event, Ping)
+    assert event.event_id == old.event_id
+    assert event.payload.colour == "unknown"
+
+
+def test_the_current_version_parses_as_is() -> None:
+    new = Ping(correlation_id=uuid.uuid4(),
+               payload=PingPayload(thing_id=uuid.uuid4(), colour="blue"))
+    assert parse_event(new.to_bytes(), Ping, (PingV1,)) == new
+
+
+def test_an_older_version_the_consumer_does_not_list_is_unknown() -> None:
+    old = PingV1(correlation_id=uuid.uuid4(), payload=PingV1Payload(thing_id=uuid.uuid4()))
+    with pytest.raises(UnknownEvent, match="ping v1"):
+        parse_event(old.to_bytes(), Ping)
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b"nonsense", b'{"type": "pong", "version": 2}',
+                                  b'{"type": "ping", "version": 3}'])
+def test_other_types_versions_and_garbage_are_unknown(body: bytes) -> None:
+    with pytest.raises(UnknownEvent):
+        parse_event(body, Ping, (PingV1,))
+
+
+def test_a_known_version_with_a_bad_payload_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError):
+        parse_event(b'{"type": "ping", "version": 2, "correlation_id": "x", "payload": {}}', Ping)
