@@ -69,3 +69,17 @@ def test_other_types_versions_and_garbage_are_unknown(body: bytes) -> None:
 def test_a_known_version_with_a_bad_payload_is_a_validation_error() -> None:
     with pytest.raises(ValidationError):
         parse_event(b'{"type": "ping", "version": 2, "correlation_id": "x", "payload": {}}', Ping)
+
+
+def test_the_real_superseded_versions_upgrade_to_the_current_ones() -> None:
+    from peluit_shared.events import OLDER_VERSIONS, ReportSubmitted, StaffChanged
+    from peluit_shared.events import staff_changed_v1 as v1
+
+    assert set(OLDER_VERSIONS) == {ReportSubmitted, StaffChanged}
+    old = v1.StaffChanged(correlation_id=uuid.uuid4(), payload=v1.StaffChangedPayload(
+        staff_id=uuid.uuid4(), username="sari", role="handler", email=None, active=True))
+    new = parse_event(old.to_bytes(), StaffChanged, OLDER_VERSIONS[StaffChanged])
+    assert new.version == 2
+    assert new.payload.notification_mode == "immediate"
+    assert new.payload.language == "id"
+    assert new.payload.username == "sari"

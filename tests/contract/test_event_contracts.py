@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 import pytest
 
-from peluit_shared.contracts import drift, freeze_new, render, schema_of
+from peluit_shared.contracts import contract_path, drift, freeze_new, render, schema_of
 from peluit_shared.events import ALL_EVENTS, Event, ReportSubmitted
 from peluit_shared.events.base import Payload
 from peluit_shared.topics import ALL_TOPICS, dead_letter
@@ -19,7 +19,7 @@ def test_event_schema_matches_its_frozen_contract(event: type[Event]) -> None:
 
 
 def test_a_changed_schema_with_the_same_version_is_caught(tmp_path: Path) -> None:
-    (tmp_path / "report.submitted.v1.json").write_text(render(schema_of(ReportSubmitted)))
+    contract_path(ReportSubmitted, tmp_path).write_text(render(schema_of(ReportSubmitted)))
 
     class ChangedPayload(Payload):
         report_id: str
@@ -28,7 +28,7 @@ def test_a_changed_schema_with_the_same_version_is_caught(tmp_path: Path) -> Non
     class ReportSubmittedChanged(Event):
         TOPIC: ClassVar[str] = "report.submitted"
         type: Literal["report.submitted"] = "report.submitted"
-        version: Literal[1] = 1
+        version: Literal[2] = 2
         payload: ChangedPayload
 
     assert drift(ReportSubmitted, tmp_path) is None

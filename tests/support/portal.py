@@ -20,7 +20,6 @@ import httpx
 from nacl.encoding import Base64Encoder
 from nacl.public import PublicKey
 
-from peluit_cases.adapters.keyring import load_private_keys
 from peluit_shared.crypto import seal, unseal
 from peluit_shared.events import (
     CaseMessageToReporter,
@@ -29,6 +28,7 @@ from peluit_shared.events import (
     ReportSubmitted,
 )
 from peluit_shared.events.cases import CaseMessageToReporterPayload, CaseStatusChangedPayload
+from peluit_shared.keyring import load_private_keys
 from tests.support.kafka import publish, topic_records
 from tests.support.stack import DATA, ServiceProcess, port
 

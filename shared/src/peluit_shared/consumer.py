@@ -27,6 +27,7 @@ from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter
 from pydantic import ValidationError
 
+from peluit_shared.events import OLDER_VERSIONS
 from peluit_shared.events.base import Event, UnknownEvent, parse_event
 from peluit_shared.logging import get_logger
 from peluit_shared.topics import dead_letter
@@ -72,7 +73,7 @@ def subscribe(
     topic: str,
     group_id: str,
     model: type[E],
-    older: tuple[type[Event], ...] = (),
+    older: tuple[type[Event], ...] | None = None,
     pool_getter: Callable[[], asyncpg.Pool],
     handler: Handler[E],
     max_attempts: int = 3,
@@ -80,9 +81,11 @@ def subscribe(
 ) -> None:
     """Register an idempotent handler of `model` events on `topic` for consumer group `group_id`.
 
-    Events in one of the `older` versions are upgraded to `model` before the handler sees them;
-    any other type or version is dead-lettered with the reason.
+    Events in one of the `older` versions (by default those OLDER_VERSIONS lists for `model`) are
+    upgraded to `model` before the handler sees them; any other type or version is dead-lettered
+    with the reason.
     """
+    accepted_older = OLDER_VERSIONS.get(model, ()) if older is None else older
     consumer = f"{group_id}:{topic}"
 
     async def dead_letter_message(msg: KafkaMessage, reason: str) -> None:
@@ -102,7 +105,7 @@ def subscribe(
 
     async def on_message(msg: KafkaMessage) -> None:
         try:
-            event = parse_event(msg.body, model, older)
+            event = parse_event(msg.body, model, accepted_older)
         except UnknownEvent as exc:
             await dead_letter_message(msg, f"invalid event: {exc}")
             return

@@ -13,7 +13,7 @@ from typing import Any
 
 import asyncpg
 
-from peluit_cases.adapters import audit_repo, keyring, staff_repo
+from peluit_cases.adapters import audit_repo, staff_repo
 from peluit_cases.bootstrap import build
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.staff import Role
@@ -21,6 +21,7 @@ from peluit_cases.service import staff_admin
 from peluit_cases.service.auth import WeakPassword
 from peluit_cases.service.deadlines import check_deadlines
 from peluit_cases.settings import CasesSettings
+from peluit_shared import keyring
 from peluit_shared.runtime import serve
 
 

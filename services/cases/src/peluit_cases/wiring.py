@@ -8,10 +8,10 @@ from typing import ClassVar
 from nacl.public import PrivateKey, PublicKey
 
 from peluit_cases.adapters.evidence_client import EvidenceClient
-from peluit_cases.adapters.keyring import current_public_key, load_private_keys
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.workflow import TransitionTable
 from peluit_cases.settings import CasesSettings
+from peluit_shared.keyring import current_public_key, load_private_keys
 from peluit_shared.runtime import ServiceRuntime
 
 

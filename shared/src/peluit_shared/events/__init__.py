@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from peluit_shared.events import report_submitted_v1, staff_changed_v1
 from peluit_shared.events.base import Event, Payload
 from peluit_shared.events.cases import (
     CaseAssigned,
@@ -18,6 +19,7 @@ from peluit_shared.events.staff import StaffChanged
 # Every event type with its current version; the contract test snapshots their schemas.
 ALL_EVENTS: tuple[type[Event], ...] = (
     ReportSubmitted,
+    report_submitted_v1.ReportSubmitted,
     ReportFollowupPosted,
     CaseCreated,
     CaseStatusChanged,
@@ -26,11 +28,19 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     CaseDeadlineDue,
     CasePurged,
     StaffChanged,
+    staff_changed_v1.StaffChanged,
     EvidenceStored,
 )
 
+# Superseded versions each consumer still accepts (upgraded), by current event type.
+OLDER_VERSIONS: dict[type[Event], tuple[type[Event], ...]] = {
+    ReportSubmitted: (report_submitted_v1.ReportSubmitted,),
+    StaffChanged: (staff_changed_v1.StaffChanged,),
+}
+
 __all__ = [
     "ALL_EVENTS",
+    "OLDER_VERSIONS",
     "CaseAssigned",
     "CaseCreated",
     "CaseDeadlineDue",

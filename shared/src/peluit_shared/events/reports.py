@@ -23,13 +23,17 @@ class ReportSubmittedPayload(Payload):
     # The reporter's X25519 public key (base64, derived from the receipt): the team's messages
     # are sealed to it, so only the holder of the receipt can read them. None: nobody to answer.
     reporter_public_key: str | None = None
+    # Since version 2: where the reporter wants a generic "check the portal" notice, as JSON
+    # {"email": ..., "language": "id"|"en"} sealed to the notifications service's public key, so
+    # only notifications can open it. None: the reporter left no address.
+    sealed_notification_contact: SealedData | None = None
 
 
 class ReportSubmitted(Event):
     TOPIC: ClassVar[str] = topics.REPORT_SUBMITTED
 
     type: Literal["report.submitted"] = "report.submitted"
-    version: Literal[1] = 1
+    version: Literal[2] = 2
     payload: ReportSubmittedPayload
 
 

@@ -15,6 +15,10 @@ class StaffChangedPayload(Payload):
     role: Literal["admin", "coordinator", "handler", "viewer"]
     email: str | None
     active: bool
+    # Since version 2: how the person wants to be told. A daily digest also hides when reports
+    # arrive.
+    notification_mode: Literal["immediate", "daily_digest"] = "immediate"
+    language: Literal["id", "en"] = "id"
 
 
 class StaffChanged(Event):
@@ -23,7 +27,7 @@ class StaffChanged(Event):
     TOPIC: ClassVar[str] = topics.STAFF_CHANGED
 
     type: Literal["staff.changed"] = "staff.changed"
-    version: Literal[1] = 1
+    version: Literal[2] = 2
     payload: StaffChangedPayload
 
     def partition_key(self) -> bytes:

@@ -8,8 +8,8 @@ from pathlib import Path
 from nacl.encoding import Base64Encoder
 from nacl.public import PublicKey
 
-from peluit_cases.adapters.keyring import CURRENT_PUBLIC, ensure, generate, load_private_keys
 from peluit_shared.crypto import seal, unseal
+from peluit_shared.keyring import CURRENT_PUBLIC, ensure, generate, load_private_keys
 
 
 def current_public(key_dir: Path) -> PublicKey:

@@ -1,4 +1,4 @@
-"""The cases service's key pairs: reports are sealed to the current one; all stay readable.
+"""A service's X25519 key pairs: data is sealed to the current one; older ones stay readable.
 
 Private keys live in files (or a mounted secret), never in the database or the logs. A new key
 pair becomes current; older private keys are kept so older cases remain readable.
