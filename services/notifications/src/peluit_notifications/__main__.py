@@ -1,4 +1,4 @@
-"""`peluit-notifications serve | migrate`."""
+"""`peluit-notifications serve | migrate | keys ensure|generate|list`."""
 
 from __future__ import annotations
 
@@ -7,14 +7,29 @@ import asyncio
 
 from peluit_notifications.bootstrap import build
 from peluit_notifications.settings import NotificationsSettings
+from peluit_shared import keyring
 from peluit_shared.runtime import serve
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="peluit-notifications")
-    parser.add_argument("command", choices=["serve", "migrate"], nargs="?", default="serve")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve")
+    sub.add_parser("migrate")
+    keys = sub.add_parser("keys", help="manage the key pair reporters' contacts are sealed to")
+    keys.add_argument("action", choices=["ensure", "generate", "list"])
     args = parser.parse_args()
     settings = NotificationsSettings()
+    if args.command == "keys":
+        if args.action == "list":
+            for key_id in keyring.load_private_keys(settings.key_dir):
+                print(key_id)
+        elif args.action == "generate":
+            print(f"[peluit-notifications] new key {keyring.generate(settings.key_dir)} is current")
+        else:
+            made = keyring.ensure(settings.key_dir)
+            print(f"[peluit-notifications] key {'created: ' + made if made else 'present'}")
+        return
     app, runtime = build(settings)
     if args.command == "migrate":
         print(f"[peluit-notifications] applied: {asyncio.run(runtime.migrate()) or 'nothing'}")
