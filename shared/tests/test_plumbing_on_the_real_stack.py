@@ -7,13 +7,14 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import NamedTuple
 
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from peluit_shared.consumer import PoisonEvent, subscribe
+from peluit_shared.consumer import PoisonEvent, handle_batch, subscribe
 from peluit_shared.events import CasePurged
 from peluit_shared.events.cases import CasePurgedPayload
 from peluit_shared.kafka import make_broker
@@ -189,4 +190,44 @@ async def test_consumer_is_idempotent_and_dead_letters_poison(scratch_db: str, t
     assert attempts[str(failing.payload.case_id)] == 3
     assert await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1",
                                twice.event_id) == 1
+    await pool.close()
+
+
+async def test_a_batch_commits_together_and_a_failure_holds_back_only_its_partition(
+    scratch_db: str,
+) -> None:
+    pool = await asyncpg.create_pool(scratch_db, min_size=1, max_size=2)
+    assert pool is not None
+    order: list[str] = []
+
+    async def handler(conn: asyncpg.Connection, event: CasePurged) -> None:
+        note = str(event.payload.case_id)[:4]
+        order.append(note)
+        await conn.execute("INSERT INTO effects (event_id, note) VALUES ($1, $2)",
+                           event.event_id, note)
+        if note == "bbbb":
+            raise ValueError("fails after writing: its write must be rolled back alone")
+
+    def event(prefix: str) -> CasePurged:
+        return purged().model_copy(update={"payload": CasePurgedPayload(
+            case_id=uuid.UUID(f"{prefix}0000-0000-4000-8000-000000000001"),
+            report_id=uuid.uuid4())})
+
+    class Record(NamedTuple):
+        partition: int
+
+    a, b, c, d = event("aaaa"), event("bbbb"), event("cccc"), event("dddd")
+    batch = [(Record(0), a), (Record(0), b), (Record(0), c), (Record(1), d), (Record(1), a)]
+    handled, duplicates, deferred = await handle_batch(pool, "c", batch, handler)
+
+    # a and d committed in the batch (a's repeat is a duplicate); b failed and rolled back alone;
+    # c waits behind b, in order, while partition 1 went on.
+    assert (handled, duplicates) == (2, 1)
+    assert [(r.partition, e.event_id) for r, e, _ in deferred] == [(0, b.event_id),
+                                                                  (0, c.event_id)]
+    assert isinstance(deferred[0][2], ValueError)
+    assert order == ["aaaa", "bbbb", "dddd"]
+    notes = await pool.fetch("SELECT note FROM effects ORDER BY note")
+    assert [r["note"] for r in notes] == ["aaaa", "dddd"]
+    assert await pool.fetchval("SELECT count(*) FROM processed_events") == 2
     await pool.close()
