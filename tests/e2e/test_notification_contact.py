@@ -4,6 +4,7 @@ API and the staff's manual entry. It travels only sealed to the notifications se
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import httpx
@@ -13,9 +14,10 @@ from playwright.async_api import Browser
 from peluit_shared.crypto import unseal
 from peluit_shared.events import ReportSubmitted
 from peluit_shared.keyring import load_private_keys
+from tests.support.console import Account, totp_code
 from tests.support.portal import api_mailbox, api_sign_in, fill_report, submitted_event
 from tests.support.reports import sample_report
-from tests.support.stack import DATA, ServiceProcess
+from tests.support.stack import DATA, ServiceProcess, base_url
 
 pytestmark = pytest.mark.stack
 NOTIFICATIONS_KEYS = DATA / "keys" / "notifications"
@@ -135,3 +137,29 @@ async def test_staff_entering_a_letter_can_pass_on_the_reporters_address(
         "channel": "phone", **sample_report(), "notification_email": "salah@@example.org"})
     assert r.status_code == 422
     assert [e["field"] for e in r.json()["errors"]] == ["notification_email"]
+
+
+async def test_the_console_manual_form_shows_intakes_field_error_and_keeps_what_was_typed(
+    services: dict[str, ServiceProcess], staff_credentials: Account
+) -> None:
+    marker = uuid.uuid4().hex
+    async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10) as c:
+        r = await c.post("/console/login", data={
+            "username": staff_credentials.username, "password": staff_credentials.password,
+            "totp": totp_code(staff_credentials.totp_secret)})
+        assert r.status_code == 303, r.text
+        c.cookies.set("peluit_staff", r.cookies["peluit_staff"])
+        page = await c.get("/console/manual")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert csrf and 'name="notification_email"' in page.text
+        form = {"csrf": csrf.group(1), "channel": "phone", "category": "korupsi",
+                "what": f"Laporan lewat telepon tentang pungutan. {marker}",
+                "who_name": "Budi", "where": "Bitung", "when": "April 2026",
+                "how": "Diminta tunai", "notification_email": "pelapor@@contoh"}
+        r = await c.post("/console/manual", data=form)
+        assert r.status_code == 422
+        assert 'id="error-notification_email">Alamat email tidak valid' in r.text
+        assert marker in r.text and 'value="pelapor@@contoh"' in r.text
+        form["notification_email"] = f"p.{marker[:8]}@example.org"
+        r = await c.post("/console/manual", data=form)
+        assert r.status_code == 200 and "WBS-" in r.text
