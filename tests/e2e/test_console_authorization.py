@@ -54,6 +54,10 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/api/v1/export.xlsx", None, codes(403, 200, 403, 200)),
     ("GET", "/api/v1/audit", None, codes(200, 403, 403, 200)),
     ("GET", "/api/v1/staff", None, codes(200, 200, 403, 403)),
+    # Everyone signed in manages their own notification preferences (and only their own).
+    ("GET", "/api/v1/account", None, codes(200, 200, 200, 200)),
+    ("PUT", "/api/v1/account", {"email": None, "notification_mode": "immediate",
+                                "language": "id"}, codes(200, 200, 200, 200)),
     ("POST", "/api/v1/manual-reports", {"channel": "letter", **sample_report()},
      # Coordinators and handlers reach intake (201, or 422 until intake accepts `channel`).
      codes(403, -1, -1, 403)),
@@ -66,6 +70,7 @@ CONSOLE_PAGES: list[tuple[str, dict[str, int]]] = [
     ("/console/audit", codes(200, 403, 403, 200)),
     ("/console/manual", codes(403, 200, 200, 403)),
     ("/console/export.csv", codes(403, 200, 403, 200)),
+    ("/console/account", codes(200, 200, 200, 200)),
 ]
 
 
@@ -222,4 +227,16 @@ async def test_every_role_on_every_console_page(
                                    "result": "tanpa token"})
             if r.status_code != 403:
                 failures.append(f"{role} POST without CSRF: {r.status_code}")
+            r = await c.post("/console/account", data={
+                "email": "", "notification_mode": "daily_digest", "language": "en"})
+            if r.status_code != 403:
+                failures.append(f"{role} POST /console/account without CSRF: {r.status_code}")
+            # With its token the account form saves for every role (own account only).
+            page = await c.get("/console/account")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+            r = await c.post("/console/account", data={
+                "csrf": csrf.group(1) if csrf else "", "email": "",
+                "notification_mode": "immediate", "language": "id"})
+            if r.status_code != 303:
+                failures.append(f"{role} POST /console/account: {r.status_code}")
     assert not failures, "\n".join(failures)

@@ -28,7 +28,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Input should be less than or equal to (\S+)"), r"Maksimal \1"),
     (re.compile(r"^Input should be (.+)"), r"Pilihan yang valid: \1"),
     (re.compile(r"^String should match pattern"), "Format tidak sesuai"),
-    (re.compile(r"^value is not a valid email address"), "Alamat email tidak valid"),
+    # email-validator explains why in English; the Indonesian message says it plainly.
+    (re.compile(r"^value is not a valid email address.*", re.S), "Alamat email tidak valid"),
 ]
 _BILINGUAL = re.compile(r"^(?:Value error, )?(?P<id>[^|]+?) \| (?P<en>.+)$")
 

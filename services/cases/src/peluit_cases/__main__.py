@@ -1,5 +1,6 @@
 """`peluit-cases serve | migrate | keys | create-admin | create-user | reset-password |
-reset-totp | grant-reveal | verify-audit | check-deadlines`."""
+reset-totp | grant-reveal | set-notifications | set-role | disable | enable | verify-audit |
+check-deadlines`."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import asyncpg
 from peluit_cases.adapters import audit_repo, staff_repo
 from peluit_cases.bootstrap import build
 from peluit_cases.domain.calendar import WorkingCalendar
-from peluit_cases.domain.staff import Role
+from peluit_cases.domain.staff import NOTICE_LANGUAGES, NOTIFICATION_MODES, Role, parse_prefs
 from peluit_cases.service import staff_admin
 from peluit_cases.service.auth import WeakPassword
 from peluit_cases.service.deadlines import check_deadlines
@@ -54,7 +55,15 @@ def _secret_out(secret: str | None) -> None:
         print(f"totp_secret={secret}")
 
 
+def _valid_email(email: str | None) -> str | None:
+    prefs, errors = parse_prefs(email, "immediate", "id")
+    if prefs is None:
+        raise SystemExit(f"--email: {errors['email'][1]}")
+    return str(prefs.email) if prefs.email else None
+
+
 def _create(settings: CasesSettings, args: argparse.Namespace, role: Role) -> None:
+    args.email = _valid_email(args.email)
     password = _password(args)
 
     async def work(conn: asyncpg.Connection) -> None:
@@ -69,6 +78,22 @@ def _create(settings: CasesSettings, args: argparse.Namespace, role: Role) -> No
         _secret_out(secret)
 
     _db(settings, work)
+
+
+def _set_notifications(settings: CasesSettings, args: argparse.Namespace) -> None:
+    """Change only what is given; the rest keeps its stored value."""
+
+    async def work(conn: asyncpg.Connection) -> bool:
+        row = await staff_admin.find(conn, args.username)
+        prefs, errors = parse_prefs(
+            row["email"] if args.email is None else args.email,
+            args.mode or row["notification_mode"], args.language or row["language"])
+        if prefs is None:
+            raise SystemExit("; ".join(f"--{f}: {m[1]}" for f, m in errors.items()))
+        return await staff_admin.set_notifications(conn, row["id"], "cli", prefs)
+
+    changed = _db(settings, work)
+    print(f"notifications of {args.username} {'updated' if changed else 'unchanged'}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -96,6 +121,19 @@ def _parser() -> argparse.ArgumentParser:
     grant = sub.add_parser("grant-reveal", help="allow a handler to reveal reporter identities")
     grant.add_argument("--username", required=True)
     grant.add_argument("--revoke", action="store_true")
+    notify = sub.add_parser("set-notifications",
+                            help="a user's notification email, mode and language")
+    notify.add_argument("--username", required=True)
+    notify.add_argument("--email", help='address for notices ("" removes it)')
+    notify.add_argument("--mode", choices=NOTIFICATION_MODES,
+                        help="immediate, or daily_digest (also hides when reports arrive)")
+    notify.add_argument("--language", choices=NOTICE_LANGUAGES)
+    role = sub.add_parser("set-role", help="change a user's role")
+    role.add_argument("--username", required=True)
+    role.add_argument("--role", choices=[r.value for r in Role], required=True)
+    for name, text in (("disable", "disable an account (its sessions end)"),
+                       ("enable", "enable a disabled account")):
+        sub.add_parser(name, help=text).add_argument("--username", required=True)
     sub.add_parser("verify-audit", help="verify the audit log's hash chain")
     sub.add_parser("check-deadlines", help="publish case.deadline_due notices now")
     return parser
@@ -142,6 +180,16 @@ def main() -> None:
                                                                   not args.revoke)):
                 raise SystemExit(f"no user {args.username}")
             print(f"reveal {'revoked from' if args.revoke else 'granted to'} {args.username}")
+        elif command == "set-notifications":
+            _set_notifications(settings, args)
+        elif command == "set-role":
+            changed = _db(settings, lambda c: staff_admin.set_role(c, args.username,
+                                                                   Role(args.role)))
+            print(f"role of {args.username}: {args.role}{'' if changed else ' (unchanged)'}")
+        elif command in ("disable", "enable"):
+            changed = _db(settings, lambda c: staff_admin.set_active(c, args.username,
+                                                                     command == "enable"))
+            print(f"{args.username} {command}d{'' if changed else ' (unchanged)'}")
         elif command == "verify-audit":
             checked, broken = _db(settings, audit_repo.verify)
             if broken is not None:
@@ -162,6 +210,8 @@ def main() -> None:
             print(f"deadline notices published: {asyncio.run(run())}")
     except WeakPassword as exc:
         raise SystemExit(str(exc)) from exc
+    except LookupError as exc:
+        raise SystemExit(f"no user {exc.args[0]}") from exc
 
 
 if __name__ == "__main__":

@@ -11,11 +11,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 
+from peluit_cases.console.account_pages import AccountPages
 from peluit_cases.console.auth_pages import AuthPages
 from peluit_cases.console.case_pages import CasePages
 from peluit_cases.console.errors import CONSOLE_HANDLERS
 from peluit_cases.console.oversight_pages import OversightPages
 from peluit_cases.console.web import STATIC
+from peluit_cases.entrypoints.account_api import AccountApi
 from peluit_cases.entrypoints.auth_api import AuthApi
 from peluit_cases.entrypoints.cases_api import CasesApi, WorkflowApi
 from peluit_cases.entrypoints.oversight_api import OversightApi
@@ -72,11 +74,12 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
     runtime.on_startup.append(keys_present)
     register_subscribers(cases)
     _deadline_watch(cases)
-    console = Router(path="/", route_handlers=[AuthPages, CasePages, OversightPages],
+    console = Router(path="/", route_handlers=[AuthPages, CasePages, OversightPages,
+                                                  AccountPages],
                      exception_handlers=CONSOLE_HANDLERS, include_in_schema=False)
     app = Litestar(
         route_handlers=[
-            AuthApi, CasesApi, WorkflowApi, OversightApi, console,
+            AuthApi, CasesApi, WorkflowApi, OversightApi, AccountApi, console,
             create_static_files_router(path="/console/static", directories=[STATIC]),
             health_controller(runtime.readiness_checks()),
         ],

@@ -46,6 +46,7 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
 
     async def key_present() -> None:
         intake.cases_key()  # fail at start, not at the first report
+        intake.notifications_key()
         intake.dummy_hash()
 
     runtime.on_startup.append(key_present)

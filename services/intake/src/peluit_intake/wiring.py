@@ -39,6 +39,7 @@ class Intake:
     # Form tokens are HMACs under this per-process key (see entrypoints/web/csrf.py).
     form_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _cases_key: PublicKey | None = field(default=None)
+    _notifications_key: PublicKey | None = field(default=None)
     _dummy_hash: str | None = field(default=None)
     _evidence: EvidenceClient | None = field(default=None)
 
@@ -53,6 +54,12 @@ class Intake:
         if self._cases_key is None:
             self._cases_key = load_public_key(self.settings.cases_public_key_file)
         return self._cases_key
+
+    def notifications_key(self) -> PublicKey:
+        if self._notifications_key is None:
+            self._notifications_key = load_public_key(
+                self.settings.notifications_public_key_file, "notifications")
+        return self._notifications_key
 
     def evidence(self) -> EvidenceClient:
         if self._evidence is None:

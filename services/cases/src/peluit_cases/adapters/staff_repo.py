@@ -62,11 +62,40 @@ async def find_login(conn: asyncpg.Connection, username: str) -> dict[str, Any] 
     return dict(row) if row else None
 
 
-async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> dict[str, Any] | None:
+_ACCOUNT = ("id, username, role, can_reveal, totp_secret, totp_confirmed, email, disabled, "
+            "notification_mode, language")
+
+
+async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID,
+                   for_update: bool = False) -> dict[str, Any] | None:
     row = await conn.fetchrow(
-        "SELECT id, username, role, can_reveal, totp_secret, totp_confirmed, email, disabled "
-        "FROM staff_users WHERE id = $1", user_id)
+        f"SELECT {_ACCOUNT} FROM staff_users WHERE id = $1"  # noqa: S608 - constant columns
+        + (" FOR UPDATE" if for_update else ""), user_id)
     return dict(row) if row else None
+
+
+async def find_by_username(conn: asyncpg.Connection, username: str,
+                           for_update: bool = False) -> dict[str, Any] | None:
+    """Any account, disabled ones included (administration)."""
+    row = await conn.fetchrow(
+        f"SELECT {_ACCOUNT} FROM staff_users WHERE username = $1"  # noqa: S608 - constant
+        + (" FOR UPDATE" if for_update else ""), username)
+    return dict(row) if row else None
+
+
+async def set_notifications(conn: asyncpg.Connection, user_id: uuid.UUID, email: str | None,
+                            mode: str, language: str) -> None:
+    await conn.execute(
+        "UPDATE staff_users SET email = $2, notification_mode = $3, language = $4 "
+        "WHERE id = $1", user_id, email, mode, language)
+
+
+async def set_role(conn: asyncpg.Connection, user_id: uuid.UUID, role: Role) -> None:
+    await conn.execute("UPDATE staff_users SET role = $2 WHERE id = $1", user_id, role.value)
+
+
+async def set_disabled(conn: asyncpg.Connection, user_id: uuid.UUID, disabled: bool) -> None:
+    await conn.execute("UPDATE staff_users SET disabled = $2 WHERE id = $1", user_id, disabled)
 
 
 async def record_failure(conn: asyncpg.Connection, user_id: uuid.UUID, attempts: int,

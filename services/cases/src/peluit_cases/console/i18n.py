@@ -149,6 +149,46 @@ WORDS: dict[str, tuple[str, str]] = {
     "receipt": ("Nomor bukti", "Receipt"),
     "submit": ("Simpan", "Save"),
     "language": ("English", "Bahasa Indonesia"),
+    "account": ("Akun saya", "My account"),
+    "account_saved": ("Pengaturan pemberitahuan tersimpan.", "Notification settings saved."),
+    "form_errors": ("Periksa kembali isian yang ditandai. Isian Anda tidak hilang.",
+                    "Please check the fields marked. Nothing you entered was lost."),
+    "notifications_settings": ("Pemberitahuan", "Notifications"),
+    "account_intro": ("Ke mana dan bagaimana Anda diberi tahu tentang laporan baru, penugasan, "
+                      "jawaban pelapor dan tenggat.",
+                      "Where and how you are told about new reports, assignments, the reporter's "
+                      "answers and deadlines."),
+    "account_email": ("Alamat email", "Email address"),
+    "account_email_help": ("Email pemberitahuan tidak memuat isi laporan. Kosongkan untuk hanya "
+                           "menerima pemberitahuan di konsol.",
+                           "Notification emails never contain report content. Leave it empty "
+                           "to be notified in the console only."),
+    "notification_mode": ("Cara pemberitahuan", "How to be notified"),
+    "mode_immediate": ("Langsung", "Immediately"),
+    "mode_immediate_help": ("Satu pemberitahuan untuk setiap kejadian, segera setelah terjadi.",
+                            "One notice for each event, as soon as it happens."),
+    "mode_daily_digest": ("Ringkasan harian", "Daily digest"),
+    "mode_daily_digest_help": ("Satu email sehari yang merangkum semua kejadian. Ringkasan juga "
+                               "menyamarkan kapan masing-masing laporan masuk, sehingga waktu "
+                               "email tidak mengungkap waktu pelaporan.",
+                               "One email a day summing up every event. A digest also hides "
+                               "when each report arrived, so the timing of an email does not "
+                               "reveal when someone reported."),
+    "notification_language": ("Bahasa pemberitahuan", "Language of notifications"),
+    "notification_email": ("Email untuk pemberitahuan (opsional)", "Email for notices (optional)"),
+    "notification_email_help": (
+        "Hanya bila pelapor memintanya. Pelapor hanya menerima kabar umum bahwa ada perkembangan "
+        "(tanpa isi, nomor laporan atau nama); sarankan alamat yang tidak menunjukkan identitasnya "
+        "bila ia anonim.",
+        "Only if the reporter asks for it. They only get a generic notice that there is news "
+        "(never the content, report number or names); suggest an address that does not identify "
+        "them if they are anonymous."),
+    "lang_id": ("Bahasa Indonesia", "Indonesian"),
+    "lang_en": ("Bahasa Inggris", "English"),
+    "role_admin": ("Administrator", "Administrator"),
+    "role_coordinator": ("Koordinator", "Coordinator"),
+    "role_handler": ("Penangan", "Handler"),
+    "role_viewer": ("Pengamat/Auditor", "Viewer/auditor"),
     "proven": ("Terbukti", "Proven"),
     "not_proven": ("Tidak terbukti", "Not proven"),
     "portal": ("Portal", "Portal"), "api": ("API", "API"), "letter": ("Surat", "Letter"),

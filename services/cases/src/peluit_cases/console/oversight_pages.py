@@ -77,7 +77,8 @@ class OversightPages(Controller):
     async def manual_form(self, request: Request[Any, Any, Any], cases: Cases) -> Response[Any]:
         v = await visit(request, cases)
         require(v.staff, Permission.CASE_ENTER)
-        return render(request, "manual.html", v=v, channels=MANUAL_CHANNELS, form={})
+        return render(request, "manual.html", v=v, channels=MANUAL_CHANNELS, form={},
+                      errors={})
 
     @post("/manual")
     async def manual(self, request: Request[Any, Any, Any], cases: Cases) -> Response[Any]:
@@ -93,6 +94,18 @@ class OversightPages(Controller):
         if form.get("identity_name"):
             report["identity"] = {"name": form["identity_name"],
                                   "phone": form.get("identity_phone") or None}
-        accepted = await manual_entry.enter_report(cases, v.staff, report,
-                                                   form.get("channel", ""))
+        if form.get("notification_email", "").strip():
+            report["notification_email"] = form["notification_email"].strip()
+            report["notification_language"] = (
+                "en" if form.get("notification_language") == "en" else "id")
+        try:
+            accepted = await manual_entry.enter_report(cases, v.staff, report,
+                                                       form.get("channel", ""))
+        except manual_entry.IntakeRefused as exc:
+            # Intake's field errors next to the fields; everything typed stays in the form.
+            errors = {str(e.get("field", "")).split(".")[0]:
+                      str(e.get("message_en" if v.lang == "en" else "message", ""))
+                      for e in exc.extra.get("errors", [])}
+            return render(request, "manual.html", status=422, v=v, channels=MANUAL_CHANNELS,
+                          form=form, errors=errors)
         return render(request, "manual_done.html", v=v, accepted=accepted)

@@ -1,13 +1,19 @@
-"""Use cases of account administration (CLI): create users, reset passwords and TOTP."""
+"""Use cases of account administration (CLI): create users, reset passwords and TOTP, roles,
+disabling; and each staff member's own notification preferences (console, API, CLI).
+
+Every change of what notifications needs (email, role, active, mode, language) is published as
+staff.changed in the same transaction (outbox) and written to the audit log.
+"""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import asyncpg
 
 from peluit_cases.adapters import audit_repo, staff_repo
-from peluit_cases.domain.staff import Role
+from peluit_cases.domain.staff import NotificationPrefs, Role
 from peluit_cases.service.auth import hash_password, new_totp_secret
 from peluit_shared.events import StaffChanged
 from peluit_shared.events.staff import StaffChangedPayload
@@ -21,7 +27,9 @@ async def _publish(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
         correlation_id=user_id,
         payload=StaffChangedPayload(staff_id=user_id, username=row["username"],
                                     role=row["role"], email=row["email"],
-                                    active=not row["disabled"]),
+                                    active=not row["disabled"],
+                                    notification_mode=row["notification_mode"],
+                                    language=row["language"]),
     ))
 
 
@@ -78,3 +86,64 @@ async def set_reveal(conn: asyncpg.Connection, username: str, allowed: bool) -> 
                                     allowed=allowed)
             return True
     return False
+
+
+async def set_notifications(conn: asyncpg.Connection, user_id: uuid.UUID, actor: str,
+                            prefs: NotificationPrefs) -> bool:
+    """Store the preferences, audit and publish staff.changed; False if nothing changed."""
+    async with conn.transaction():
+        row = await staff_repo.get_user(conn, user_id, for_update=True)
+        if row is None:
+            raise LookupError(str(user_id))
+        email = str(prefs.email) if prefs.email else None
+        before = (row["email"], row["notification_mode"], row["language"])
+        if before == (email, prefs.notification_mode, prefs.language):
+            return False
+        await staff_repo.set_notifications(conn, user_id, email, prefs.notification_mode,
+                                           prefs.language)
+        # The address itself stays out of the audit log; that it changed is recorded.
+        await audit_repo.append(conn, actor, "notifications_changed", None, staff=str(user_id),
+                                mode=prefs.notification_mode, language=prefs.language,
+                                email_changed=before[0] != email, email_set=email is not None)
+        await _publish(conn, user_id)
+    return True
+
+
+async def find(conn: asyncpg.Connection, username: str) -> dict[str, Any]:
+    """The account named `username` (disabled ones too); LookupError if there is none."""
+    row = await staff_repo.find_by_username(conn, username)
+    if row is None:
+        raise LookupError(username)
+    return row
+
+
+async def set_role(conn: asyncpg.Connection, username: str, role: Role) -> bool:
+    """Change the role (sessions read it on every request, so it applies at once)."""
+    async with conn.transaction():
+        row = await staff_repo.find_by_username(conn, username, for_update=True)
+        if row is None:
+            raise LookupError(username)
+        if row["role"] == role.value:
+            return False
+        await staff_repo.set_role(conn, row["id"], role)
+        await audit_repo.append(conn, "cli", "role_changed", None, staff=str(row["id"]),
+                                role=role.value, previous=row["role"])
+        await _publish(conn, row["id"])
+    return True
+
+
+async def set_active(conn: asyncpg.Connection, username: str, active: bool) -> bool:
+    """Enable or disable an account; disabling ends its sessions at once."""
+    async with conn.transaction():
+        row = await staff_repo.find_by_username(conn, username, for_update=True)
+        if row is None:
+            raise LookupError(username)
+        if row["disabled"] != active:
+            return False
+        await staff_repo.set_disabled(conn, row["id"], not active)
+        if not active:
+            await staff_repo.drop_user_sessions(conn, row["id"])
+        await audit_repo.append(conn, "cli", "staff_enabled" if active else "staff_disabled",
+                                None, staff=str(row["id"]))
+        await _publish(conn, row["id"])
+    return True

@@ -1,4 +1,5 @@
-"""The cases service's public key, to which every report is sealed."""
+"""Public keys intake seals to: the cases service's (every report) and the notifications
+service's (the reporter's optional address for notices)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ class MissingCasesKey(RuntimeError):
     """Intake cannot accept reports it cannot protect."""
 
 
-def load_public_key(path: Path) -> PublicKey:
+def load_public_key(path: Path, service: str = "cases") -> PublicKey:
     try:
         return PublicKey(path.read_bytes().strip(), encoder=Base64Encoder)
     except FileNotFoundError as exc:
         raise MissingCasesKey(
-            f"cases public key not found at {path}; run `peluit-cases keys ensure`"
+            f"{service} public key not found at {path}; run `peluit-{service} keys ensure`"
         ) from exc

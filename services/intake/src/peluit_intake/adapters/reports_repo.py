@@ -18,6 +18,8 @@ class StoredReport:
     reporter_copy: bytes
     channel: str
     key_scheme: int = 2
+    # The reporter left an address for notices (sealed to notifications; never kept here).
+    notices_by_email: bool = False
 
 
 async def next_report_number_sequence(conn: asyncpg.Connection, year: int) -> int:
@@ -34,10 +36,11 @@ async def next_report_number_sequence(conn: asyncpg.Connection, year: int) -> in
 async def insert_report(conn: asyncpg.Connection, report: StoredReport) -> None:
     await conn.execute(
         """INSERT INTO reports (id, report_number, receipt_lookup, receipt_hash, reporter_salt,
-                                reporter_copy, channel, key_scheme)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+                                reporter_copy, channel, key_scheme, notices_by_email)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
         report.id, report.report_number, report.receipt_lookup, report.receipt_hash,
         report.reporter_salt, report.reporter_copy, report.channel, report.key_scheme,
+        report.notices_by_email,
     )
     await add_status(conn, report.id, "received")
 
@@ -45,7 +48,7 @@ async def insert_report(conn: asyncpg.Connection, report: StoredReport) -> None:
 async def find_by_lookup(conn: asyncpg.Connection, lookup: bytes) -> StoredReport | None:
     row = await conn.fetchrow(
         """SELECT id, report_number, receipt_lookup, receipt_hash, reporter_salt, reporter_copy,
-                  channel, key_scheme FROM reports WHERE receipt_lookup = $1""",
+                  channel, key_scheme, notices_by_email FROM reports WHERE receipt_lookup = $1""",
         lookup,
     )
     return StoredReport(**dict(row)) if row else None
@@ -54,7 +57,7 @@ async def find_by_lookup(conn: asyncpg.Connection, lookup: bytes) -> StoredRepor
 async def find_by_id(conn: asyncpg.Connection, report_id: uuid.UUID) -> StoredReport | None:
     row = await conn.fetchrow(
         """SELECT id, report_number, receipt_lookup, receipt_hash, reporter_salt, reporter_copy,
-                  channel, key_scheme FROM reports WHERE id = $1""",
+                  channel, key_scheme, notices_by_email FROM reports WHERE id = $1""",
         report_id,
     )
     return StoredReport(**dict(row)) if row else None

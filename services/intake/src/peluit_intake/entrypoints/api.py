@@ -6,8 +6,9 @@ from typing import Any, Literal
 
 from litestar import Controller, Request, Response, post
 from litestar.di import Provide
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from peluit_intake.domain.notice import NoticeEmail, NoticeLanguage, NotificationContact
 from peluit_intake.domain.report import ReportContent
 from peluit_intake.entrypoints.http_common import (
     documented,
@@ -37,6 +38,30 @@ class ReportRequest(ReportContent):
         description="Hanya untuk input manual oleh petugas (Authorization: Bearer <token>) / "
         "manual entry by staff only",
     )
+    notification_email: NoticeEmail | None = Field(
+        default=None,
+        description="Email untuk pemberitahuan (opsional): hanya kabar umum bahwa ada "
+        "perkembangan, tanpa isi laporan. Disegel untuk layanan notifikasi. / Optional address "
+        "for a generic notice that there is news (never the content); sealed to the "
+        "notifications service.",
+    )
+    notification_language: NoticeLanguage = Field(
+        default="id", description="Bahasa pemberitahuan / language of the notices (id | en)")
+
+    @field_validator("notification_email", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    def notice(self) -> NotificationContact | None:
+        if self.notification_email is None:
+            return None
+        return NotificationContact(email=self.notification_email,
+                                   language=self.notification_language)
+
+
+# Fields of the request that are not part of the report sealed to the cases service.
+NOT_CONTENT = {"channel", "notification_email", "notification_language"}
 
 
 class ReportAccepted(BaseModel):
@@ -70,9 +95,11 @@ class ReportsApi(Controller):
             if wait:
                 return too_many(wait)
             intake.throttle.count_submission(source)
-        content = ReportContent.model_validate(data.model_dump(exclude={"channel"}))
+        content = ReportContent.model_validate(data.model_dump(exclude=NOT_CONTENT))
         accepted = await submit_report(intake.runtime.pool, intake.crypto, intake.cases_key(),
-                                       content, channel=data.channel or "api")
+                                       content, channel=data.channel or "api",
+                                       notice=data.notice(),
+                                       notifications_key=intake.notifications_key())
         body = ReportAccepted(report_number=accepted.report_number, receipt=accepted.receipt,
                               message=KEEP_RECEIPT[0], message_en=KEEP_RECEIPT[1])
         return Response(body, status_code=201)

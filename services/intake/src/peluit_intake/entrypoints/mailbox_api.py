@@ -91,6 +91,9 @@ class MailboxOut(BaseModel):
     messages: list[MessageOut]
     followups: list[FollowupOut]
     evidence: list[EvidenceOut] = []
+    notices_by_email: bool = Field(
+        default=False, description="a generic notice goes to the address left with the report "
+        "(the address is not shown)")
 
 
 class FollowupIn(BaseModel):
@@ -167,6 +170,7 @@ class MailboxApi(Controller):
                                    sent_to_team=f.sent_to_team) for f in box.followups],
             evidence=[EvidenceOut(**vars(e)) for e in await list_evidence(
                 intake.runtime.pool, session.report_id, session.keys)],
+            notices_by_email=box.notices_by_email,
         )
 
     @post("/followups", status_code=201, summary="Answer a question or add information",

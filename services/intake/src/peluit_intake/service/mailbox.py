@@ -62,6 +62,8 @@ class Mailbox:
     history: list[mailbox_repo.StatusEntry]
     messages: list[Message]
     followups: list[Followup]
+    # Notices go to an address the reporter left (the address itself is not known here).
+    notices_by_email: bool = False
 
 
 def _open_message(keys: ReporterKeys, stored: mailbox_repo.StoredMessage) -> str | None:
@@ -108,6 +110,7 @@ async def read_mailbox(pool: asyncpg.Pool, report_id: uuid.UUID, keys: ReporterK
                      f.sent)
             for f in stored_followups
         ],
+        notices_by_email=report.notices_by_email,
     )
 
 

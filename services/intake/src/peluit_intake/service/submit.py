@@ -17,6 +17,7 @@ from peluit_intake.adapters.reports_repo import (
     insert_report,
     next_report_number_sequence,
 )
+from peluit_intake.domain.notice import NotificationContact
 from peluit_intake.domain.receipt import new_receipt, normalise_receipt, report_number
 from peluit_intake.domain.report import ReportContent
 from peluit_shared.crypto import seal
@@ -70,10 +71,20 @@ async def submit_report(
     cases_key: PublicKey,
     content: ReportContent,
     channel: Channel = "portal",
+    notice: NotificationContact | None = None,
+    notifications_key: PublicKey | None = None,
 ) -> Accepted:
+    """Store and publish the report; `notice` (the reporter's optional address for notices) is
+    sealed to `notifications_key` here, before anything is written: only notifications opens it.
+    """
     plaintext = content.model_dump_json().encode()
     protected = await asyncio.to_thread(_protect, crypto, plaintext)
     sealed = seal(cases_key, plaintext)
+    sealed_contact = None
+    if notice is not None:
+        if notifications_key is None:
+            raise ValueError("a notification contact needs the notifications public key")
+        sealed_contact = seal(notifications_key, notice.sealed_plaintext())
     report_id = uuid.uuid4()
     year = datetime.now(UTC).year
     async with pool.acquire() as conn, conn.transaction():
@@ -88,6 +99,7 @@ async def submit_report(
                 reporter_salt=protected.salt,
                 reporter_copy=protected.reporter_copy,
                 channel=channel,
+                notices_by_email=sealed_contact is not None,
             ),
         )
         event = ReportSubmitted(
@@ -95,6 +107,7 @@ async def submit_report(
             payload=ReportSubmittedPayload(
                 report_id=report_id, report_number=number, channel=channel, sealed_report=sealed,
                 reporter_public_key=protected.reporter_public_key,
+                sealed_notification_contact=sealed_contact,
             ),
         )
         await add_to_outbox(conn, event)

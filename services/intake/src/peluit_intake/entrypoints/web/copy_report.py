@@ -75,6 +75,30 @@ REPORT: dict[str, tuple[str, str]] = {
     "field.id_phone": ("Nomor telepon", "Phone number"),
     "field.id_email": ("Email", "Email"),
     "field.id_employee_number": ("NIP (nomor induk pegawai)", "Employee number (NIP)"),
+    "form.notices_section": ("Pemberitahuan lewat email (opsional)",
+                             "Notices by email (optional)"),
+    "field.notification_email": ("Email untuk pemberitahuan (opsional)",
+                                 "Email for notices (optional)"),
+    "help.notification_email": (
+        "Jika diisi, kami hanya mengirim pemberitahuan singkat bahwa ada perkembangan: \"Ada "
+        "kabar baru tentang laporan Anda — silakan buka portal dengan kode rahasia (resi) "
+        "Anda.\" Email itu tidak pernah memuat isi laporan, nomor laporan, maupun nama siapa "
+        "pun.",
+        "If you fill this in, we only send a short notice that there is news: \"There is news "
+        "about your report — please open the portal with your secret receipt.\" The email "
+        "never contains the report's content, its number or anyone's name."),
+    "help.notification_email_anonymous": (
+        "Jika Anda melapor secara anonim, gunakan alamat yang tidak menunjukkan siapa Anda "
+        "(misalnya alamat baru khusus untuk ini). Boleh dikosongkan: Anda tetap dapat memantau "
+        "laporan dengan kode rahasia.",
+        "If you report anonymously, use an address that does not identify you (for example a "
+        "new one just for this). You may leave it empty: you can always follow your report "
+        "with your secret receipt."),
+    "help.notification_email_sealed": (
+        "Alamat ini dikunci (dienkripsi) sehingga hanya layanan pemberitahuan yang dapat "
+        "membacanya; tim penanganan tidak melihatnya.",
+        "The address is locked (encrypted) so that only the notification service can read it; "
+        "the handling team does not see it."),
     "form.obligations_section": ("Persetujuan", "Agreement"),
     "field.obligations": (
         "Saya memahami dan menyetujui: data laporan menjadi milik KKP c.q. Inspektorat "

@@ -8,12 +8,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from peluit_intake.domain.notice import NotificationContact
 from peluit_intake.domain.report import ReportContent
 from peluit_shared.validation import bilingual
 
 TEXT_FIELDS = ("category", "what", "where", "when", "date_from", "date_to", "how",
                "estimated_loss", "witnesses", "other_parties", "identity_choice", "id_name",
-               "id_phone", "id_email", "id_employee_number")
+               "id_phone", "id_email", "id_employee_number", "notification_email")
 PERSON_FIELDS = ("name", "position", "unit")
 DEFAULT_PEOPLE = 3
 MAX_PEOPLE = 20
@@ -85,9 +86,25 @@ def _field_of(loc: tuple[int | str, ...]) -> str:
     return head
 
 
+def notice_of(values: Mapping[str, Any],
+              lang: str) -> tuple[NotificationContact | None, str | None]:
+    """The optional address for notices (in the page's language), or its error message."""
+    email = values["notification_email"].strip()
+    if not email:
+        return None, None
+    try:
+        return NotificationContact(email=email, language="en" if lang == "en" else "id"), None
+    except ValidationError as exc:
+        message_id, message_en = bilingual(str(exc.errors()[0]["msg"]))
+        return None, message_en if lang == "en" else message_id
+
+
 def validate(values: Mapping[str, Any], lang: str) -> tuple[ReportContent | None, dict[str, str]]:
     """The report, or field errors in the reporter's language (first error per field)."""
     errors: dict[str, str] = {}
+    _, notice_error = notice_of(values, lang)
+    if notice_error:
+        errors["notification_email"] = notice_error
     if values["identity_choice"] not in ("anonymous", "identified"):
         errors["identity_choice"] = ("Choose anonymous or identified." if lang == "en"
                                      else "Pilih anonim atau beridentitas.")

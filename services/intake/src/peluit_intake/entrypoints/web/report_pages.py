@@ -97,8 +97,10 @@ class ReportPages(Controller):
             response.headers["Retry-After"] = str(wait)
             return response
         intake.throttle.count_submission(source)
+        notice, _ = report_form.notice_of(values, lang_of(request))
         accepted = await submit_report(intake.runtime.pool, intake.crypto, intake.cases_key(),
-                                       report, channel="portal")
+                                       report, channel="portal", notice=notice,
+                                       notifications_key=intake.notifications_key())
         attached = (await forward_attachments(intake, streamed, first, accepted)
                     if streamed is not None else ())
         token = intake.handoff.put(accepted.report_number, accepted.receipt, attached)
