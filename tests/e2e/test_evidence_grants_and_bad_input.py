@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import socket
 import subprocess
@@ -42,8 +43,9 @@ async def post(services: dict[str, ServiceProcess], report_id: uuid.UUID, body: 
                **headers: str) -> httpx.Response:
     token = grant(report_id=report_id) if token is None else token
     async with httpx.AsyncClient(timeout=120) as client:
+        auth = {"authorization": f"Grant {token}"} if token else {}
         return await client.post(upload_url(services, report_id), content=body, headers={
-            "authorization": f"Grant {token}", "x-filename": quote(name, safe=""), **headers})
+            **auth, "x-filename": quote(name, safe=""), **headers})
 
 
 async def nothing_stored(report_id: uuid.UUID) -> None:
@@ -58,7 +60,9 @@ async def test_wrong_expired_tampered_and_other_report_grants_are_refused(
     report_id = uuid.uuid4()
     photo, _ = jpeg_parts()
     good = grant(report_id=report_id)
-    tampered = good[:-4] + ("AAAA" if good[-4:] != "AAAA" else "BBBB")
+    raw = bytearray(base64.urlsafe_b64decode(good + "=" * (-len(good) % 4)))
+    raw[10] ^= 0x01  # one bit of the signature
+    tampered = base64.urlsafe_b64encode(bytes(raw)).decode().rstrip("=")
     cases: list[tuple[str, int, str]] = [
         ("", 401, "grant_missing"),
         ("bukan-grant", 401, "grant_malformed"),
@@ -137,7 +141,8 @@ async def test_document_authors_are_removed_and_both_hashes_recorded(
     report_id = uuid.uuid4()
     author = f"Budi Santoso {uuid.uuid4().hex[:8]}"
     original = docx_with_author(author) if kind == "docx" else pdf_with_author(author)
-    assert author.encode() in original
+    if kind == "pdf":
+        assert author.encode() in original
     r = await post(services, report_id, original, f"laporan.{kind}")
     assert r.status_code == 201, r.text
     stored = r.json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
 from urllib.parse import quote
 
@@ -31,11 +32,18 @@ async def test_an_oversize_file_is_refused_with_413_and_nothing_is_stored(
     accepted = await submit(intake_client, sample_report())
     token = await api_sign_in(intake_client, accepted["receipt"])
     # Refused from the declared length alone, before any byte is forwarded.
-    r = await intake_client.post("/api/v1/mailbox/evidence", content=b"\x00" * 1024, headers={
-        "authorization": f"Bearer {token}", "x-filename": "besar.bin",
-        "content-length": str(LIMIT + 1)})
-    assert r.status_code == 413, r.text
-    assert "terlalu besar" in r.json()["message"] and "too large" in r.json()["message_en"]
+    host, port = str(intake_client.base_url.host), int(intake_client.base_url.port or 80)
+
+    def declared_too_big() -> bytes:
+        with socket.create_connection((host, port), timeout=10) as sock:
+            sock.sendall((f"POST /api/v1/mailbox/evidence HTTP/1.1\r\nHost: {host}\r\n"
+                          f"Authorization: Bearer {token}\r\nX-Filename: besar.mkv\r\n"
+                          f"Content-Length: {LIMIT + 1}\r\n\r\n").encode() + b"\x1a" * 1024)
+            return sock.recv(65536)
+
+    answer = await asyncio.to_thread(declared_too_big)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"terlalu besar" in answer and b"too large" in answer
     assert (await api_mailbox(intake_client, token))["evidence"] == []
 
     # Straight to the evidence service, chunked (no length up front): counted and refused.

@@ -321,7 +321,7 @@ async def _record(pool: asyncpg.Pool, cases_key: PublicKey, upload: Upload,
         sealed_metadata=seal(cases_key, metadata.encode()),
         sealed_file_key=seal(cases_key, file_key)))
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1::text))", upload.report_id)
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", str(upload.report_id))
         if upload.idempotency_key:
             row = await conn.fetchrow(
                 f"{_SELECT} WHERE report_id = $1 AND idempotency_key = $2",

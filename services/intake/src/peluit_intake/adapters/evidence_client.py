@@ -16,6 +16,8 @@ class Forwarded:
     size_bytes: int
     sha256: str
     metadata_removed: bool
+    original_sha256: str
+    media_type: str
 
 
 class ForwardFailed(Exception):
@@ -73,7 +75,8 @@ class EvidenceClient:
             raise ForwardFailed(503, *UNAVAILABLE)
         data = response.json()
         return Forwarded(uuid.UUID(data["evidence_id"]), int(data["size_bytes"]),
-                         str(data["sha256"]), bool(data["metadata_removed"]))
+                         str(data["sha256"]), bool(data["metadata_removed"]),
+                         str(data["original_sha256"]), str(data["media_type"]))
 
 
 def _json(response: httpx.Response) -> dict[str, object]:

@@ -79,6 +79,8 @@ class EvidenceAccepted(BaseModel):
     size_bytes: int
     sha256: str
     metadata_removed: bool
+    original_sha256: str
+    media_type: str
     message: str = "Bukti diterima."
     message_en: str = "Evidence received."
 
@@ -227,7 +229,8 @@ class MailboxApi(Controller):
                            message_en=exc.message_en, **extra)
         return Response(EvidenceAccepted(
             evidence_id=forwarded.evidence_id, size_bytes=forwarded.size_bytes,
-            sha256=forwarded.sha256, metadata_removed=forwarded.metadata_removed),
+            sha256=forwarded.sha256, metadata_removed=forwarded.metadata_removed,
+            original_sha256=forwarded.original_sha256, media_type=forwarded.media_type),
             status_code=201)
 
     @post("/evidence-grant", status_code=201,
