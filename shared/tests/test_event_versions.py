@@ -72,10 +72,27 @@ def test_a_known_version_with_a_bad_payload_is_a_validation_error() -> None:
 
 
 def test_the_real_superseded_versions_upgrade_to_the_current_ones() -> None:
-    from peluit_shared.events import OLDER_VERSIONS, ReportSubmitted, StaffChanged
+    from peluit_shared.events import (
+        OLDER_VERSIONS,
+        EvidenceStored,
+        ReportSubmitted,
+        StaffChanged,
+        evidence_stored_v1,
+    )
     from peluit_shared.events import staff_changed_v1 as v1
 
-    assert set(OLDER_VERSIONS) == {ReportSubmitted, StaffChanged}
+    assert set(OLDER_VERSIONS) == {ReportSubmitted, StaffChanged, EvidenceStored}
+    sealed = {"key_id": "k", "ciphertext": "AA=="}
+    for removed in (False, True):
+        stored = evidence_stored_v1.EvidenceStored.model_validate({
+            "correlation_id": str(uuid.uuid4()), "payload": {
+                "evidence_id": str(uuid.uuid4()), "report_id": str(uuid.uuid4()),
+                "size_bytes": 3, "sha256": "a" * 64, "metadata_removed": removed,
+                "sealed_metadata": sealed, "sealed_file_key": sealed}})
+        upgraded = parse_event(stored.to_bytes(), EvidenceStored,
+                               OLDER_VERSIONS[EvidenceStored])
+        assert upgraded.version == 2 and upgraded.payload.uploaded_by == "reporter"
+        assert upgraded.payload.original_sha256 == (None if removed else "a" * 64)
     old = v1.StaffChanged(correlation_id=uuid.uuid4(), payload=v1.StaffChangedPayload(
         staff_id=uuid.uuid4(), username="sari", role="handler", email=None, active=True))
     new = parse_event(old.to_bytes(), StaffChanged, OLDER_VERSIONS[StaffChanged])

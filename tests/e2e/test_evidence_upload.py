@@ -103,30 +103,42 @@ async def test_reporter_photo_reaches_the_team_without_exif_and_encrypted_at_res
     assert audited == 1
 
 
-async def test_a_large_file_streams_through_and_other_types_pass_unchanged(
+async def test_a_50_mib_video_round_trips_byte_identical_and_its_download_is_in_the_history(
     intake_client: httpx.AsyncClient, staff_client: httpx.AsyncClient
 ) -> None:
     accepted = await submit(intake_client, sample_report())
     token = await api_sign_in(intake_client, accepted["receipt"])
     block = hashlib.sha512(accepted["report_number"].encode()).digest() * 1024  # 64 KiB
+    magic = b"\x1a\x45\xdf\xa3"  # Matroska: a video, passed unchanged
+    rounds = 820  # ~50 MiB in uneven pieces, never held whole by the client
 
     async def chunks() -> Any:
-        for i in range(300):  # ~19 MiB in uneven pieces, never held whole by the client
+        yield magic
+        for i in range(rounds):
             yield block[: 65536 - (i % 7) * 1000]
             await asyncio.sleep(0)
 
-    expected = hashlib.sha256()
-    size = 0
-    for i in range(300):
+    expected = hashlib.sha256(magic)
+    size = len(magic)
+    for i in range(rounds):
         piece = block[: 65536 - (i % 7) * 1000]
         expected.update(piece)
         size += len(piece)
-    r = await upload(intake_client, token, "rekaman.bin", chunks(),
-                     content_type="application/octet-stream")
+    assert size >= 50 * 1000 * 1000
+    r = await upload(intake_client, token, "rekaman.mkv", chunks(),
+                     content_type="video/x-matroska")
     assert r.status_code == 201, r.text
     assert r.json()["size_bytes"] == size
     assert r.json()["sha256"] == expected.hexdigest()
     assert r.json()["metadata_removed"] is False
+    assert r.json()["sha256"] == r.json()["original_sha256"]
+
+    # The raw object holds none of the plaintext.
+    row = await evidence_row(uuid.UUID(r.json()["evidence_id"]))
+    assert row is not None
+    raw = read_object(row["object_key"])
+    assert len(raw) > size and block[:4096] not in raw and block[5000:5512] not in raw
+    del raw
 
     case, _ = await wait_for_case(staff_client, accepted["report_number"])
     await eventually(lambda: case_evidence(staff_client, case["id"]))
@@ -137,6 +149,16 @@ async def test_a_large_file_streams_through_and_other_types_pass_unchanged(
         async for piece in got.aiter_bytes():
             digest.update(piece)
     assert digest.hexdigest() == expected.hexdigest()
+
+    # The evidence service published evidence.accessed; the case history shows who downloaded.
+    async def accessed() -> list[dict[str, Any]] | None:
+        got = await staff_client.get(f"/api/v1/cases/{case['id']}")
+        found = [h for h in got.json()["history"] if h["action"] == "evidence_accessed"
+                 and r.json()["evidence_id"] in (h["note"] or "")]
+        return found or None
+
+    history = await eventually(accessed)
+    assert history[0]["actor_name"] == "test-coordinator"
 
 
 async def test_an_empty_file_is_refused_in_both_languages(

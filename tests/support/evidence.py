@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import struct
+import time
 import uuid
+import zipfile
 
 import asyncpg
+import pikepdf
 from minio import Minio
+from nacl.signing import SigningKey
 
 from peluit_evidence.settings import EvidenceSettings
-from tests.support.stack import service_dsn
+from peluit_shared import grants
+from peluit_shared.crypto import SealedData, unseal
+from peluit_shared.keyring import load_private_keys
+from peluit_shared.stream_crypto import StreamDecryptor
+from tests.support.stack import DATA, service_dsn
 
 GPS_TEXT = b"GPSLatitude -6.1009 GPSLongitude 106.8040"
 
@@ -69,3 +78,61 @@ async def rows_for_report(report_id: uuid.UUID) -> int:
             "SELECT count(*) FROM evidence_files WHERE report_id = $1", report_id))
     finally:
         await conn.close()
+
+
+# --- grants, documents and decryption, for the issue-5 tests ---------------------------------
+
+def grant(iss: str = "intake", kind: str = "upload", report_id: uuid.UUID | None = None,
+          ttl: int = 300, key: SigningKey | None = None, **claims: object) -> str:
+    """A grant signed with the real issuer key the services use (or `key`)."""
+    from peluit_shared.grants import Grant
+
+    path = DATA / "keys" / ("intake" if iss == "intake" else "cases/grants") / "grant.key"
+    signing = key or grants.load_signing_key(path)
+    claim = Grant.model_validate({"iss": iss, "kind": kind,
+                                  "report_id": report_id or uuid.uuid4(),
+                                  "exp": int(time.time()) + ttl, **claims})
+    return grants.issue(signing, claim)
+
+
+def docx_with_author(author: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("_rels/.rels", "<Relationships/>")
+        z.writestr("word/document.xml", "<w:document>Isi laporan pungli</w:document>")
+        z.writestr("docProps/core.xml", f"<cp:coreProperties><dc:creator>{author}</dc:creator>"
+                   f"<cp:lastModifiedBy>{author}</cp:lastModifiedBy></cp:coreProperties>")
+        z.writestr("docProps/app.xml", f"<Properties><Company>{author} Corp</Company>"
+                   f"<Manager>{author}</Manager></Properties>")
+        z.writestr("docProps/custom.xml", f"<Properties><p>{author}</p></Properties>")
+    return buf.getvalue()
+
+
+def pdf_with_author(author: str) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Author"] = author
+    pdf.docinfo["/Creator"] = f"{author} Writer"
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:creator"] = [author]
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    return out.getvalue()
+
+
+async def stored_plaintext(evidence_id: uuid.UUID) -> bytes:
+    """Decrypt a stored object as cases would: the file key unsealed with the cases key."""
+    row = await evidence_row(evidence_id)
+    assert row is not None
+    file_key = unseal(load_private_keys(DATA / "keys" / "cases"),
+                      SealedData.model_validate_json(row["sealed_file_key"]))
+    decryptor = StreamDecryptor(file_key)
+    return decryptor.update(read_object(row["object_key"])) + decryptor.finish()
+
+
+def incomplete_uploads(prefix: str) -> list[str]:
+    client, bucket = bucket_client()
+    result = client._list_multipart_uploads(bucket, prefix=prefix)
+    return [u.object_name or "" for u in result.uploads]

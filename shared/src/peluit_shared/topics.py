@@ -15,6 +15,7 @@ CASE_PURGED = "case.purged"
 STAFF_CHANGED = "staff.changed"
 EVIDENCE_STORED = "evidence.stored"
 EVIDENCE_REJECTED = "evidence.rejected"
+EVIDENCE_ACCESSED = "evidence.accessed"
 NOTIFICATION_FAILED = "notification.failed"
 
 DEFAULT_PARTITIONS = 3
@@ -47,6 +48,7 @@ EVENT_TOPICS: tuple[Topic, ...] = tuple(
         STAFF_CHANGED,
         EVIDENCE_STORED,
         EVIDENCE_REJECTED,
+        EVIDENCE_ACCESSED,
         NOTIFICATION_FAILED,
     )
 )

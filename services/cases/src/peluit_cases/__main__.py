@@ -22,7 +22,7 @@ from peluit_cases.service import staff_admin
 from peluit_cases.service.auth import WeakPassword
 from peluit_cases.service.deadlines import check_deadlines
 from peluit_cases.settings import CasesSettings
-from peluit_shared import keyring
+from peluit_shared import grants, keyring
 from peluit_shared.runtime import serve
 
 
@@ -159,6 +159,8 @@ def main() -> None:
             else:
                 made = keyring.ensure(settings.key_dir)
                 print(f"[peluit-cases] key {'created: ' + made if made else 'present'}")
+                if grants.ensure_signing_key(settings.grant_key_file.parent):
+                    print(f"[peluit-cases] grant key created: {settings.grant_key_file}")
         elif command in ("create-admin", "create-user"):
             _create(settings, args, Role.ADMIN if command == "create-admin" else Role(args.role))
         elif command == "reset-password":

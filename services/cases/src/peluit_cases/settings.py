@@ -36,7 +36,13 @@ class CasesSettings(ServiceSettings):
     intake_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8010 + port_offset()}")
     intake_manual_entry_token: str = "peluit-dev-manual-entry-token"  # noqa: S105 - dev default
     evidence_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8030 + port_offset()}")
-    evidence_service_token: str = "peluit-dev-evidence-token"  # noqa: S105 - dev default
+    # Ed25519 key cases signs evidence grants with (upload for staff, download per file);
+    # `peluit-cases keys ensure` creates it. The evidence service holds only its public half.
+    grant_key_file: Path = repo_data_dir() / "keys" / "cases" / "grants" / "grant.key"
+    evidence_download_grant_seconds: int = 60
+    evidence_upload_grant_seconds: int = 900
+    # Where staff clients upload with a grant (the evidence service as they reach it).
+    evidence_public_url: str | None = None
 
     @model_validator(mode="after")
     def _dsn(self) -> CasesSettings:

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from nacl.public import PrivateKey, PublicKey
+from nacl.signing import SigningKey
 
 from peluit_cases.adapters.evidence_client import EvidenceClient
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.workflow import TransitionTable
 from peluit_cases.settings import CasesSettings
+from peluit_shared import grants
 from peluit_shared.keyring import current_public_key, load_private_keys
 from peluit_shared.runtime import ServiceRuntime
 
@@ -24,6 +26,7 @@ class Cases:
     _keys: dict[str, PrivateKey] = field(default_factory=dict)
     _keys_seen: float = -1.0
     _evidence: EvidenceClient | None = None
+    _grant_key: SigningKey | None = None
 
     _current: ClassVar[Cases | None] = None
 
@@ -38,9 +41,13 @@ class Cases:
 
     def evidence(self) -> EvidenceClient:
         if self._evidence is None:
-            self._evidence = EvidenceClient(self.settings.evidence_url,
-                                            self.settings.evidence_service_token)
+            self._evidence = EvidenceClient(self.settings.evidence_url)
         return self._evidence
+
+    def grant_key(self) -> SigningKey:
+        if self._grant_key is None:
+            self._grant_key = grants.load_signing_key(self.settings.grant_key_file)
+        return self._grant_key
 
     def keys(self) -> dict[str, PrivateKey]:
         """The private keys; reloaded when the key folder changes (a rotation while running)."""

@@ -1,20 +1,50 @@
-"""`peluit-evidence serve | migrate`."""
+"""`peluit-evidence serve | migrate | orphans [--delete] [--stale-minutes N]`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from datetime import timedelta
 
+import asyncpg
+
+from peluit_evidence.adapters.object_store import ObjectStore
 from peluit_evidence.bootstrap import build
+from peluit_evidence.service.orphans import find_orphans, remove_orphans
 from peluit_evidence.settings import EvidenceSettings
 from peluit_shared.runtime import serve
 
 
+async def _orphans(settings: EvidenceSettings, delete: bool, stale_minutes: int) -> int:
+    store = ObjectStore(settings)
+    conn = await asyncpg.connect(settings.db_dsn)
+    try:
+        found = await find_orphans(conn, store, timedelta(minutes=stale_minutes))
+        for line in found.lines():
+            print(line)
+        if delete:
+            await remove_orphans(conn, store, found)
+        verb = "removed" if delete else "found"
+        print(f"[peluit-evidence] orphans {verb}: {len(found.objects_without_row)} objects, "
+              f"{len(found.rows_without_object)} rows, {len(found.stale_uploads)} uploads")
+        return 0
+    finally:
+        await conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="peluit-evidence")
-    parser.add_argument("command", choices=["serve", "migrate"], nargs="?", default="serve")
+    parser.add_argument("command", choices=["serve", "migrate", "orphans"], nargs="?",
+                        default="serve")
+    parser.add_argument("--delete", action="store_true",
+                        help="orphans: remove what is listed")
+    parser.add_argument("--stale-minutes", type=int, default=None,
+                        help="orphans: incomplete uploads older than this are stale")
     args = parser.parse_args()
     settings = EvidenceSettings()
+    if args.command == "orphans":
+        stale = settings.stale_upload_minutes if args.stale_minutes is None else args.stale_minutes
+        raise SystemExit(asyncio.run(_orphans(settings, args.delete, stale)))
     app, runtime = build(settings)
     if args.command == "migrate":
         print(f"[peluit-evidence] applied: {asyncio.run(runtime.migrate()) or 'nothing'}")

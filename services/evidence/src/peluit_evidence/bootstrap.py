@@ -8,7 +8,7 @@ from pathlib import Path
 from litestar import Litestar
 
 from peluit_evidence.adapters.object_store import ObjectStore
-from peluit_evidence.entrypoints.internal_api import internal_api
+from peluit_evidence.entrypoints.api import api
 from peluit_evidence.service.retention import purge_handler
 from peluit_evidence.settings import EvidenceSettings
 from peluit_shared.consumer import subscribe
@@ -42,7 +42,7 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
     )
     app = Litestar(
         route_handlers=[health_controller(runtime.readiness_checks()),
-                        internal_api(settings, runtime, store)],
+                        api(settings, runtime, store)],
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[security_headers()],

@@ -28,11 +28,22 @@ class EvidenceSettings(ServiceSettings):
         default_factory=lambda: os.environ.get("PELUIT_S3_SECRET_KEY", "peluit-dev-secret")
     )
     s3_bucket: str = "peluit-evidence"
-    # Intake and cases present this token on the internal API; set it in production.
-    service_token: str = "peluit-dev-evidence-token"  # noqa: S105 (dev default)
     # The cases service's current public key: file keys and file names are sealed to it.
     cases_public_key_file: Path = repo_data_dir() / "keys" / "cases" / "current.pub"
-    max_file_bytes: int = 50 * 1024 * 1024
+    # Verify keys of the grant issuers (Ed25519): evidence checks grants, it cannot mint them.
+    intake_grant_key_file: Path = repo_data_dir() / "keys" / "intake" / "grant.pub"
+    cases_grant_key_file: Path = repo_data_dir() / "keys" / "cases" / "grants" / "grant.pub"
+    max_file_bytes: int = 200 * 1024 * 1024
+    # Files one report may hold in all (a grant may allow fewer).
+    max_files_per_report: int = 20
+    # Remove identifying metadata (EXIF/GPS, document authors) from the types that allow it.
+    remove_metadata: bool = True
+    # Encrypted temporary files for documents being cleaned (None: the system's temp folder).
+    spool_dir: Path | None = None
+    # A document (ZIP) that would expand beyond this while being cleaned is refused.
+    max_expanded_bytes: int = 1024 * 1024 * 1024
+    # `peluit-evidence orphans`: incomplete multipart uploads older than this are stale.
+    stale_upload_minutes: int = 60
     # Multipart uploads: part size (minimum 5 MiB) and parts in flight at once. One upload holds
     # about (parallel + 1) parts plus the buffer, whatever the file size.
     upload_part_bytes: int = 5 * 1024 * 1024

@@ -40,11 +40,18 @@ class IntakeSettings(ServiceSettings):
     # Mailbox sessions: in memory, ended after this much idle time or on sign-out.
     session_idle_seconds: float = 900.0
     cookie_secure: bool = True
-    # The evidence service's internal API; files are streamed through, never kept here.
+    # The evidence service; files are streamed through, never kept here.
     evidence_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8030 + port_offset()}")
-    evidence_service_token: str = "peluit-dev-evidence-token"  # noqa: S105 (dev default)
+    # Where API clients upload directly with a grant (the evidence service as they reach it).
+    evidence_public_url: str | None = None
+    # Ed25519 key intake signs upload grants with (`peluit-intake keys ensure`); the evidence
+    # service holds only its public half.
+    grant_key_file: Path = repo_data_dir() / "keys" / "intake" / "grant.key"
+    evidence_grant_seconds: int = 900
     # Per-file limit (as the evidence service's): a larger declared body is refused at once.
-    max_evidence_bytes: int = 50 * 1024 * 1024
+    max_evidence_bytes: int = 200 * 1024 * 1024
+    # Files one report may hold (as the evidence service's).
+    max_evidence_files: int = 20
     # False for extra processes that serve HTTP only (tests, read replicas of the portal).
     consumers_enabled: bool = True
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from nacl.public import PublicKey
+from nacl.signing import SigningKey
 
 from peluit_intake.adapters.cases_key import load_public_key
 from peluit_intake.adapters.evidence_client import EvidenceClient
@@ -15,6 +17,7 @@ from peluit_intake.adapters.receipt_handoff import ReceiptHandoff
 from peluit_intake.adapters.sessions import SessionStore
 from peluit_intake.adapters.throttle import FixedWindowLimit, Throttle
 from peluit_intake.settings import IntakeSettings
+from peluit_shared import grants
 from peluit_shared.runtime import ServiceRuntime
 
 
@@ -42,6 +45,7 @@ class Intake:
     _notifications_key: PublicKey | None = field(default=None)
     _dummy_hash: str | None = field(default=None)
     _evidence: EvidenceClient | None = field(default=None)
+    _grant_key: SigningKey | None = field(default=None)
 
     _current: ClassVar[Intake | None] = None
 
@@ -63,9 +67,17 @@ class Intake:
 
     def evidence(self) -> EvidenceClient:
         if self._evidence is None:
-            self._evidence = EvidenceClient(self.settings.evidence_url,
-                                            self.settings.evidence_service_token)
+            self._evidence = EvidenceClient(self.settings.evidence_url)
         return self._evidence
+
+    def upload_grant(self, report_id: uuid.UUID) -> tuple[str, int]:
+        """A signed upload grant for one report's files, and its expiry (Unix seconds)."""
+        if self._grant_key is None:
+            self._grant_key = grants.load_signing_key(self.settings.grant_key_file)
+        grant = grants.new_grant("intake", "upload", report_id,
+                                 self.settings.evidence_grant_seconds,
+                                 max_files=self.settings.max_evidence_files)
+        return grants.issue(self._grant_key, grant), grant.exp
 
     def dummy_hash(self) -> str:
         """An Argon2id hash no receipt matches: verified when no report matches, for timing."""

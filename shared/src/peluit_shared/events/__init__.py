@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peluit_shared.events import report_submitted_v1, staff_changed_v1
+from peluit_shared.events import evidence_stored_v1, report_submitted_v1, staff_changed_v1
 from peluit_shared.events.base import Event, Payload
 from peluit_shared.events.cases import (
     CaseAssigned,
@@ -12,7 +12,7 @@ from peluit_shared.events.cases import (
     CasePurged,
     CaseStatusChanged,
 )
-from peluit_shared.events.evidence import EvidenceStored
+from peluit_shared.events.evidence import EvidenceAccessed, EvidenceStored
 from peluit_shared.events.reports import ReportFollowupPosted, ReportSubmitted
 from peluit_shared.events.staff import StaffChanged
 
@@ -30,12 +30,15 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     StaffChanged,
     staff_changed_v1.StaffChanged,
     EvidenceStored,
+    evidence_stored_v1.EvidenceStored,
+    EvidenceAccessed,
 )
 
 # Superseded versions each consumer still accepts (upgraded), by current event type.
 OLDER_VERSIONS: dict[type[Event], tuple[type[Event], ...]] = {
     ReportSubmitted: (report_submitted_v1.ReportSubmitted,),
     StaffChanged: (staff_changed_v1.StaffChanged,),
+    EvidenceStored: (evidence_stored_v1.EvidenceStored,),
 }
 
 __all__ = [
@@ -48,6 +51,7 @@ __all__ = [
     "CasePurged",
     "CaseStatusChanged",
     "Event",
+    "EvidenceAccessed",
     "EvidenceStored",
     "Payload",
     "ReportFollowupPosted",

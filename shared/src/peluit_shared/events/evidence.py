@@ -1,4 +1,4 @@
-"""Events the evidence service publishes about stored files."""
+"""Events the evidence service publishes about stored and accessed files."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ class EvidenceStoredPayload(Payload):
     sealed_metadata: SealedData
     # The file's secretstream key sealed to the cases public key; evidence keeps no usable copy.
     sealed_file_key: SealedData
+    # SHA-256 of the file as received, before metadata removal (equal to `sha256` when nothing
+    # was removed); None only for files stored before it was recorded.
+    original_sha256: str | None = Field(pattern=r"^[0-9a-f]{64}$")
+    # The type decided from the file's content (magic bytes), not what the client claimed.
+    media_type: str = Field(max_length=200)
+    # Who sent it: the reporter (a grant from intake) or staff (a grant from cases).
+    uploaded_by: Literal["reporter", "staff"]
 
 
 class EvidenceStored(Event):
@@ -31,5 +38,23 @@ class EvidenceStored(Event):
     TOPIC: ClassVar[str] = topics.EVIDENCE_STORED
 
     type: Literal["evidence.stored"] = "evidence.stored"
-    version: Literal[1] = 1
+    version: Literal[2] = 2
     payload: EvidenceStoredPayload
+
+
+class EvidenceAccessedPayload(Payload):
+    evidence_id: uuid.UUID
+    report_id: uuid.UUID
+    case_id: uuid.UUID
+    # The staff member the cases service signed the download grant for.
+    staff_id: uuid.UUID
+
+
+class EvidenceAccessed(Event):
+    """The ciphertext of an evidence file was served under a cases download grant (audit)."""
+
+    TOPIC: ClassVar[str] = topics.EVIDENCE_ACCESSED
+
+    type: Literal["evidence.accessed"] = "evidence.accessed"
+    version: Literal[1] = 1
+    payload: EvidenceAccessedPayload

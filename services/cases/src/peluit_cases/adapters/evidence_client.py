@@ -1,4 +1,4 @@
-"""Client of the evidence service's internal API: the ciphertext of a file, as a stream."""
+"""Client of the evidence service: a file's ciphertext, as a stream, under a download grant."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ class EvidenceUnavailable(Exception):
 
 
 class EvidenceClient:
-    def __init__(self, base_url: str, token: str) -> None:
-        self._client = httpx.AsyncClient(
-            base_url=base_url, headers={"authorization": f"Bearer {token}"},
-            timeout=httpx.Timeout(30.0, connect=3.0))
+    def __init__(self, base_url: str) -> None:
+        self._client = httpx.AsyncClient(base_url=base_url,
+                                         timeout=httpx.Timeout(30.0, connect=3.0))
 
-    async def ciphertext(self, evidence_id: uuid.UUID) -> AsyncIterator[bytes]:
+    async def ciphertext(self, evidence_id: uuid.UUID, grant: str) -> AsyncIterator[bytes]:
         """Opens the download (raising EvidenceUnavailable now) and returns its byte stream."""
         request = self._client.build_request(
-            "GET", f"/internal/v1/evidence/{evidence_id}/ciphertext")
+            "GET", f"/api/v1/evidence/{evidence_id}/ciphertext",
+            headers={"authorization": f"Grant {grant}"})
         try:
             response = await self._client.send(request, stream=True)
         except httpx.HTTPError as exc:

@@ -176,6 +176,15 @@ class CasesApi(Controller):
         return Stream(got.body, media_type="application/octet-stream",
                       headers=evidence.attachment_headers(got))
 
+    @post("/{case_id:uuid}/evidence-grant", status_code=201,
+          summary="An upload grant for this case's report: POST the file's bytes to upload_url "
+                  "with `Authorization: Grant <grant>` and its name in X-Filename")
+    async def evidence_grant(self, case_id: uuid.UUID, cases: Cases,
+                             staff: StaffUser) -> dict[str, Any]:
+        granted = await evidence.upload_grant(cases, staff, case_id)
+        return {"grant": granted.grant, "upload_url": granted.upload_url,
+                "expires_at": granted.expires_at.isoformat()}
+
     @post("/{case_id:uuid}/transitions", status_code=200, summary="Workflow step")
     async def transition(self, case_id: uuid.UUID, data: TransitionIn, cases: Cases,
                          staff: StaffUser, request: Request[Any, Any, Any]) -> VersionOut:

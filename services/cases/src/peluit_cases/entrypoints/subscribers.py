@@ -6,12 +6,17 @@ from typing import Any
 
 import asyncpg
 
-from peluit_cases.service.evidence import receive_evidence
+from peluit_cases.service.evidence import receive_evidence, record_access
 from peluit_cases.service.intake_events import open_case
 from peluit_cases.service.mailbox import receive_followup
 from peluit_cases.wiring import Cases
 from peluit_shared.consumer import subscribe
-from peluit_shared.events import EvidenceStored, ReportFollowupPosted, ReportSubmitted
+from peluit_shared.events import (
+    EvidenceAccessed,
+    EvidenceStored,
+    ReportFollowupPosted,
+    ReportSubmitted,
+)
 
 
 def register_subscribers(cases: Cases) -> None:
@@ -26,6 +31,7 @@ def register_subscribers(cases: Cases) -> None:
         (ReportSubmitted, on_report_submitted),
         (ReportFollowupPosted, on_followup),
         (EvidenceStored, receive_evidence),
+        (EvidenceAccessed, record_access),
     ]
     for model, handler in handlers:
         subscribe(

@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -18,15 +19,16 @@ import asyncpg
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey
 
-from peluit_cases.adapters import audit_repo
+from peluit_cases.adapters import audit_repo, cases_repo
 from peluit_cases.adapters.evidence_client import EvidenceUnavailable
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import load_case
 from peluit_cases.service.errors import NotFound, Refused
 from peluit_cases.wiring import Cases
+from peluit_shared import grants
 from peluit_shared.crypto import SealedData, UnknownKey, unseal
-from peluit_shared.events import EvidenceStored
+from peluit_shared.events import EvidenceAccessed, EvidenceStored
 from peluit_shared.stream_crypto import StreamDecryptor
 
 
@@ -46,12 +48,43 @@ async def receive_evidence(conn: asyncpg.Connection, event: EvidenceStored) -> N
     p = event.payload
     await conn.execute(
         """INSERT INTO evidence (evidence_id, report_id, size_bytes, sha256, metadata_removed,
-               sealed_metadata, sealed_file_key, stored_at)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)
+               sealed_metadata, sealed_file_key, stored_at, original_sha256, media_type,
+               uploaded_by)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11)
            ON CONFLICT (evidence_id) DO NOTHING""",
         p.evidence_id, p.report_id, p.size_bytes, p.sha256, p.metadata_removed,
         p.sealed_metadata.model_dump_json(), p.sealed_file_key.model_dump_json(),
-        event.occurred_at)
+        event.occurred_at, p.original_sha256, p.media_type, p.uploaded_by)
+
+
+async def record_access(conn: asyncpg.Connection, event: EvidenceAccessed) -> None:
+    """The evidence service served a file under our grant: the case history shows who."""
+    p = event.payload
+    exists = await conn.fetchval("SELECT 1 FROM cases WHERE id = $1", p.case_id)
+    if exists:
+        await cases_repo.add_history(conn, p.case_id, str(p.staff_id), "evidence_accessed",
+                                     None, None, f"bukti / evidence {p.evidence_id}")
+
+
+@dataclass(frozen=True)
+class UploadGrant:
+    grant: str
+    upload_url: str
+    expires_at: datetime
+    max_files: int
+
+
+async def upload_grant(cases: Cases, staff: StaffUser, case_id: uuid.UUID) -> UploadGrant:
+    """A staff member working the case may add files to its report (case work, manual reports)."""
+    async with cases.runtime.pool.acquire() as conn, conn.transaction():
+        case = await load_case(conn, staff, case_id, Permission.CASE_WORK)
+        await audit_repo.append(conn, str(staff.id), "evidence_upload_granted", case_id)
+    grant = grants.new_grant("cases", "upload", case["report_id"],
+                             cases.settings.evidence_upload_grant_seconds, staff_id=staff.id)
+    base = (cases.settings.evidence_public_url or cases.settings.evidence_url).rstrip("/")
+    return UploadGrant(grants.issue(cases.grant_key(), grant),
+                       f"{base}/api/v1/reports/{case['report_id']}/evidence",
+                       datetime.fromtimestamp(grant.exp, UTC), grant.max_files or 0)
 
 
 def _metadata(keys: Mapping[str, PrivateKey], sealed_json: str) -> dict[str, str]:
@@ -67,10 +100,13 @@ async def evidence_of(conn: asyncpg.Connection, keys: Mapping[str, PrivateKey],
                       report_id: uuid.UUID) -> list[dict[str, Any]]:
     """The report's evidence with names and types opened; for readers of case content only."""
     rows = await conn.fetch(
-        """SELECT evidence_id, size_bytes, sha256, metadata_removed, sealed_metadata, stored_at
+        """SELECT evidence_id, size_bytes, sha256, metadata_removed, sealed_metadata, stored_at,
+                  original_sha256, media_type, uploaded_by
            FROM evidence WHERE report_id = $1 ORDER BY stored_at, evidence_id""", report_id)
     return [{"evidence_id": r["evidence_id"], "size_bytes": r["size_bytes"],
              "sha256": r["sha256"], "metadata_removed": r["metadata_removed"],
+             "original_sha256": r["original_sha256"], "media_type": r["media_type"],
+             "uploaded_by": r["uploaded_by"],
              "stored_at": r["stored_at"], **_metadata(keys, r["sealed_metadata"])}
             for r in rows]
 
@@ -89,8 +125,12 @@ async def download(cases: Cases, staff: StaffUser, case_id: uuid.UUID,
         except (UnknownKey, CryptoError) as exc:
             raise Refused("Bukti tidak dapat dibuka (kunci?) | The evidence cannot be opened "
                           "(key?)") from exc
+        grant = grants.issue(cases.grant_key(), grants.new_grant(
+            "cases", "download", case["report_id"],
+            cases.settings.evidence_download_grant_seconds, evidence_id=evidence_id,
+            case_id=case_id, staff_id=staff.id))
         try:
-            ciphertext = await cases.evidence().ciphertext(evidence_id)
+            ciphertext = await cases.evidence().ciphertext(evidence_id, grant)
         except EvidenceUnavailable as exc:
             raise EvidenceServiceDown("Layanan bukti tidak tersedia | Evidence service "
                                       "unavailable") from exc

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import BinaryIO, Protocol, cast
 
 import urllib3
@@ -15,11 +17,19 @@ from peluit_evidence.settings import EvidenceSettings
 from peluit_shared.logging import get_logger
 
 log = get_logger(__name__)
-_ERRORS = (S3Error, HTTPError, OSError, TimeoutError)
+STORE_ERRORS: tuple[type[Exception], ...] = (S3Error, HTTPError, OSError, TimeoutError)
+_ERRORS = STORE_ERRORS
 
 
 class Readable(Protocol):
     def read(self, size: int = -1) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class IncompleteUpload:
+    object_key: str
+    upload_id: str
+    initiated: datetime | None
 
 
 class ObjectStore:
@@ -95,3 +105,29 @@ class ObjectStore:
                 self.client.remove_object(self.bucket, obj.object_name)
                 removed += 1
         return removed
+
+    def object_keys(self, prefix: str = "") -> Iterator[str]:
+        for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):
+            if obj.object_name and not obj.is_dir:
+                yield obj.object_name
+
+    def incomplete_uploads(self, prefix: str = "") -> list[IncompleteUpload]:
+        """Multipart uploads begun and neither completed nor aborted."""
+        found: list[IncompleteUpload] = []
+        key_marker: str | None = None
+        upload_marker: str | None = None
+        while True:
+            result = self.client._list_multipart_uploads(  # minio has no public API for it
+                self.bucket, prefix=prefix or None, key_marker=key_marker,
+                upload_id_marker=upload_marker)
+            for upload in result.uploads:
+                if upload.object_name and upload.upload_id:
+                    found.append(IncompleteUpload(upload.object_name, upload.upload_id,
+                                                  upload.initiated_time))
+            if not result.is_truncated:
+                return found
+            key_marker, upload_marker = result.next_key_marker, result.next_upload_id_marker
+
+    def abort_upload(self, upload: IncompleteUpload) -> None:
+        self.client._abort_multipart_upload(  # minio has no public API for it
+            self.bucket, upload.object_key, upload.upload_id)

@@ -16,6 +16,9 @@ def purge_handler(
 ) -> Callable[[asyncpg.Connection, CasePurged], Awaitable[None]]:
     async def record_purge(conn: asyncpg.Connection, event: CasePurged) -> None:
         report_id = event.payload.report_id
+        # Same lock as a finishing upload: either it commits first (and its object is removed
+        # here) or it sees the purge and removes its own object.
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", str(report_id))
         # Removing objects is idempotent: a redelivered event removes nothing more.
         await asyncio.to_thread(store.remove_prefix, f"{report_id}/")
         await conn.execute("DELETE FROM evidence_files WHERE report_id = $1", report_id)

@@ -16,6 +16,8 @@ class Forwarded:
     size_bytes: int
     sha256: str
     metadata_removed: bool
+    original_sha256: str
+    media_type: str
 
 
 class ForwardFailed(Exception):
@@ -26,6 +28,7 @@ class ForwardFailed(Exception):
         self.status = status
         self.message = message
         self.message_en = message_en
+        self.errors: list[dict[str, object]] = []
 
 
 UNAVAILABLE = ("Layanan bukti sedang tidak tersedia. Coba lagi nanti.",
@@ -33,38 +36,47 @@ UNAVAILABLE = ("Layanan bukti sedang tidak tersedia. Coba lagi nanti.",
 
 
 class EvidenceClient:
-    def __init__(self, base_url: str, token: str) -> None:
-        self._client = httpx.AsyncClient(
-            base_url=base_url, headers={"authorization": f"Bearer {token}"},
-            timeout=httpx.Timeout(30.0, connect=3.0))
+    def __init__(self, base_url: str) -> None:
+        self._client = httpx.AsyncClient(base_url=base_url,
+                                         timeout=httpx.Timeout(30.0, connect=3.0))
 
     async def close(self) -> None:
         await self._client.aclose()
 
     async def forward(
-        self, report_id: uuid.UUID, filename: str, content_type: str,
+        self, report_id: uuid.UUID, grant: str, filename: str, content_type: str,
         body: AsyncIterator[bytes], length: int | None = None,
+        idempotency_key: str | None = None,
     ) -> Forwarded:
-        headers = {"x-evidence-filename": quote(filename[:255], safe=""),
-                   "x-evidence-content-type": content_type[:200] or "application/octet-stream",
-                   "content-type": "application/octet-stream"}
+        headers = {"authorization": f"Grant {grant}",
+                   "x-filename": quote(filename, safe=""),
+                   "content-type": content_type[:200] or "application/octet-stream"}
         if length is not None:
             headers["content-length"] = str(length)
+        if idempotency_key:
+            headers["idempotency-key"] = idempotency_key
         try:
             response = await self._client.post(
-                f"/internal/v1/reports/{report_id}/evidence", content=body, headers=headers)
+                f"/api/v1/reports/{report_id}/evidence", content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise ForwardFailed(503, *UNAVAILABLE) from exc
-        if response.status_code != 201:
+        if response.status_code not in (200, 201):
             problem = _json(response)
-            if response.status_code in (413, 422):
-                raise ForwardFailed(response.status_code,
-                                    str(problem.get("message") or UNAVAILABLE[0]),
+            if response.status_code in (409, 410, 413, 415, 422):
+                failed = ForwardFailed(response.status_code,
+                                       str(problem.get("message") or UNAVAILABLE[0]),
+                                       str(problem.get("message_en") or UNAVAILABLE[1]))
+                errors = problem.get("errors")
+                failed.errors = list(errors) if isinstance(errors, list) else []
+                raise failed
+            if response.status_code == 503:
+                raise ForwardFailed(503, str(problem.get("message") or UNAVAILABLE[0]),
                                     str(problem.get("message_en") or UNAVAILABLE[1]))
             raise ForwardFailed(503, *UNAVAILABLE)
         data = response.json()
         return Forwarded(uuid.UUID(data["evidence_id"]), int(data["size_bytes"]),
-                         str(data["sha256"]), bool(data["metadata_removed"]))
+                         str(data["sha256"]), bool(data["metadata_removed"]),
+                         str(data["original_sha256"]), str(data["media_type"]))
 
 
 def _json(response: httpx.Response) -> dict[str, object]:

@@ -79,8 +79,18 @@ class EvidenceAccepted(BaseModel):
     size_bytes: int
     sha256: str
     metadata_removed: bool
+    original_sha256: str
+    media_type: str
     message: str = "Bukti diterima."
     message_en: str = "Evidence received."
+
+
+class EvidenceGrantOut(BaseModel):
+    grant: str
+    upload_url: str
+    expires_at: datetime
+    max_files: int
+    max_file_bytes: int
 
 
 class MailboxOut(BaseModel):
@@ -195,8 +205,9 @@ class MailboxApi(Controller):
 
     @post("/evidence", status_code=201, request_max_body_size=None,
           summary="Add an evidence file: the raw bytes as the body, the file name in "
-                  "X-Filename (percent-encoded); JPEG/PNG metadata is removed",
-          responses=documented(201, EvidenceAccepted, 401, 413, 422, 503),
+                  "X-Filename (percent-encoded), optionally an Idempotency-Key; the type is "
+                  "decided from the content; JPEG/PNG/PDF/Office metadata is removed",
+          responses=documented(201, EvidenceAccepted, 401, 409, 413, 415, 422, 503),
           dependencies={"session": Provide(api_session, sync_to_thread=False)})
     async def evidence(
         self, intake: Intake, session: MailboxSession, request: Request[Any, Any, Any]
@@ -210,14 +221,36 @@ class MailboxApi(Controller):
                            message_en=f"File too large (at most {mib} MiB).")
         try:
             forwarded = await add_evidence(
-                intake.runtime.pool, intake.evidence(), session.report_id, session.keys,
+                intake.runtime.pool, intake.evidence(),
+                intake.upload_grant(session.report_id)[0], session.report_id, session.keys,
                 unquote(request.headers.get("x-filename", "")),
                 request.headers.get("content-type", "application/octet-stream"),
-                request.stream(), length)
+                request.stream(), length, normalise_name=False,
+                idempotency_key=request.headers.get("idempotency-key"))
         except ForwardFailed as exc:
+            extra = {"errors": exc.errors} if exc.errors else {}
             return problem(exc.status, exc.message_en, message=exc.message,
-                           message_en=exc.message_en)
+                           message_en=exc.message_en, **extra)
         return Response(EvidenceAccepted(
             evidence_id=forwarded.evidence_id, size_bytes=forwarded.size_bytes,
-            sha256=forwarded.sha256, metadata_removed=forwarded.metadata_removed),
+            sha256=forwarded.sha256, metadata_removed=forwarded.metadata_removed,
+            original_sha256=forwarded.original_sha256, media_type=forwarded.media_type),
             status_code=201)
+
+    @post("/evidence-grant", status_code=201,
+          summary="An upload grant for this report: upload straight to the evidence service",
+          description="POST the file's raw bytes to `upload_url` with `Authorization: Grant "
+                      "<grant>`, its name percent-encoded in `X-Filename`, optionally an "
+                      "`Idempotency-Key` (a retry with the same key returns the first file). "
+                      "The type is decided from the content; JPEG/PNG/PDF/Office metadata is "
+                      "removed.",
+          responses=documented(201, EvidenceGrantOut, 401),
+          dependencies={"session": Provide(api_session, sync_to_thread=False)})
+    async def evidence_grant(self, intake: Intake, session: MailboxSession) -> EvidenceGrantOut:
+        grant, expires = intake.upload_grant(session.report_id)
+        base = (intake.settings.evidence_public_url or intake.settings.evidence_url).rstrip("/")
+        return EvidenceGrantOut(
+            grant=grant, upload_url=f"{base}/api/v1/reports/{session.report_id}/evidence",
+            expires_at=datetime.fromtimestamp(expires, UTC),
+            max_files=intake.settings.max_evidence_files,
+            max_file_bytes=intake.settings.max_evidence_bytes)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from peluit_intake.service.case_events import deliver_message, record_status
+from peluit_intake.service.evidence import record_direct_upload
 from peluit_intake.wiring import Intake
 from peluit_shared.consumer import subscribe
-from peluit_shared.events import CaseMessageToReporter, CaseStatusChanged
-from peluit_shared.topics import CASE_MESSAGE_TO_REPORTER, CASE_STATUS_CHANGED
+from peluit_shared.events import CaseMessageToReporter, CaseStatusChanged, EvidenceStored
+from peluit_shared.topics import CASE_MESSAGE_TO_REPORTER, CASE_STATUS_CHANGED, EVIDENCE_STORED
 
 
 def register_subscribers(intake: Intake) -> None:
@@ -19,3 +20,5 @@ def register_subscribers(intake: Intake) -> None:
               handler=record_status, **common)  # type: ignore[arg-type]
     subscribe(intake.runtime.broker, topic=CASE_MESSAGE_TO_REPORTER, model=CaseMessageToReporter,
               handler=deliver_message, **common)  # type: ignore[arg-type]
+    subscribe(intake.runtime.broker, topic=EVIDENCE_STORED, model=EvidenceStored,
+              handler=record_direct_upload, **common)  # type: ignore[arg-type]

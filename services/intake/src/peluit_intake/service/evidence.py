@@ -16,6 +16,7 @@ from nacl.exceptions import CryptoError
 
 from peluit_intake.adapters.evidence_client import EvidenceClient, Forwarded
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto, ReporterKeys
+from peluit_shared.events import EvidenceStored
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,24 @@ def clean_filename(name: str) -> str:
 
 
 async def add_evidence(
-    pool: asyncpg.Pool, client: EvidenceClient, report_id: uuid.UUID, keys: ReporterKeys,
-    filename: str, content_type: str, body: AsyncIterator[bytes], length: int | None = None,
+    pool: asyncpg.Pool, client: EvidenceClient, grant: str, report_id: uuid.UUID,
+    keys: ReporterKeys, filename: str, content_type: str, body: AsyncIterator[bytes],
+    length: int | None = None, *, normalise_name: bool = True,
+    idempotency_key: str | None = None,
 ) -> Forwarded:
-    name = clean_filename(filename)
-    forwarded = await client.forward(report_id, name, content_type, body, length)
+    """Stream one file to evidence under `grant`; record the reporter's own copy of its name.
+
+    The portal's form normalises the name (a browser may send a path: the last component is
+    kept, control characters dropped); the JSON API passes it unchanged, so the evidence
+    service refuses a path or control characters with a 422 naming the field.
+    """
+    name = clean_filename(filename) if normalise_name else filename
+    forwarded = await client.forward(report_id, grant, name, content_type, body, length,
+                                     idempotency_key)
     await pool.execute(
         """INSERT INTO evidence_forwarded (evidence_id, report_id, reporter_copy, size_bytes,
-               sha256_prefix) VALUES ($1, $2, $3, $4, $5)""",
+               sha256_prefix) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (evidence_id) DO UPDATE SET reporter_copy = EXCLUDED.reporter_copy""",
         forwarded.evidence_id, report_id, ReceiptCrypto.encrypt(keys.box_key, name.encode()),
         forwarded.size_bytes, forwarded.sha256[:12])
     return forwarded
@@ -53,7 +64,8 @@ async def list_evidence(
     rows = await pool.fetch(
         """SELECT evidence_id, reporter_copy, size_bytes, sha256_prefix, forwarded_at
            FROM evidence_forwarded WHERE report_id = $1 ORDER BY forwarded_at""", report_id)
-    return [EvidenceItem(r["evidence_id"], _open(keys, bytes(r["reporter_copy"])),
+    return [EvidenceItem(r["evidence_id"],
+                         _open(keys, bytes(r["reporter_copy"])) if r["reporter_copy"] else None,
                          r["size_bytes"], r["sha256_prefix"], r["forwarded_at"]) for r in rows]
 
 
@@ -62,3 +74,20 @@ def _open(keys: ReporterKeys, ciphertext: bytes) -> str | None:
         return ReceiptCrypto.decrypt(keys.box_key, ciphertext).decode()
     except (CryptoError, UnicodeDecodeError):
         return None
+
+
+async def record_direct_upload(conn: asyncpg.Connection, event: EvidenceStored) -> None:
+    """A file the reporter uploaded straight to evidence (API clients): listed without a name.
+
+    Files forwarded by intake are already recorded (with the reporter's copy of the name);
+    staff uploads are not the reporter's and are not listed.
+    """
+    p = event.payload
+    if p.uploaded_by != "reporter":
+        return
+    await conn.execute(
+        """INSERT INTO evidence_forwarded (evidence_id, report_id, reporter_copy, size_bytes,
+               sha256_prefix, forwarded_at)
+           SELECT $1, $2, NULL, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM reports WHERE id = $2)
+           ON CONFLICT (evidence_id) DO NOTHING""",
+        p.evidence_id, p.report_id, p.size_bytes, p.sha256[:12], event.occurred_at)

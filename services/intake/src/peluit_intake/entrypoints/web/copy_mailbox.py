@@ -48,19 +48,24 @@ MAILBOX: dict[str, tuple[str, str]] = {
     "identified": ("Beridentitas (dirahasiakan)", "Identified (confidential)"),
     "evidence.title": ("Bukti", "Evidence"),
     "evidence.add": ("Tambah bukti", "Add evidence"),
-    "evidence.file": ("Berkas (foto, dokumen; maks. 50 MiB)",
-                      "File (photo, document; at most 50 MiB)"),
-    "evidence.help": ("Metadata foto (lokasi GPS, kamera) dan dokumen dihapus dari JPEG dan PNG "
-                      "sebelum disimpan; berkas dienkripsi dan hanya dapat dibuka tim.",
-                      "Photo metadata (GPS location, camera) is removed from JPEG and PNG before "
-                      "storage; files are encrypted and only the team can open them."),
+    "evidence.file": ("Berkas (foto, dokumen; maks. 200 MiB)",
+                      "File (photo, document; at most 200 MiB)"),
+    "evidence.help": ("Diterima: gambar, PDF, dokumen kantor, audio, video, arsip, teks (dikenali "
+                      "dari isinya). Metadata foto (lokasi GPS, kamera) dan penulis dokumen "
+                      "(JPEG, PNG, PDF, Word/Excel/PowerPoint, OpenDocument) dihapus sebelum "
+                      "disimpan; berkas dienkripsi dan hanya dapat dibuka tim.",
+                      "Accepted: images, PDF, office documents, audio, video, archives, plain "
+                      "text (recognised from the content). Photo metadata (GPS location, camera) "
+                      "and document authors (JPEG, PNG, PDF, Word/Excel/PowerPoint, OpenDocument) "
+                      "are removed before storage; files are encrypted and only the team can "
+                      "open them."),
     "evidence.send": ("Kirim bukti", "Send evidence"),
     "evidence.none": ("Belum ada bukti yang Anda kirim.", "You have not sent any evidence yet."),
     "evidence.received": ("Bukti diterima", "Evidence received"),
     "evidence.bytes": ("byte", "bytes"),
     "evidence.no_file": ("Pilih berkas terlebih dahulu.", "Choose a file first."),
-    "evidence.too_large": ("Berkas terlalu besar (maksimum 50 MiB).",
-                           "File too large (at most 50 MiB)."),
+    "evidence.too_large": ("Berkas terlalu besar (maksimum 200 MiB).",
+                           "File too large (at most 200 MiB)."),
     "evidence.too_many": ("Paling banyak 5 berkas pada formulir.",
                           "At most 5 files on the form."),
     "evidence.attached": ("Bukti yang dilampirkan", "Attached evidence"),
@@ -69,8 +74,8 @@ MAILBOX: dict[str, tuple[str, str]] = {
                              "Your report was still received. Add the files that failed from the "
                              "mailbox with the receipt above."),
     "evidence.failed": ("Gagal", "Failed"),
-    "evidence.form_files": ("Lampirkan bukti (opsional; maks. 5 berkas, masing-masing 50 MiB)",
-                            "Attach evidence (optional; at most 5 files, 50 MiB each)"),
+    "evidence.form_files": ("Lampirkan bukti (opsional; maks. 5 berkas, masing-masing 200 MiB)",
+                            "Attach evidence (optional; at most 5 files, 200 MiB each)"),
     "evidence.form_reselect": ("Jika formulir dikembalikan karena ada kesalahan, pilih berkas "
                                "lagi.", "If the form comes back with an error, choose the files "
                                "again."),

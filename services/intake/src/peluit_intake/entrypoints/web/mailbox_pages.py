@@ -144,7 +144,8 @@ class MailboxPages(Controller):
             if part is None or not part.filename:
                 return await refused(422, "evidence.no_file")
             forwarded = await add_evidence(
-                intake.runtime.pool, intake.evidence(), session.report_id, session.keys,
+                intake.runtime.pool, intake.evidence(),
+                intake.upload_grant(session.report_id)[0], session.report_id, session.keys,
                 part.filename, part.content_type, form.file_bytes())
         except FormBroken:
             return await refused(400, "evidence.broken")

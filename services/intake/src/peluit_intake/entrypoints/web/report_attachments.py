@@ -42,7 +42,8 @@ async def _one(intake: Intake, form: StreamedForm, part: FilePart, accepted: Acc
     assert accepted.keys is not None, "a report accepted on the form has the reporter's keys"
     try:
         forwarded = await add_evidence(
-            intake.runtime.pool, intake.evidence(), accepted.report_id, accepted.keys,
+            intake.runtime.pool, intake.evidence(), intake.upload_grant(accepted.report_id)[0],
+            accepted.report_id, accepted.keys,
             part.filename, part.content_type, form.file_bytes())
     except ForwardFailed as exc:
         return AttachedFile(name, error=(exc.message, exc.message_en))
