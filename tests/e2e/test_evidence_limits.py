@@ -22,6 +22,25 @@ pytestmark = pytest.mark.stack
 LIMIT = 200 * 1024 * 1024
 
 
+def read_response(sock: socket.socket) -> bytes:
+    """One whole HTTP response: the head, then as many body bytes as its Content-Length says."""
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return answer
+        answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), 0)
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
 def internal(services: dict[str, ServiceProcess], report_id: uuid.UUID) -> str:
     return f"{services['evidence'].url}/api/v1/reports/{report_id}/evidence"
 
@@ -39,7 +58,7 @@ async def test_an_oversize_file_is_refused_with_413_and_nothing_is_stored(
             sock.sendall((f"POST /api/v1/mailbox/evidence HTTP/1.1\r\nHost: {host}\r\n"
                           f"Authorization: Bearer {token}\r\nX-Filename: besar.mkv\r\n"
                           f"Content-Length: {LIMIT + 1}\r\n\r\n").encode() + b"\x1a" * 1024)
-            return sock.recv(65536)
+            return read_response(sock)
 
     answer = await asyncio.to_thread(declared_too_big)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
