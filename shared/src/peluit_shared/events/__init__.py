@@ -13,6 +13,7 @@ from peluit_shared.events.cases import (
     CaseStatusChanged,
 )
 from peluit_shared.events.evidence import EvidenceStored
+from peluit_shared.events.notifications import NotificationFailed
 from peluit_shared.events.reports import ReportFollowupPosted, ReportSubmitted
 from peluit_shared.events.staff import StaffChanged
 
@@ -30,6 +31,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     StaffChanged,
     staff_changed_v1.StaffChanged,
     EvidenceStored,
+    NotificationFailed,
 )
 
 # Superseded versions each consumer still accepts (upgraded), by current event type.
@@ -49,6 +51,7 @@ __all__ = [
     "CaseStatusChanged",
     "Event",
     "EvidenceStored",
+    "NotificationFailed",
     "Payload",
     "ReportFollowupPosted",
     "ReportSubmitted",
