@@ -14,6 +14,7 @@ from litestar.static_files import create_static_files_router
 from peluit_cases.console.auth_pages import AuthPages
 from peluit_cases.console.case_pages import CasePages
 from peluit_cases.console.errors import CONSOLE_HANDLERS
+from peluit_cases.console.notification_pages import NotificationPages
 from peluit_cases.console.oversight_pages import OversightPages
 from peluit_cases.console.web import STATIC
 from peluit_cases.entrypoints.auth_api import AuthApi
@@ -72,7 +73,8 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
     runtime.on_startup.append(keys_present)
     register_subscribers(cases)
     _deadline_watch(cases)
-    console = Router(path="/", route_handlers=[AuthPages, CasePages, OversightPages],
+    console = Router(path="/", route_handlers=[AuthPages, CasePages, OversightPages,
+                                                     NotificationPages],
                      exception_handlers=CONSOLE_HANDLERS, include_in_schema=False)
     app = Litestar(
         route_handlers=[

@@ -37,6 +37,10 @@ class CasesSettings(ServiceSettings):
     intake_manual_entry_token: str = "peluit-dev-manual-entry-token"  # noqa: S105 - dev default
     evidence_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8030 + port_offset()}")
     evidence_service_token: str = "peluit-dev-evidence-token"  # noqa: S105 - dev default
+    # The console's "Notifications" page reads the inbox API of the notifications service.
+    notifications_url: str = Field(
+        default_factory=lambda: f"http://127.0.0.1:{8040 + port_offset()}")
+    notifications_service_token: str = "peluit-dev-notifications-service-token"  # noqa: S105
 
     @model_validator(mode="after")
     def _dsn(self) -> CasesSettings:
