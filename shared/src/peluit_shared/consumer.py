@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 from faststream import AckPolicy
@@ -67,6 +68,16 @@ async def handle_once(
         return True
 
 
+@dataclass(frozen=True)
+class Route(Generic[E]):
+    """One topic of a multi-topic consumer: the event model it carries and its handler."""
+
+    topic: str
+    model: type[E]
+    handler: Handler[E]
+    older: tuple[type[Event], ...] | None = None
+
+
 def subscribe(
     broker: KafkaBroker,
     *,
@@ -85,11 +96,30 @@ def subscribe(
     upgraded to `model` before the handler sees them; any other type or version is dead-lettered
     with the reason.
     """
-    accepted_older = OLDER_VERSIONS.get(model, ()) if older is None else older
-    consumer = f"{group_id}:{topic}"
+    subscribe_routes(broker, group_id=group_id, routes=[Route(topic, model, handler, older)],
+                     pool_getter=pool_getter, max_attempts=max_attempts,
+                     backoff_seconds=backoff_seconds)
 
-    async def dead_letter_message(msg: KafkaMessage, reason: str) -> None:
+
+def subscribe_routes(
+    broker: KafkaBroker,
+    *,
+    group_id: str,
+    routes: Sequence[Route[Any]],
+    pool_getter: Callable[[], asyncpg.Pool],
+    max_attempts: int = 3,
+    backoff_seconds: float = 0.2,
+) -> None:
+    """Like `subscribe`, for several topics read by ONE Kafka consumer.
+
+    A service with many topics joins its group once instead of once per topic (each join costs
+    a rebalance of a few seconds). Idempotency stays per topic (`<group>:<topic>`).
+    """
+    by_topic = {r.topic: r for r in routes}
+
+    async def dead_letter_message(msg: KafkaMessage, topic: str, reason: str) -> None:
         raw = msg.raw_message
+        consumer = f"{group_id}:{topic}"
         headers = {
             "dlq_reason": reason[:1000],
             "dlq_consumer": consumer,
@@ -104,21 +134,26 @@ def subscribe(
                   offset=headers["dlq_source_offset"])
 
     async def on_message(msg: KafkaMessage) -> None:
+        topic = str(getattr(msg.raw_message, "topic", "") or routes[0].topic)
+        route = by_topic[topic]
+        consumer = f"{group_id}:{topic}"
+        accepted_older = (OLDER_VERSIONS.get(route.model, ()) if route.older is None
+                          else route.older)
         try:
-            event = parse_event(msg.body, model, accepted_older)
+            event = parse_event(msg.body, route.model, accepted_older)
         except UnknownEvent as exc:
-            await dead_letter_message(msg, f"invalid event: {exc}")
+            await dead_letter_message(msg, topic, f"invalid event: {exc}")
             return
         except (ValidationError, ValueError) as exc:
-            await dead_letter_message(msg, f"invalid event: {_summary(exc)}")
+            await dead_letter_message(msg, topic, f"invalid event: {_summary(exc)}")
             return
         for attempt in range(1, max_attempts + 1):
             try:
-                ran = await handle_once(pool_getter(), consumer, event, handler)
+                ran = await handle_once(pool_getter(), consumer, event, route.handler)
                 CONSUMED.labels(consumer, "handled" if ran else "duplicate").inc()
                 return
             except PoisonEvent as exc:
-                await dead_letter_message(msg, f"poison: {exc}")
+                await dead_letter_message(msg, topic, f"poison: {exc}")
                 return
             except INFRA_ERRORS as exc:
                 # The database is away, not the event's fault: redeliver later.
@@ -130,17 +165,20 @@ def subscribe(
                 log.warning("consumer_attempt_failed", consumer=consumer, attempt=attempt,
                             error=type(exc).__name__)
                 if attempt == max_attempts:
-                    await dead_letter_message(msg, f"failed {attempt}x: {type(exc).__name__}")
+                    await dead_letter_message(msg, topic, f"failed {attempt}x: "
+                                              f"{type(exc).__name__}")
                     return
                 await asyncio.sleep(backoff_seconds * 2 ** (attempt - 1))
 
+    names = ", ".join(f"{r.model.__name__} ({r.model.model_fields['type'].default})"
+                      for r in routes)
     broker.subscriber(
-        topic,
+        *by_topic,
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.ACK,
-        title=f"{group_id}/{topic}",
-        description=f"{model.__name__} events ({model.model_fields['type'].default})",
+        title=f"{group_id}/{'+'.join(by_topic)}",
+        description=f"{names} events",
     )(on_message)
 
 
@@ -151,4 +189,4 @@ def _summary(exc: Exception) -> str:
     return type(exc).__name__
 
 
-__all__: list[Any] = ["PoisonEvent", "handle_once", "subscribe"]
+__all__: list[Any] = ["PoisonEvent", "Route", "handle_once", "subscribe", "subscribe_routes"]

@@ -7,7 +7,7 @@ from typing import Any
 from peluit_notifications.service import handlers
 from peluit_notifications.service.planning import Plan
 from peluit_notifications.settings import NotificationsSettings
-from peluit_shared.consumer import subscribe
+from peluit_shared.consumer import Route, subscribe_routes
 from peluit_shared.events import (
     CaseAssigned,
     CaseCreated,
@@ -35,7 +35,8 @@ def register_subscribers(runtime: ServiceRuntime, settings: NotificationsSetting
         (CaseStatusChanged, handlers.status_changed(plan)),
         (CaseMessageToReporter, handlers.message_to_reporter(plan)),
     ]
-    for model, handler in routes:
-        subscribe(runtime.broker, topic=model.TOPIC, group_id=settings.kafka_group_id,
-                  model=model, pool_getter=lambda: runtime.pool, handler=handler,
-                  max_attempts=settings.consumer_max_attempts)
+    # One consumer for every topic: the group is joined once, so start-up stays quick.
+    subscribe_routes(runtime.broker, group_id=settings.kafka_group_id,
+                     routes=[Route(model.TOPIC, model, handler) for model, handler in routes],
+                     pool_getter=lambda: runtime.pool,
+                     max_attempts=settings.consumer_max_attempts)
