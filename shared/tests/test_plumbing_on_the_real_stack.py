@@ -14,7 +14,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from peluit_shared.consumer import PoisonEvent, handle_batch, subscribe
+from peluit_shared.consumer import Item, PoisonEvent, handle_batch, subscribe
 from peluit_shared.events import CasePurged
 from peluit_shared.events.cases import CasePurgedPayload
 from peluit_shared.kafka import make_broker
@@ -214,18 +214,20 @@ async def test_a_batch_commits_together_and_a_failure_holds_back_only_its_partit
             report_id=uuid.uuid4())})
 
     class Record(NamedTuple):
+        topic: str
         partition: int
 
     a, b, c, d = event("aaaa"), event("bbbb"), event("cccc"), event("dddd")
-    batch = [(Record(0), a), (Record(0), b), (Record(0), c), (Record(1), d), (Record(1), a)]
-    handled, duplicates, deferred = await handle_batch(pool, "c", batch, handler)
+    batch = [Item(Record("t", p), "c", e, handler)
+             for p, e in ((0, a), (0, b), (0, c), (1, d), (1, a))]
+    counts, deferred = await handle_batch(pool, batch)
 
     # a and d committed in the batch (a's repeat is a duplicate); b failed and rolled back alone;
     # c waits behind b, in order, while partition 1 went on.
-    assert (handled, duplicates) == (2, 1)
-    assert [(r.partition, e.event_id) for r, e, _ in deferred] == [(0, b.event_id),
-                                                                  (0, c.event_id)]
-    assert isinstance(deferred[0][2], ValueError)
+    assert counts == {"c": (2, 1)}
+    assert [(i.record.partition, i.event.event_id) for i, _ in deferred] == [(0, b.event_id),
+                                                                            (0, c.event_id)]
+    assert isinstance(deferred[0][1], ValueError)
     assert order == ["aaaa", "bbbb", "dddd"]
     notes = await pool.fetch("SELECT note FROM effects ORDER BY note")
     assert [r["note"] for r in notes] == ["aaaa", "dddd"]

@@ -12,6 +12,7 @@
    never blocks its partition;
 4. when the database itself is unreachable, does not dead-letter (the event is fine); it nacks so
    the message is redelivered once the database is back.
+`subscribe_routes` does the same for several topics read by one Kafka consumer.
 The offset is committed only after one of these outcomes (ack policy ACK / NACK).
 """
 
@@ -20,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 from faststream import AckPolicy
@@ -61,7 +63,9 @@ async def handle_once(
         return await _run(conn, consumer, event, handler)
 
 
-async def _run(conn: asyncpg.Connection, consumer: str, event: E, handler: Handler[E]) -> bool:
+async def _run(
+    conn: asyncpg.Connection, consumer: str, event: Event, handler: Handler[Any]
+) -> bool:
     fresh = await conn.fetchval(
         """INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
            ON CONFLICT DO NOTHING RETURNING true""",
@@ -73,41 +77,63 @@ async def _run(conn: asyncpg.Connection, consumer: str, event: E, handler: Handl
     return True
 
 
-async def handle_batch(
-    pool: asyncpg.Pool, consumer: str, batch: Sequence[tuple[Any, E]], handler: Handler[E]
-) -> tuple[int, int, list[tuple[Any, E, Exception]]]:
-    """Handle a poll's worth of events in ONE transaction, each inside its own savepoint.
+@dataclass(frozen=True)
+class Route(Generic[E]):
+    """One topic of a (multi-topic) consumer: the event model it carries and its handler."""
 
-    One commit (one fsync) for the batch is what lets a consumer catch up on a backlog. An event
-    whose handler raises is rolled back to its savepoint alone; it and every later event of the
-    same partition are returned (in order) for the one-by-one path, so per-partition order holds.
-    Infrastructure errors propagate: the whole batch is then redelivered.
-    Returns (handled, duplicates, deferred).
-    """
-    handled = duplicates = 0
-    deferred: list[tuple[Any, E, Exception]] = []
-    blocked: set[int] = set()
-    async with pool.acquire() as conn, conn.transaction():
-        for record, event in batch:
-            partition = getattr(record, "partition", 0)
-            if partition in blocked:
-                deferred.append((record, event, _Deferred()))
-                continue
-            try:
-                async with conn.transaction():
-                    ran = await _run(conn, consumer, event, handler)
-            except INFRA_ERRORS:
-                raise
-            except Exception as exc:  # the one-by-one path retries or dead-letters it
-                blocked.add(partition)
-                deferred.append((record, event, exc))
-                continue
-            handled, duplicates = handled + ran, duplicates + (not ran)
-    return handled, duplicates, deferred
+    topic: str
+    model: type[E]
+    handler: Handler[E]
+    older: tuple[type[Event], ...] | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One parsed message of a batch: its record, the consumer name, the event, the handler."""
+
+    record: Any
+    consumer: str
+    event: Event
+    handler: Handler[Any]
 
 
 class _Deferred(Exception):
     """Held back behind an earlier failure of its partition."""
+
+
+async def handle_batch(
+    pool: asyncpg.Pool, items: Sequence[Item]
+) -> tuple[dict[str, tuple[int, int]], list[tuple[Item, Exception]]]:
+    """Handle a poll's worth of events in ONE transaction, each inside its own savepoint.
+
+    One commit (one fsync) for the batch is what lets a consumer catch up on a backlog. An event
+    whose handler raises is rolled back to its savepoint alone; it and every later event of the
+    same topic partition are returned (in order) for the one-by-one path, so per-partition order
+    holds. Infrastructure errors propagate: the whole batch is then redelivered.
+    Returns {consumer: (handled, duplicates)} and the deferred items with their errors.
+    """
+    counts: dict[str, tuple[int, int]] = {}
+    deferred: list[tuple[Item, Exception]] = []
+    blocked: set[tuple[str, int]] = set()
+    async with pool.acquire() as conn, conn.transaction():
+        for item in items:
+            where = (str(getattr(item.record, "topic", "")),
+                     int(getattr(item.record, "partition", 0)))
+            if where in blocked:
+                deferred.append((item, _Deferred()))
+                continue
+            try:
+                async with conn.transaction():
+                    ran = await _run(conn, item.consumer, item.event, item.handler)
+            except INFRA_ERRORS:
+                raise
+            except Exception as exc:  # the one-by-one path retries or dead-letters it
+                blocked.add(where)
+                deferred.append((item, exc))
+                continue
+            handled, duplicates = counts.get(item.consumer, (0, 0))
+            counts[item.consumer] = (handled + ran, duplicates + (not ran))
+    return counts, deferred
 
 
 def subscribe(
@@ -127,13 +153,34 @@ def subscribe(
 
     Events in one of the `older` versions (by default those OLDER_VERSIONS lists for `model`) are
     upgraded to `model` before the handler sees them; any other type or version is dead-lettered
-    with the reason. Messages are taken a poll at a time (at most `max_batch`): a live stream sees
-    no added latency, a backlog is worked through in few transactions.
+    with the reason.
     """
-    accepted_older = OLDER_VERSIONS.get(model, ()) if older is None else older
-    consumer = f"{group_id}:{topic}"
+    subscribe_routes(broker, group_id=group_id, routes=[Route(topic, model, handler, older)],
+                     pool_getter=pool_getter, max_attempts=max_attempts,
+                     backoff_seconds=backoff_seconds, max_batch=max_batch)
 
-    async def dead_letter_record(record: Any, reason: str) -> None:
+
+def subscribe_routes(
+    broker: KafkaBroker,
+    *,
+    group_id: str,
+    routes: Sequence[Route[Any]],
+    pool_getter: Callable[[], asyncpg.Pool],
+    max_attempts: int = 3,
+    backoff_seconds: float = 0.2,
+    max_batch: int = 200,
+) -> None:
+    """Like `subscribe`, for several topics read by ONE Kafka consumer.
+
+    A service with many topics joins its group once instead of once per topic (each join costs
+    a rebalance of a few seconds). Idempotency stays per topic (`<group>:<topic>`). Messages are
+    taken a poll at a time (at most `max_batch`): a live stream sees no added latency, a backlog
+    is worked through in few transactions.
+    """
+    by_topic = {r.topic: r for r in routes}
+
+    async def dead_letter_record(record: Any, topic: str, reason: str) -> None:
+        consumer = f"{group_id}:{topic}"
         headers = {
             "dlq_reason": reason[:1000],
             "dlq_consumer": consumer,
@@ -147,24 +194,30 @@ def subscribe(
         log.error("event_dead_lettered", consumer=consumer, reason=reason[:200],
                   offset=headers["dlq_source_offset"])
 
-    async def one_by_one(record: Any, event: E) -> bool:
+    def topic_of(record: Any) -> str:
+        return str(getattr(record, "topic", "") or routes[0].topic)
+
+    async def one_by_one(item: Item) -> bool:
         """The patient path: bounded retries, then the dead-letter topic. False: redeliver."""
+        topic = topic_of(item.record)
         for attempt in range(1, max_attempts + 1):
             try:
-                ran = await handle_once(pool_getter(), consumer, event, handler)
-                CONSUMED.labels(consumer, "handled" if ran else "duplicate").inc()
+                ran = await handle_once(pool_getter(), item.consumer, item.event, item.handler)
+                CONSUMED.labels(item.consumer, "handled" if ran else "duplicate").inc()
                 return True
             except PoisonEvent as exc:
-                await dead_letter_record(record, f"poison: {exc}")
+                await dead_letter_record(item.record, topic, f"poison: {exc}")
                 return True
             except INFRA_ERRORS as exc:
-                log.warning("consumer_infra_error", consumer=consumer, error=type(exc).__name__)
+                log.warning("consumer_infra_error", consumer=item.consumer,
+                            error=type(exc).__name__)
                 return False
             except Exception as exc:
-                log.warning("consumer_attempt_failed", consumer=consumer, attempt=attempt,
+                log.warning("consumer_attempt_failed", consumer=item.consumer, attempt=attempt,
                             error=type(exc).__name__)
                 if attempt == max_attempts:
-                    await dead_letter_record(record, f"failed {attempt}x: {type(exc).__name__}")
+                    await dead_letter_record(item.record, topic,
+                                             f"failed {attempt}x: {type(exc).__name__}")
                     return True
                 await asyncio.sleep(backoff_seconds * 2 ** (attempt - 1))
         return True
@@ -172,47 +225,55 @@ def subscribe(
     async def on_batch(msg: KafkaMessage) -> None:
         raw = msg.raw_message
         records = raw if isinstance(raw, tuple) else (raw,)
-        batch: list[tuple[Any, E]] = []
+        items: list[Item] = []
         for record in records:
+            topic = topic_of(record)
+            route = by_topic[topic]
+            older = OLDER_VERSIONS.get(route.model, ()) if route.older is None else route.older
             try:
-                batch.append((record, parse_event(record.value or b"", model, accepted_older)))
+                event = parse_event(record.value or b"", route.model, older)
             except UnknownEvent as exc:
-                await dead_letter_record(record, f"invalid event: {exc}")
+                await dead_letter_record(record, topic, f"invalid event: {exc}")
+                continue
             except (ValidationError, ValueError) as exc:
-                await dead_letter_record(record, f"invalid event: {_summary(exc)}")
-        if not batch:
+                await dead_letter_record(record, topic, f"invalid event: {_summary(exc)}")
+                continue
+            items.append(Item(record, f"{group_id}:{topic}", event, route.handler))
+        if not items:
             return
         try:
-            handled, duplicates, deferred = await handle_batch(
-                pool_getter(), consumer, batch, handler)
+            counts, deferred = await handle_batch(pool_getter(), items)
         except INFRA_ERRORS as exc:
             # The database is away, not the events' fault: redeliver the batch later (events
             # already handled are skipped then as duplicates).
-            log.warning("consumer_infra_error", consumer=consumer, error=type(exc).__name__)
+            log.warning("consumer_infra_error", group=group_id, error=type(exc).__name__)
             await asyncio.sleep(1.0)
             await msg.nack()
             return
-        CONSUMED.labels(consumer, "handled").inc(handled)
-        CONSUMED.labels(consumer, "duplicate").inc(duplicates)
-        for record, event, error in deferred:
+        for consumer, (handled, duplicates) in counts.items():
+            CONSUMED.labels(consumer, "handled").inc(handled)
+            CONSUMED.labels(consumer, "duplicate").inc(duplicates)
+        for item, error in deferred:
             if isinstance(error, PoisonEvent):
-                await dead_letter_record(record, f"poison: {error}")
+                await dead_letter_record(item.record, topic_of(item.record), f"poison: {error}")
                 continue
-            if not await one_by_one(record, event):
+            if not await one_by_one(item):
                 await asyncio.sleep(1.0)
                 await msg.nack()
                 return
 
+    names = ", ".join(f"{r.model.__name__} ({r.model.model_fields['type'].default})"
+                      for r in routes)
     broker.subscriber(
-        topic,
+        *by_topic,
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.ACK,
         batch=True,
         max_records=max_batch,
         batch_timeout_ms=100,
-        title=f"{group_id}/{topic}",
-        description=f"{model.__name__} events ({model.model_fields['type'].default})",
+        title=f"{group_id}/{'+'.join(by_topic)}",
+        description=f"{names} events",
     )(on_batch)
 
 
@@ -223,4 +284,5 @@ def _summary(exc: Exception) -> str:
     return type(exc).__name__
 
 
-__all__: list[Any] = ["PoisonEvent", "handle_batch", "handle_once", "subscribe"]
+__all__: list[Any] = ["Item", "PoisonEvent", "Route", "handle_batch", "handle_once", "subscribe",
+                      "subscribe_routes"]

@@ -15,6 +15,7 @@ from peluit_cases.console.account_pages import AccountPages
 from peluit_cases.console.auth_pages import AuthPages
 from peluit_cases.console.case_pages import CasePages
 from peluit_cases.console.errors import CONSOLE_HANDLERS
+from peluit_cases.console.notification_pages import NotificationPages
 from peluit_cases.console.oversight_pages import OversightPages
 from peluit_cases.console.web import STATIC
 from peluit_cases.entrypoints.account_api import AccountApi
@@ -75,7 +76,7 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
     register_subscribers(cases)
     _deadline_watch(cases)
     console = Router(path="/", route_handlers=[AuthPages, CasePages, OversightPages,
-                                                  AccountPages],
+                                                  AccountPages, NotificationPages],
                      exception_handlers=CONSOLE_HANDLERS, include_in_schema=False)
     app = Litestar(
         route_handlers=[

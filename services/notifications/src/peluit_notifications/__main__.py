@@ -1,4 +1,4 @@
-"""`peluit-notifications serve | migrate | keys ensure|generate|list`."""
+"""`peluit-notifications serve | migrate | send-digests | keys ensure|generate|list`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import argparse
 import asyncio
 
 from peluit_notifications.bootstrap import build
+from peluit_notifications.service.digest import send_digests
 from peluit_notifications.settings import NotificationsSettings
 from peluit_shared import keyring
+from peluit_shared.db import create_pool
 from peluit_shared.runtime import serve
 
 
@@ -16,6 +18,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve")
     sub.add_parser("migrate")
+    sub.add_parser("send-digests", help="send every held notice now, one email per person")
     keys = sub.add_parser("keys", help="manage the key pair reporters' contacts are sealed to")
     keys.add_argument("action", choices=["ensure", "generate", "list"])
     args = parser.parse_args()
@@ -34,7 +37,19 @@ def main() -> None:
     if args.command == "migrate":
         print(f"[peluit-notifications] applied: {asyncio.run(runtime.migrate()) or 'nothing'}")
         return
+    if args.command == "send-digests":
+        print(f"[peluit-notifications] digests recorded: {asyncio.run(_digests(settings))}")
+        return
     serve(app, settings)
+
+
+async def _digests(settings: NotificationsSettings) -> int:
+    """Record the digests; the running service's sender sends them (woken by NOTIFY)."""
+    pool = await create_pool(settings.db_dsn, 1, 2)
+    try:
+        return await send_digests(pool)
+    finally:
+        await pool.close()
 
 
 if __name__ == "__main__":

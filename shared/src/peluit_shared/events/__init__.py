@@ -13,6 +13,7 @@ from peluit_shared.events.cases import (
     CaseStatusChanged,
 )
 from peluit_shared.events.evidence import EvidenceAccessed, EvidenceStored
+from peluit_shared.events.notifications import NotificationFailed
 from peluit_shared.events.reports import ReportFollowupPosted, ReportSubmitted
 from peluit_shared.events.staff import StaffChanged
 
@@ -32,6 +33,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     EvidenceStored,
     evidence_stored_v1.EvidenceStored,
     EvidenceAccessed,
+    NotificationFailed,
 )
 
 # Superseded versions each consumer still accepts (upgraded), by current event type.
@@ -53,6 +55,7 @@ __all__ = [
     "Event",
     "EvidenceAccessed",
     "EvidenceStored",
+    "NotificationFailed",
     "Payload",
     "ReportFollowupPosted",
     "ReportSubmitted",

@@ -10,6 +10,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "dashboard": ("Dasbor", "Dashboard"),
     "audit": ("Log audit", "Audit log"),
     "manual": ("Input laporan manual", "Manual report entry"),
+    "notifications": ("Pemberitahuan", "Notifications"),
     "logout": ("Keluar", "Sign out"),
     "login": ("Masuk", "Sign in"),
     "username": ("Nama pengguna", "Username"),

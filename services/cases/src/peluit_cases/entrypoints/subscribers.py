@@ -10,7 +10,7 @@ from peluit_cases.service.evidence import receive_evidence, record_access
 from peluit_cases.service.intake_events import open_case
 from peluit_cases.service.mailbox import receive_followup
 from peluit_cases.wiring import Cases
-from peluit_shared.consumer import subscribe
+from peluit_shared.consumer import Route, subscribe_routes
 from peluit_shared.events import (
     EvidenceAccessed,
     EvidenceStored,
@@ -33,13 +33,11 @@ def register_subscribers(cases: Cases) -> None:
         (EvidenceStored, receive_evidence),
         (EvidenceAccessed, record_access),
     ]
-    for model, handler in handlers:
-        subscribe(
-            cases.runtime.broker,
-            topic=model.TOPIC,
-            group_id=cases.settings.kafka_group_id,
-            model=model,
-            pool_getter=lambda: cases.runtime.pool,
-            handler=handler,
-            max_attempts=cases.settings.consumer_max_attempts,
-        )
+    # One consumer for every topic: the group is joined once, so start-up stays quick.
+    subscribe_routes(
+        cases.runtime.broker,
+        group_id=cases.settings.kafka_group_id,
+        routes=[Route(model.TOPIC, model, handler) for model, handler in handlers],
+        pool_getter=lambda: cases.runtime.pool,
+        max_attempts=cases.settings.consumer_max_attempts,
+    )
