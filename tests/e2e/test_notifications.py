@@ -7,6 +7,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from email.message import EmailMessage
 
 import httpx
 import pytest
@@ -58,11 +59,14 @@ async def test_a_submitted_report_emails_each_coordinator_once_and_a_replay_send
     accepted = await submit(intake_client, report)
     number = accepted["report_number"]
     await wait_for_case(staff_client, number)
+    def about_this_report(address: str) -> list[EmailMessage]:
+        # Other tests' reports may reach these coordinators too: count this report's mail only.
+        return [m for m in mails_to(address) if number in text_of(m)[0]]
+
     for _, address in coordinators:
-        mails = await until(lambda a=address: _async(mails_to(a)), f"mail to {address}")
+        mails = await until(lambda a=address: _async(about_this_report(a)), f"mail to {address}")
         assert len(mails) == 1
         subject, text, html = text_of(mails[0])
-        assert number in subject
         # Email is an insecure channel: the number and a console link, no content.
         for secret in (report["what"], "Budi Santoso", report["where"], report["how"]):
             assert secret not in subject + text + html
@@ -79,7 +83,7 @@ async def test_a_submitted_report_emails_each_coordinator_once_and_a_replay_send
     assert await db_value("SELECT count(*) FROM deliveries WHERE event_id = $1",
                           uuid.UUID(original["event_id"])) == before
     for _, address in coordinators:
-        assert len(mails_to(address)) == 1
+        assert len(about_this_report(address)) == 1
 
 
 async def test_while_smtp_is_down_notifications_are_retried_and_delivered_once_it_is_back(
@@ -99,9 +103,11 @@ async def test_while_smtp_is_down_notifications_are_retried_and_delivered_once_i
     finally:
         started = infra("start", "smtp")
         assert started.returncode == 0, started.stdout + started.stderr
-    mails = await until(lambda: _async(mails_to(address)), "mail after SMTP is back",
-                        timeout=60)
-    assert len(mails) == 1 and event.payload.report_number in str(mails[0]["subject"])
+    number = event.payload.report_number  # other tests' reports may reach this coordinator too
+    mails = await until(lambda: _async([m for m in mails_to(address)
+                                        if number in str(m["subject"])]),
+                        "mail after SMTP is back", timeout=60)
+    assert len(mails) == 1
     assert await db_value(
         "SELECT status FROM deliveries WHERE event_id = $1 AND recipient = $2 "
         "AND channel = 'email'", event.event_id, str(staff_id)) == "sent"
@@ -149,7 +155,7 @@ async def test_daily_digest_sends_one_email_for_many_events(
         for event in events:
             await publish(event)
         await until(lambda: db_value(
-            "SELECT count(*) = 6 FROM deliveries WHERE recipient = $1 AND status = 'held'",
+            "SELECT count(*) >= 6 FROM deliveries WHERE recipient = $1 AND status = 'held'",
             str(staff_id)), "six notices held for the digest")
         assert mails_to(address) == []
         async with httpx.AsyncClient(base_url=base_url("notifications")) as ops:

@@ -80,11 +80,11 @@ async def receive_followup(conn: asyncpg.Connection, keys: Mapping[str, PrivateK
         raise PoisonEvent("follow-up for a report without a case")
     inserted = await conn.fetchval(
         """INSERT INTO case_messages (id, case_id, direction, kind, in_reply_to, sealed_key_id,
-                                      sealed_text, author)
-           VALUES ($1, $2, 'from_reporter', $3, $4, $5, $6, 'reporter')
+                                      sealed_text, author, at)
+           VALUES ($1, $2, 'from_reporter', $3, $4, $5, $6, 'reporter', $7)
            ON CONFLICT (id) DO NOTHING RETURNING true""",
         p.followup_id, case_id, p.kind, p.in_reply_to, p.sealed_followup.key_id,
-        p.sealed_followup.ciphertext)
+        p.sealed_followup.ciphertext, event.occurred_at)  # its time, not the batch's now()
     if not inserted:
         return
     if p.kind == "answer" and p.in_reply_to:
@@ -102,7 +102,7 @@ async def thread(conn: asyncpg.Connection, keys: Mapping[str, PrivateKey],
         """SELECT m.id, m.direction, m.kind, m.in_reply_to, m.sealed_key_id, m.sealed_text,
                   m.at, m.answered_at, coalesce(u.username, m.author) AS author
            FROM case_messages m LEFT JOIN staff_users u ON u.id::text = m.author
-           WHERE m.case_id = $1 ORDER BY m.at""", case_id)
+           WHERE m.case_id = $1 ORDER BY m.at, m.id""", case_id)
     out: list[dict[str, object]] = []
     for r in rows:
         sealed = SealedData(key_id=r["sealed_key_id"], ciphertext=bytes(r["sealed_text"]))

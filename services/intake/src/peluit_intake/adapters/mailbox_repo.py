@@ -36,12 +36,14 @@ class StatusEntry:
 
 async def insert_message(
     conn: asyncpg.Connection, report_id: uuid.UUID, message_id: uuid.UUID, kind: str,
-    key_id: str, sealed: bytes,
+    key_id: str, sealed: bytes, sent_at: datetime,
 ) -> None:
+    # `sent_at` is when the team sent it (the event's time), not now(): a consumer handles a
+    # batch of events in one transaction, where now() is the same for all of them.
     await conn.execute(
-        """INSERT INTO mailbox_messages (message_id, report_id, kind, key_id, sealed)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING""",
-        message_id, report_id, kind, key_id, sealed,
+        """INSERT INTO mailbox_messages (message_id, report_id, kind, key_id, sealed, received_at)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING""",
+        message_id, report_id, kind, key_id, sealed, sent_at,
     )
 
 
