@@ -88,7 +88,7 @@ async def forget(evidence_id: str) -> None:
     if key:
         client, bucket = _RAW
         client.remove_object(bucket, key)
-    master = int(os.environ.get("PELUIT_SEAWEED_MASTER_PORT", 59333 + OFFSET))
+    master = int(os.environ.get("PELUIT_SEAWEED_MASTER_PORT", 29333 + OFFSET))
     async with httpx.AsyncClient(timeout=60) as http:
         await http.get(f"http://127.0.0.1:{master}/vol/vacuum?garbageThreshold=0.01")
 

@@ -11,13 +11,16 @@ export PELUIT_LOG_DIR="${PELUIT_LOG_DIR:-$PELUIT_DATA/logs}"
 export PELUIT_RUN_DIR="${PELUIT_RUN_DIR:-$PELUIT_DATA/run}"
 export PELUIT_HOST="127.0.0.1"
 # Shifts every default port (stack and services) so two checkouts can run side by side.
+# The default ports sit below Linux's ephemeral range (32768-60999): a client retrying a stopped
+# server on localhost could otherwise be handed that very port as its own source port (a TCP
+# self-connection) and keep the server from starting again. Keep offsets below ~7000.
 export PELUIT_PORT_OFFSET="${PELUIT_PORT_OFFSET:-0}"
 _po="$PELUIT_PORT_OFFSET"
 export PELUIT_VENV="${PELUIT_VENV:-$PELUIT_ROOT/.venv}"
 export PELUIT_PYTHON="${PELUIT_PYTHON:-$PELUIT_VENV/bin/python}"
 
 # --- PostgreSQL (own cluster, not Debian's 5432 one) -------------------------
-export PELUIT_PG_PORT="${PELUIT_PG_PORT:-$(((55432 + _po)))}"
+export PELUIT_PG_PORT="${PELUIT_PG_PORT:-$(((25432 + _po)))}"
 # Data dir; the socket lives in it too. When run as root the server runs as the
 # `postgres` system user, which must be able to traverse to it (infra.sh checks
 # and tells you to set PELUIT_PG_DATA elsewhere when it cannot).
@@ -45,33 +48,33 @@ export PELUIT_PG_PASSWORD_EVIDENCE="${PELUIT_PG_PASSWORD_EVIDENCE:-peluit-eviden
 export PELUIT_PG_PASSWORD_NOTIFICATIONS="${PELUIT_PG_PASSWORD_NOTIFICATIONS:-peluit-notifications-dev}"
 
 # --- Kafka 4.x, KRaft, single combined broker+controller ---------------------
-export PELUIT_KAFKA_PORT="${PELUIT_KAFKA_PORT:-$(((59092 + _po)))}"
-export PELUIT_KAFKA_CONTROLLER_PORT="${PELUIT_KAFKA_CONTROLLER_PORT:-$(((59093 + _po)))}"
+export PELUIT_KAFKA_PORT="${PELUIT_KAFKA_PORT:-$(((29092 + _po)))}"
+export PELUIT_KAFKA_CONTROLLER_PORT="${PELUIT_KAFKA_CONTROLLER_PORT:-$(((29093 + _po)))}"
 export PELUIT_KAFKA_BOOTSTRAP="$PELUIT_HOST:$PELUIT_KAFKA_PORT"
 export PELUIT_KAFKA_DIR="${PELUIT_KAFKA_DIR:-$PELUIT_DATA/kafka}"
 export PELUIT_KAFKA_LIBS="${PELUIT_KAFKA_LIBS:-$PELUIT_KAFKA_DIR/libs}"
 export PELUIT_KAFKA_HEAP_OPTS="${PELUIT_KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
 
 # --- SeaweedFS (S3 API) -----------------------------------------------------
-export PELUIT_S3_PORT="${PELUIT_S3_PORT:-$(((58333 + _po)))}"
+export PELUIT_S3_PORT="${PELUIT_S3_PORT:-$(((28333 + _po)))}"
 export PELUIT_S3_ENDPOINT="http://$PELUIT_HOST:$PELUIT_S3_PORT"
 export PELUIT_S3_ACCESS_KEY="${PELUIT_S3_ACCESS_KEY:-peluit}"
 export PELUIT_S3_SECRET_KEY="${PELUIT_S3_SECRET_KEY:-peluit-dev-secret}"
 export PELUIT_S3_REGION="${PELUIT_S3_REGION:-us-east-1}"
 # Internal SeaweedFS ports. gRPC ports are set explicitly, because SeaweedFS's
 # default (http port + 10000) would be past 65535 for these.
-export PELUIT_SEAWEED_MASTER_PORT="${PELUIT_SEAWEED_MASTER_PORT:-$(((59333 + _po)))}"
-export PELUIT_SEAWEED_MASTER_GRPC_PORT="${PELUIT_SEAWEED_MASTER_GRPC_PORT:-$(((49333 + _po)))}"
-export PELUIT_SEAWEED_VOLUME_PORT="${PELUIT_SEAWEED_VOLUME_PORT:-$(((58080 + _po)))}"
-export PELUIT_SEAWEED_VOLUME_GRPC_PORT="${PELUIT_SEAWEED_VOLUME_GRPC_PORT:-$(((48080 + _po)))}"
-export PELUIT_SEAWEED_FILER_PORT="${PELUIT_SEAWEED_FILER_PORT:-$(((58888 + _po)))}"
-export PELUIT_SEAWEED_FILER_GRPC_PORT="${PELUIT_SEAWEED_FILER_GRPC_PORT:-$(((48888 + _po)))}"
-export PELUIT_SEAWEED_S3_GRPC_PORT="${PELUIT_SEAWEED_S3_GRPC_PORT:-$(((48333 + _po)))}"
+export PELUIT_SEAWEED_MASTER_PORT="${PELUIT_SEAWEED_MASTER_PORT:-$(((29333 + _po)))}"
+export PELUIT_SEAWEED_MASTER_GRPC_PORT="${PELUIT_SEAWEED_MASTER_GRPC_PORT:-$(((19333 + _po)))}"
+export PELUIT_SEAWEED_VOLUME_PORT="${PELUIT_SEAWEED_VOLUME_PORT:-$(((28080 + _po)))}"
+export PELUIT_SEAWEED_VOLUME_GRPC_PORT="${PELUIT_SEAWEED_VOLUME_GRPC_PORT:-$(((18080 + _po)))}"
+export PELUIT_SEAWEED_FILER_PORT="${PELUIT_SEAWEED_FILER_PORT:-$(((28888 + _po)))}"
+export PELUIT_SEAWEED_FILER_GRPC_PORT="${PELUIT_SEAWEED_FILER_GRPC_PORT:-$(((18888 + _po)))}"
+export PELUIT_SEAWEED_S3_GRPC_PORT="${PELUIT_SEAWEED_S3_GRPC_PORT:-$(((18333 + _po)))}"
 export PELUIT_SEAWEED_VOLUME_SIZE_LIMIT_MB="${PELUIT_SEAWEED_VOLUME_SIZE_LIMIT_MB:-64}"
 export PELUIT_SEAWEED_DIR="${PELUIT_SEAWEED_DIR:-$PELUIT_DATA/seaweed}"
 
 # --- SMTP sink (every message lands as an .eml file) ------------------------
-export PELUIT_SMTP_PORT="${PELUIT_SMTP_PORT:-$(((51025 + _po)))}"
+export PELUIT_SMTP_PORT="${PELUIT_SMTP_PORT:-$(((21025 + _po)))}"
 export PELUIT_MAIL_DIR="${PELUIT_MAIL_DIR:-$PELUIT_DATA/mail}"
 
 # Handy for clients: postgresql://peluit_<svc>:<pw>@127.0.0.1:<port>/peluit_<svc>

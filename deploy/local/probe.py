@@ -1,7 +1,7 @@
 """Readiness probes used by infra.sh (run with the workspace .venv python).
 
-    probe.py kafka --bootstrap 127.0.0.1:59092 [--timeout 60] [--pid N]
-    probe.py s3 --endpoint 127.0.0.1:58333 --access-key K --secret-key S [--timeout 60] [--pid N]
+    probe.py kafka --bootstrap 127.0.0.1:29092 [--timeout 60] [--pid N]
+    probe.py s3 --endpoint 127.0.0.1:28333 --access-key K --secret-key S [--timeout 60] [--pid N]
 
 Retries until the service really answers (Kafka: the admin client lists
 topics; S3: a signed ListBuckets succeeds) or the timeout passes. With --pid,

@@ -1,6 +1,6 @@
 """Peluit local SMTP sink: accepts every message and stores it as an .eml file.
 
-    .venv/bin/python deploy/local/smtp_sink.py --host 127.0.0.1 --port 51025 --dir .local/mail
+    .venv/bin/python deploy/local/smtp_sink.py --host 127.0.0.1 --port 21025 --dir .local/mail
 
 One file per message, written to a hidden temp file and renamed into place, so
 a reader never sees a partial message. Names sort by arrival time:
@@ -77,7 +77,7 @@ async def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=int(os.environ.get("PELUIT_SMTP_PORT", "51025")))
+    ap.add_argument("--port", type=int, default=int(os.environ.get("PELUIT_SMTP_PORT", "21025")))
     ap.add_argument("--dir", type=Path, required=True, help="where .eml files are written")
     args = ap.parse_args(argv)
 

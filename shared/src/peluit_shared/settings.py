@@ -32,10 +32,10 @@ class InfraSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PELUIT_", extra="ignore")
 
     kafka_bootstrap: str = Field(
-        default_factory=lambda: f"127.0.0.1:{env_port('PELUIT_KAFKA_PORT', 59092)}"
+        default_factory=lambda: f"127.0.0.1:{env_port('PELUIT_KAFKA_PORT', 29092)}"
     )
     pg_host: str = "127.0.0.1"
-    pg_port: int = Field(default_factory=lambda: env_port("PELUIT_PG_PORT", 55432))
+    pg_port: int = Field(default_factory=lambda: env_port("PELUIT_PG_PORT", 25432))
 
 
 class ServiceSettings(BaseSettings):

@@ -18,7 +18,7 @@ class EvidenceSettings(ServiceSettings):
     http_port: int = Field(default_factory=lambda: 8030 + port_offset())
     kafka_group_id: str = "evidence"
     s3_endpoint: str = Field(
-        default_factory=lambda: f"127.0.0.1:{env_port('PELUIT_S3_PORT', 58333)}"
+        default_factory=lambda: f"127.0.0.1:{env_port('PELUIT_S3_PORT', 28333)}"
     )
     s3_secure: bool = False
     s3_access_key: str = Field(

@@ -19,7 +19,7 @@ class NotificationsSettings(ServiceSettings):
     # Which channels are on (the registry in bootstrap): email, inapp, webhook.
     channels: list[str] = ["email", "inapp", "webhook"]
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = Field(default_factory=lambda: env_port("PELUIT_SMTP_PORT", 51025))
+    smtp_port: int = Field(default_factory=lambda: env_port("PELUIT_SMTP_PORT", 21025))
     smtp_starttls: bool = False
     smtp_username: str = ""
     smtp_password: str = ""
