@@ -107,18 +107,19 @@ def verify(token: str, verify_keys: dict[str, VerifyKey], now: float | None = No
 
 
 def ensure_signing_key(key_dir: Path) -> bool:
-    """Create the grant signing key pair when missing; True when one was made."""
+    """Create the grant signing key pair when missing; True when anything was written."""
     private = key_dir / SIGNING_KEY
     if private.exists() and (key_dir / VERIFY_KEY).exists():
         return False
     key_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(key_dir, 0o700)
-    key = SigningKey.generate()
-    if private.exists():
-        private.unlink()
-    fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key.encode(encoder=Base64Encoder))
+    if private.exists():  # only the public half is missing: derive it, keep grants valid
+        key = load_signing_key(private)
+    else:
+        key = SigningKey.generate()
+        fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key.encode(encoder=Base64Encoder))
     tmp = key_dir / f".{VERIFY_KEY}.tmp"
     tmp.write_bytes(key.verify_key.encode(encoder=Base64Encoder))
     tmp.replace(key_dir / VERIFY_KEY)
