@@ -142,6 +142,8 @@ class _Received:
         self._max = max_bytes
         self.size = 0
         self.sha = hashlib.sha256()
+        # Off while the head is read; see store_evidence for who hashes what.
+        self.hashing = False
 
     async def head(self) -> tuple[bytes, bool]:
         """The first HEAD_BYTES (fewer if the file is shorter) and whether the body ended."""
@@ -161,7 +163,8 @@ class _Received:
             self.size += len(chunk)
             if self.size > self._max:
                 raise FileTooLarge
-            self.sha.update(chunk)
+            if self.hashing:
+                self.sha.update(chunk)
             yield chunk
 
 
@@ -176,6 +179,12 @@ async def store_evidence(
     kind = detect(head)
     if kind is None:
         raise DisallowedType
+    unchanged = not limits.remove_metadata or (kind.cleaner not in (
+        Cleaner.JPEG, Cleaner.PNG) and not kind.spooled)
+    if not unchanged:
+        # The stored bytes will differ: hash the original as it is received.
+        received.sha.update(head)
+        received.hashing = True
     rest = _nothing() if ended else received.rest()
     spool: EncryptedSpool | None = None
     try:
@@ -187,15 +196,18 @@ async def store_evidence(
                 Cleaner.JPEG, Cleaner.PNG) else None
             plain = _stripped(stripper, head, rest)
             removed = stripper is not None
+        # Stored bytes that are the received bytes are hashed once, on the way to the store
+        # (the hot path of video, audio and archives): that hash is also the original's.
+        stored_sha = received.sha if unchanged else hashlib.sha256()
         evidence_id = uuid.uuid4()
         object_key = object_key_of(upload.report_id, evidence_id)
         file_key = new_file_key()
-        size, digest = await _upload(store, object_key, plain, file_key, limits)
+        size = await _upload(store, object_key, plain, file_key, limits, stored_sha)
     finally:
         if spool is not None:
             spool.close()
-    stored = StoredEvidence(evidence_id, size, digest, received.sha.hexdigest(), kind.media_type,
-                            removed)
+    stored = StoredEvidence(evidence_id, size, stored_sha.hexdigest(), received.sha.hexdigest(),
+                            kind.media_type, removed)
     try:
         return await _record(pool, cases_key, upload, stored, object_key, file_key)
     except BaseException:
@@ -265,7 +277,7 @@ async def _spool_chunks(spool: EncryptedSpool) -> AsyncIterator[bytes]:
 
 
 async def _upload(store: ObjectStore, object_key: str, plain: AsyncIterator[bytes],
-                  file_key: bytes, limits: UploadLimits) -> tuple[int, str]:
+                  file_key: bytes, limits: UploadLimits, sha: hashlib._Hash) -> int:
     pipe = BytePipe(max_chunks=max(2, limits.buffer_bytes // CHUNK))
 
     def upload_thread() -> None:
@@ -277,7 +289,7 @@ async def _upload(store: ObjectStore, object_key: str, plain: AsyncIterator[byte
 
     uploading = asyncio.create_task(asyncio.to_thread(upload_thread))
     try:
-        size, digest = await _encrypt_into(pipe, plain, file_key)
+        size = await _encrypt_into(pipe, plain, file_key, sha)
         await pipe.close()
         await uploading
     except BaseException as exc:
@@ -291,13 +303,13 @@ async def _upload(store: ObjectStore, object_key: str, plain: AsyncIterator[byte
         if isinstance(exc, (PipeAborted, *STORE_ERRORS)) and not isinstance(exc, FileTooLarge):
             raise StoreUnavailable(type(exc).__name__) from exc
         raise
-    return size, digest
+    return size
 
 
-async def _encrypt_into(pipe: BytePipe, plain: AsyncIterator[bytes],
-                        file_key: bytes) -> tuple[int, str]:
+async def _encrypt_into(pipe: BytePipe, plain: AsyncIterator[bytes], file_key: bytes,
+                        sha: hashlib._Hash) -> int:
+    """Hash and encrypt `plain` into the pipe; the size of the plaintext."""
     encryptor = StreamEncryptor(file_key)
-    sha = hashlib.sha256()
     size = 0
     async for chunk in plain:
         sha.update(chunk)
@@ -306,7 +318,7 @@ async def _encrypt_into(pipe: BytePipe, plain: AsyncIterator[bytes],
     if size == 0:
         raise EmptyFile
     await pipe.put(encryptor.finish())
-    return size, sha.hexdigest()
+    return size
 
 
 async def _record(pool: asyncpg.Pool, cases_key: PublicKey, upload: Upload,
