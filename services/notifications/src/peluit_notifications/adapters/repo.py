@@ -200,10 +200,23 @@ async def list_deliveries(conn: asyncpg.Connection, status: str | None, before: 
 # --- the in-app inbox ----------------------------------------------------------------------
 
 async def add_to_inbox(conn: asyncpg.Connection, d: Delivery) -> None:
+    await _insert_inbox(conn, d.id, uuid.UUID(d.recipient), d.kind, d.case_id, d.report_number)
+
+
+async def _insert_inbox(conn: asyncpg.Connection, delivery_id: int, staff_id: uuid.UUID,
+                        kind: str, case_id: uuid.UUID | None, report_number: str | None) -> None:
     await conn.execute(
         """INSERT INTO inbox (delivery_id, staff_id, kind, case_id, report_number)
            VALUES ($1, $2, $3, $4, $5) ON CONFLICT (delivery_id) DO NOTHING""",
-        d.id, uuid.UUID(d.recipient), d.kind, d.case_id, d.report_number)
+        delivery_id, staff_id, kind, case_id, report_number)
+
+
+async def deliver_in_app_now(conn: asyncpg.Connection, delivery_id: int, staff_id: uuid.UUID,
+                             kind: str, case_id: uuid.UUID | None,
+                             report_number: str | None) -> None:
+    """Put a just-recorded in-app delivery in the inbox and mark it sent (same transaction)."""
+    await _insert_inbox(conn, delivery_id, staff_id, kind, case_id, report_number)
+    await mark_sent(conn, delivery_id)
 
 
 async def inbox_page(conn: asyncpg.Connection, staff_id: uuid.UUID, before: int | None,

@@ -42,10 +42,17 @@ async def notify_staff(conn: asyncpg.Connection, plan: Plan, *, event_id: uuid.U
             held = contact.notification_mode == "daily_digest"
             wanted.append(("email", "held" if held else "pending"))
         for channel, status in wanted:
-            recorded += bool(await repo.record(
+            new_id = await repo.record(
                 conn, event_id=event_id, recipient_kind="staff", recipient=str(notice.staff_id),
                 channel=channel, kind=notice.kind.value, case_id=case_id, report_number=number,
-                status=status))
+                status=status)
+            if new_id is not None and channel == "inapp":
+                # The inbox is a table of this database: "sending" an in-app notice is one more
+                # row in the same transaction, so it needs no trip through the sender loop.
+                await repo.deliver_in_app_now(conn, new_id, notice.staff_id, notice.kind.value,
+                                              case_id, number)
+                continue
+            recorded += new_id is not None
     if "webhook" in plan.channels:
         for index in range(plan.webhooks):
             recorded += bool(await repo.record(
