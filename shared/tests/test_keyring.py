@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
 from nacl.encoding import Base64Encoder
 from nacl.public import PublicKey
 
@@ -34,3 +35,19 @@ def test_rotation_makes_a_new_current_key_and_keeps_old_reports_readable(tmp_pat
     keys = load_private_keys(tmp_path)
     assert unseal(keys, old_sealed) == b"laporan lama"
     assert unseal(keys, new_sealed) == b"laporan baru"
+
+
+def test_the_keys_command_ensures_once_generates_and_lists(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from peluit_shared.keyring import keys_command
+
+    keys_command("ensure", tmp_path, "svc")
+    keys_command("ensure", tmp_path, "svc")
+    keys_command("generate", tmp_path, "svc")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("[svc] key created: ") and out[1] == "[svc] key present"
+    assert out[2].startswith("[svc] new key ") and out[2].endswith(" is current")
+    keys_command("list", tmp_path, "svc")
+    assert sorted(capsys.readouterr().out.split()) == sorted(load_private_keys(tmp_path))
+    assert len(load_private_keys(tmp_path)) == 2

@@ -50,3 +50,15 @@ def ensure(key_dir: Path) -> str | None:
 
 def current_public_key(key_dir: Path) -> PublicKey:
     return PublicKey((key_dir / CURRENT_PUBLIC).read_bytes().strip(), encoder=Base64Encoder)
+
+
+def keys_command(action: str, key_dir: Path, prog: str) -> None:
+    """The `keys ensure | generate | list` command every key-holding service offers."""
+    if action == "list":
+        for key_id in load_private_keys(key_dir):
+            print(key_id)
+    elif action == "generate":
+        print(f"[{prog}] new key {generate(key_dir)} is current")
+    else:
+        made = ensure(key_dir)
+        print(f"[{prog}] key {'created: ' + made if made else 'present'}")

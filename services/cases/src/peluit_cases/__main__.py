@@ -151,16 +151,10 @@ def main() -> None:
             _, cases = build(settings)
             print(f"[peluit-cases] applied: {asyncio.run(cases.runtime.migrate()) or 'nothing'}")
         elif command == "keys":
-            if args.action == "list":
-                for key_id in keyring.load_private_keys(settings.key_dir):
-                    print(key_id)
-            elif args.action == "generate":
-                print(f"[peluit-cases] new key {keyring.generate(settings.key_dir)} is current")
-            else:
-                made = keyring.ensure(settings.key_dir)
-                print(f"[peluit-cases] key {'created: ' + made if made else 'present'}")
-                if grants.ensure_signing_key(settings.grant_key_file.parent):
-                    print(f"[peluit-cases] grant key created: {settings.grant_key_file}")
+            keyring.keys_command(args.action, settings.key_dir, "peluit-cases")
+            if args.action == "ensure" and grants.ensure_signing_key(
+                    settings.grant_key_file.parent):
+                print(f"[peluit-cases] grant key created: {settings.grant_key_file}")
         elif command in ("create-admin", "create-user"):
             _create(settings, args, Role.ADMIN if command == "create-admin" else Role(args.role))
         elif command == "reset-password":

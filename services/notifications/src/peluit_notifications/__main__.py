@@ -24,14 +24,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = NotificationsSettings()
     if args.command == "keys":
-        if args.action == "list":
-            for key_id in keyring.load_private_keys(settings.key_dir):
-                print(key_id)
-        elif args.action == "generate":
-            print(f"[peluit-notifications] new key {keyring.generate(settings.key_dir)} is current")
-        else:
-            made = keyring.ensure(settings.key_dir)
-            print(f"[peluit-notifications] key {'created: ' + made if made else 'present'}")
+        keyring.keys_command(args.action, settings.key_dir, "peluit-notifications")
         return
     app, runtime = build(settings)
     if args.command == "migrate":

@@ -1,4 +1,4 @@
-"""The Kafka subscriptions: one idempotent consumer per topic, each handing on to a handler."""
+"""The Kafka subscriptions: one idempotent consumer for every topic, each topic to its handler."""
 
 from __future__ import annotations
 
