@@ -37,11 +37,29 @@ from tests.support.stack import OFFSET, PG_PORT, ServiceProcess, admin_dsn  # no
 DB = "peluit_cases_bench"
 PASSWORD = os.environ.get("PELUIT_PG_PASSWORD_CASES", "peluit-cases-dev")
 DSN = f"postgresql://peluit_cases:{PASSWORD}@127.0.0.1:{PG_PORT}/{DB}"
-STATUSES = ["received", "verifying", "needs_info", "reviewing", "investigating", "referred",
-            "not_actionable", "concluded", "archived"]
-CATEGORIES = ["korupsi", "suap_gratifikasi", "pungutan_liar", "benturan_kepentingan",
-              "penyalahgunaan_wewenang", "pelanggaran_disiplin", "pelanggaran_kode_etik",
-              "pengadaan_barang_jasa", "hambatan_pelayanan", "lainnya"]
+STATUSES = [
+    "received",
+    "verifying",
+    "needs_info",
+    "reviewing",
+    "investigating",
+    "referred",
+    "not_actionable",
+    "concluded",
+    "archived",
+]
+CATEGORIES = [
+    "korupsi",
+    "suap_gratifikasi",
+    "pungutan_liar",
+    "benturan_kepentingan",
+    "penyalahgunaan_wewenang",
+    "pelanggaran_disiplin",
+    "pelanggaran_kode_etik",
+    "pengadaan_barang_jasa",
+    "hambatan_pelayanan",
+    "lainnya",
+]
 CHANNELS = ["portal", "portal", "portal", "api", "letter", "phone", "email", "in_person"]
 
 
@@ -62,14 +80,19 @@ async def prepare(n: int, refill: bool) -> list[uuid.UUID]:
     conn = await asyncpg.connect(DSN)
     try:
         await migrate(conn, {"cases": MIGRATIONS})
-        handlers = [r["id"] for r in await conn.fetch(
-            "SELECT id FROM staff_users WHERE username LIKE 'bench-handler-%'")]
+        handlers = [
+            r["id"]
+            for r in await conn.fetch(
+                "SELECT id FROM staff_users WHERE username LIKE 'bench-handler-%'"
+            )
+        ]
         if not handlers:
             handlers = [uuid.uuid4() for _ in range(40)]
             await conn.executemany(
                 "INSERT INTO staff_users (id, username, password_hash, role) "
                 "VALUES ($1, $2, 'x', 'handler')",
-                [(h, f"bench-handler-{i}") for i, h in enumerate(handlers)])
+                [(h, f"bench-handler-{i}") for i, h in enumerate(handlers)],
+            )
         have = await conn.fetchval("SELECT count(*) FROM cases")
         if have < n:
             await fill(conn, n - have, handlers)
@@ -89,21 +112,50 @@ async def fill(conn: asyncpg.Connection, n: int, handlers: list[uuid.UUID]) -> N
         status = rng.choice(STATUSES)
         open_ = status not in ("not_actionable", "concluded", "archived", "referred")
         told = received + timedelta(days=rng.randint(0, 60))  # last told the reporter
-        rows.append((
-            uuid.uuid4(), uuid.uuid4(), f"WBS-{received.year}-{start + i:08d}", status,
-            rng.choice(CHANNELS), rng.choice(CATEGORIES), rng.random() < 0.7, "bench",
-            b"\x00" * 64, received, received, received,
-            rng.choice(handlers) if rng.random() < 0.8 else None,
-            "verification" if open_ else None,
-            (received + timedelta(days=rng.randint(7, 90))).date() if open_ else None,
-            (told + timedelta(days=30)).date()
-            if status not in ("not_actionable", "concluded", "archived") else None,
-        ))
+        rows.append(
+            (
+                uuid.uuid4(),
+                uuid.uuid4(),
+                f"WBS-{received.year}-{start + i:08d}",
+                status,
+                rng.choice(CHANNELS),
+                rng.choice(CATEGORIES),
+                rng.random() < 0.7,
+                "bench",
+                b"\x00" * 64,
+                received,
+                received,
+                received,
+                rng.choice(handlers) if rng.random() < 0.8 else None,
+                "verification" if open_ else None,
+                (received + timedelta(days=rng.randint(7, 90))).date() if open_ else None,
+                (told + timedelta(days=30)).date()
+                if status not in ("not_actionable", "concluded", "archived")
+                else None,
+            )
+        )
     await conn.copy_records_to_table(
-        "cases", records=rows,
-        columns=["id", "report_id", "report_number", "status", "channel", "category",
-                 "anonymous", "sealed_key_id", "sealed_report", "received_at", "created_at",
-                 "updated_at", "assignee_id", "stage", "due_on", "reporter_update_due"])
+        "cases",
+        records=rows,
+        columns=[
+            "id",
+            "report_id",
+            "report_number",
+            "status",
+            "channel",
+            "category",
+            "anonymous",
+            "sealed_key_id",
+            "sealed_report",
+            "received_at",
+            "created_at",
+            "updated_at",
+            "assignee_id",
+            "stage",
+            "due_on",
+            "reporter_update_due",
+        ],
+    )
 
 
 def queries(handlers: list[uuid.UUID]) -> dict[str, tuple[CaseFilter, dict[str, str]]]:
@@ -111,14 +163,22 @@ def queries(handlers: list[uuid.UUID]) -> dict[str, tuple[CaseFilter, dict[str, 
     return {
         "newest (no filter)": (CaseFilter(), {}),
         "status=reviewing": (CaseFilter(status="reviewing"), {"status": "reviewing"}),
-        "category+channel": (CaseFilter(category="korupsi", channel="letter"),
-                             {"category": "korupsi", "channel": "letter"}),
+        "category+channel": (
+            CaseFilter(category="korupsi", channel="letter"),
+            {"category": "korupsi", "channel": "letter"},
+        ),
         "assignee (a handler's queue)": (CaseFilter(assignee=handlers[3]), {"assignee_id": h}),
         "overdue": (CaseFilter(overdue_before=date.today()), {"overdue": "true"}),
-        "date range": (CaseFilter(received_from=date.today() - timedelta(days=60),
-                                  received_to=date.today() - timedelta(days=30)),
-                       {"received_from": str(date.today() - timedelta(days=60)),
-                        "received_to": str(date.today() - timedelta(days=30))}),
+        "date range": (
+            CaseFilter(
+                received_from=date.today() - timedelta(days=60),
+                received_to=date.today() - timedelta(days=30),
+            ),
+            {
+                "received_from": str(date.today() - timedelta(days=60)),
+                "received_to": str(date.today() - timedelta(days=30)),
+            },
+        ),
         "search number prefix": (CaseFilter(search="WBS-2026-0"), {"q": "WBS-2026-0"}),
     }
 
@@ -132,8 +192,7 @@ async def direct(handlers: list[uuid.UUID], rounds: int) -> None:
                 t0 = time.perf_counter()
                 rows = await list_cases(conn, 51, flt)
                 if rows:  # the second page, as a user clicking "next"
-                    await list_cases(conn, 51, flt, after=(rows[-1]["created_at"],
-                                                           rows[-1]["id"]))
+                    await list_cases(conn, 51, flt, after=(rows[-1]["created_at"], rows[-1]["id"]))
                 times.append((time.perf_counter() - t0) * 1000 / (2 if rows else 1))
             print(f"direct  {name:30s} p50={pct(times, 50):6.2f} ms  p99={pct(times, 99):6.2f} ms")
     finally:
@@ -142,8 +201,11 @@ async def direct(handlers: list[uuid.UUID], rounds: int) -> None:
 
 async def over_http(handlers: list[uuid.UUID], rounds: int) -> None:
     port = 8020 + OFFSET + 50
-    env = {"PELUIT_CASES_DB_DSN": DSN, "PELUIT_CASES_HTTP_PORT": str(port),
-           "PELUIT_CASES_KAFKA_GROUP_ID": "cases-bench"}
+    env = {
+        "PELUIT_CASES_DB_DSN": DSN,
+        "PELUIT_CASES_HTTP_PORT": str(port),
+        "PELUIT_CASES_KAFKA_GROUP_ID": "cases-bench",
+    }
     os.environ.update(env)  # this process and its CLI calls: the scratch database and port
     account = await asyncio.to_thread(make_account, "bench-viewer", "viewer")
     proc = ServiceProcess("cases", env=env)
@@ -152,8 +214,9 @@ async def over_http(handlers: list[uuid.UUID], rounds: int) -> None:
         await asyncio.to_thread(proc.wait_ready)
         url = f"http://127.0.0.1:{port}"
         token = await asyncio.to_thread(api_login, url, account)
-        async with httpx.AsyncClient(base_url=url, timeout=10,
-                                     headers={"authorization": f"Bearer {token}"}) as c:
+        async with httpx.AsyncClient(
+            base_url=url, timeout=10, headers={"authorization": f"Bearer {token}"}
+        ) as c:
             for name, (_, params) in queries(handlers).items():
                 times = []
                 for _ in range(rounds):
@@ -161,8 +224,10 @@ async def over_http(handlers: list[uuid.UUID], rounds: int) -> None:
                     r = await c.get("/api/v1/cases", params={**params, "limit": "50"})
                     r.raise_for_status()
                     times.append((time.perf_counter() - t0) * 1000)
-                print(f"http    {name:30s} p50={pct(times, 50):6.2f} ms  "
-                      f"p99={pct(times, 99):6.2f} ms  mean={statistics.fmean(times):6.2f} ms")
+                print(
+                    f"http    {name:30s} p50={pct(times, 50):6.2f} ms  "
+                    f"p99={pct(times, 99):6.2f} ms  mean={statistics.fmean(times):6.2f} ms"
+                )
     finally:
         proc.stop()
 

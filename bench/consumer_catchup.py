@@ -40,19 +40,27 @@ PELUIT = ROOT / "peluit"
 async def publish_backlog(count: int) -> float:
     key = cases_public_key()
     body = json.dumps(sample_report()).encode()
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP, acks="all",
-                                enable_idempotence=True, linger_ms=20)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=KAFKA_BOOTSTRAP, acks="all", enable_idempotence=True, linger_ms=20
+    )
     await producer.start()
     started = time.perf_counter()
     try:
         pending = []
         for _ in range(count):
             report_id = uuid.uuid4()
-            event = ReportSubmitted(correlation_id=report_id, payload=ReportSubmittedPayload(
-                report_id=report_id, report_number=f"WBS-2026-{report_id.int % 10**12:012d}",
-                channel="api", sealed_report=seal(key, body)))
-            pending.append(await producer.send(event.TOPIC, event.to_bytes(),
-                                               key=event.partition_key()))
+            event = ReportSubmitted(
+                correlation_id=report_id,
+                payload=ReportSubmittedPayload(
+                    report_id=report_id,
+                    report_number=f"WBS-2026-{report_id.int % 10**12:012d}",
+                    channel="api",
+                    sealed_report=seal(key, body),
+                ),
+            )
+            pending.append(
+                await producer.send(event.TOPIC, event.to_bytes(), key=event.partition_key())
+            )
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
@@ -60,8 +68,9 @@ async def publish_backlog(count: int) -> float:
 
 
 def peluit(action: str) -> None:
-    subprocess.run([str(PELUIT), "services", action, "cases"], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(PELUIT), "services", action, "cases"], check=True, stdout=subprocess.DEVNULL
+    )
 
 
 async def count_cases(conn: asyncpg.Connection) -> int:
@@ -102,8 +111,10 @@ async def main() -> None:
     if t_first is None:  # all done between two looks: no rate to tell
         t_first, first_count = t0, 0
     rate = (args.events - first_count) / (t_done - t_first)
-    print(f"cases ready after {ready_s:.2f} s (while consuming); all {args.events} events were "
-          f"cases {t_done - t0:.1f} s after start; first case seen {t_first - t0:.1f} s after")
+    print(
+        f"cases ready after {ready_s:.2f} s (while consuming); all {args.events} events were "
+        f"cases {t_done - t0:.1f} s after start; first case seen {t_first - t0:.1f} s after"
+    )
     print(f"catch-up rate: {rate:.0f} events/s (target >= 500)")
 
 

@@ -53,14 +53,14 @@ async def pieces(data: bytes | None, total: int) -> AsyncIterator[bytes]:
     if data is not None:
         view = memoryview(data)
         for i in range(0, len(data), PIECE):
-            yield bytes(view[i:i + PIECE])
+            yield bytes(view[i : i + PIECE])
         return
     block = MAGIC + os.urandom(MiB - len(MAGIC))
     sent = 0
     while sent < total:
         n = min(PIECE, total - sent)
         offset = sent % MiB
-        yield block[offset:offset + n] if offset + n <= MiB else block[:n]
+        yield block[offset : offset + n] if offset + n <= MiB else block[:n]
         sent += n
 
 
@@ -81,8 +81,9 @@ async def forget(evidence_id: str) -> None:
     """Remove a file the bench stored (object and row), then let SeaweedFS reclaim the space."""
     conn = await asyncpg.connect(service_dsn("evidence"))
     try:
-        key = await conn.fetchval("DELETE FROM evidence_files WHERE id = $1 RETURNING object_key",
-                                  uuid.UUID(evidence_id))
+        key = await conn.fetchval(
+            "DELETE FROM evidence_files WHERE id = $1 RETURNING object_key", uuid.UUID(evidence_id)
+        )
     finally:
         await conn.close()
     if key:
@@ -97,10 +98,14 @@ async def evidence_put(url: str, data: bytes | None, total: int) -> float:
     async with httpx.AsyncClient(timeout=600) as client:
         start = time.perf_counter()
         report_id = uuid.uuid4()
-        r = await client.post(f"{url}/api/v1/reports/{report_id}/evidence",
-                              content=pieces(data, total),
-                              headers={"authorization": f"Grant {grant(report_id=report_id)}",
-                                       "x-filename": "bench.mkv"})
+        r = await client.post(
+            f"{url}/api/v1/reports/{report_id}/evidence",
+            content=pieces(data, total),
+            headers={
+                "authorization": f"Grant {grant(report_id=report_id)}",
+                "x-filename": "bench.mkv",
+            },
+        )
         took = time.perf_counter() - start
     r.raise_for_status()
     await forget(r.json()["evidence_id"])
@@ -112,9 +117,11 @@ async def intake_put(data: bytes) -> float:
         accepted = await submit(client, sample_report())
         token = await api_sign_in(client, accepted["receipt"])
         start = time.perf_counter()
-        r = await client.post("/api/v1/mailbox/evidence", content=pieces(data, len(data)),
-                              headers={"authorization": f"Bearer {token}",
-                                       "x-filename": "bench.mkv"})
+        r = await client.post(
+            "/api/v1/mailbox/evidence",
+            content=pieces(data, len(data)),
+            headers={"authorization": f"Bearer {token}", "x-filename": "bench.mkv"},
+        )
         took = time.perf_counter() - start
     r.raise_for_status()
     await forget(r.json()["evidence_id"])
@@ -167,29 +174,38 @@ async def measure(args: argparse.Namespace, proc: SideEvidence) -> None:
     for _ in range(args.rounds):  # interleaved, so both see the same machine state
         raw.append(raw_put(data))
         evidence.append(await evidence_put(url, data, len(data)))
-    r_raw, r_ev = rate(len(data), statistics.median(raw)), rate(
-        len(data), statistics.median(evidence))
-    print(f"{args.mib} MiB, median of {args.rounds}: raw minio PUT {r_raw:.1f} MiB/s, "
-          f"evidence upload {r_ev:.1f} MiB/s, ratio {r_ev / r_raw:.0%}")
+    r_raw, r_ev = (
+        rate(len(data), statistics.median(raw)),
+        rate(len(data), statistics.median(evidence)),
+    )
+    print(
+        f"{args.mib} MiB, median of {args.rounds}: raw minio PUT {r_raw:.1f} MiB/s, "
+        f"evidence upload {r_ev:.1f} MiB/s, ratio {r_ev / r_raw:.0%}"
+    )
 
-    small = data[:args.intake_mib * MiB]
+    small = data[: args.intake_mib * MiB]
     t_raw = statistics.median([raw_put(small) for _ in range(args.rounds)])
-    t_ev = statistics.median([await evidence_put(url, small, len(small))
-                              for _ in range(args.rounds)])
+    t_ev = statistics.median(
+        [await evidence_put(url, small, len(small)) for _ in range(args.rounds)]
+    )
     t_in = statistics.median([await intake_put(small) for _ in range(args.rounds)])
-    print(f"{args.intake_mib} MiB: raw {rate(len(small), t_raw):.1f} MiB/s, evidence "
-          f"{rate(len(small), t_ev):.1f} MiB/s, through intake "
-          f"{rate(len(small), t_in):.1f} MiB/s (intake/raw {t_raw / t_in:.0%})")
+    print(
+        f"{args.intake_mib} MiB: raw {rate(len(small), t_raw):.1f} MiB/s, evidence "
+        f"{rate(len(small), t_ev):.1f} MiB/s, through intake "
+        f"{rate(len(small), t_in):.1f} MiB/s (intake/raw {t_raw / t_in:.0%})"
+    )
 
     assert proc.proc is not None
     sampler = RssSampler(proc.proc.pid)
     before = sampler.status("VmRSS")
     with sampler:
         took = await evidence_put(url, None, args.large_mib * MiB)
-    print(f"{args.large_mib} MiB generated on the fly: {rate(args.large_mib * MiB, took):.1f}"
-          f" MiB/s; evidence RSS before {before / 1024:.1f} MB, peak "
-          f"{sampler.peak_kib / 1024:.1f} MB (growth {(sampler.peak_kib - before) / 1024:.1f}"
-          f" MB), VmHWM {sampler.status('VmHWM') / 1024:.1f} MB")
+    print(
+        f"{args.large_mib} MiB generated on the fly: {rate(args.large_mib * MiB, took):.1f}"
+        f" MiB/s; evidence RSS before {before / 1024:.1f} MB, peak "
+        f"{sampler.peak_kib / 1024:.1f} MB (growth {(sampler.peak_kib - before) / 1024:.1f}"
+        f" MB), VmHWM {sampler.status('VmHWM') / 1024:.1f} MB"
+    )
 
 
 def main() -> None:
@@ -199,9 +215,13 @@ def main() -> None:
     parser.add_argument("--intake-mib", type=int, default=40)
     parser.add_argument("--large-mib", type=int, default=1024)
     args = parser.parse_args()
-    proc = SideEvidence("evidence", env={
-        "PELUIT_EVIDENCE_HTTP_PORT": str(port("evidence") + 90),
-        "PELUIT_EVIDENCE_MAX_FILE_BYTES": str(4 * 1024 * MiB)})
+    proc = SideEvidence(
+        "evidence",
+        env={
+            "PELUIT_EVIDENCE_HTTP_PORT": str(port("evidence") + 90),
+            "PELUIT_EVIDENCE_MAX_FILE_BYTES": str(4 * 1024 * MiB),
+        },
+    )
     proc.start()
     try:
         proc.wait_ready()

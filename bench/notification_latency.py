@@ -66,8 +66,7 @@ async def main() -> None:
         for _ in range(args.count):
             event = new_case_created()
             sent[event.payload.report_number] = time.time()
-            await producer.send_and_wait(event.TOPIC, event.to_bytes(),
-                                         key=event.partition_key())
+            await producer.send_and_wait(event.TOPIC, event.to_bytes(), key=event.partition_key())
             await asyncio.sleep(1 / args.rate)
     finally:
         await producer.stop()
@@ -81,9 +80,11 @@ async def main() -> None:
     await retire_staff(staff_id)
     latencies = [(got[n] - t) * 1000 for n, t in sent.items() if n in got]
     print(f"{len(latencies)}/{args.count} emails received (run {uuid.uuid4().hex[:6]})")
-    print(f"event -> SMTP sink, ms: p50 {pct(latencies, 50):.1f}  p95 {pct(latencies, 95):.1f}"
-          f"  p99 {pct(latencies, 99):.1f}  max {max(latencies):.1f}"
-          f"  mean {statistics.mean(latencies):.1f}")
+    print(
+        f"event -> SMTP sink, ms: p50 {pct(latencies, 50):.1f}  p95 {pct(latencies, 95):.1f}"
+        f"  p99 {pct(latencies, 99):.1f}  max {max(latencies):.1f}"
+        f"  mean {statistics.mean(latencies):.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -58,8 +58,9 @@ async def main() -> None:
     auth = {"authorization": f"Bearer {token}"}
     async with (
         httpx.AsyncClient(base_url=base_url("intake"), limits=limits, timeout=30) as intake,
-        httpx.AsyncClient(base_url=base_url("cases"), limits=limits, timeout=30,
-                          headers=auth) as staff,
+        httpx.AsyncClient(
+            base_url=base_url("cases"), limits=limits, timeout=30, headers=auth
+        ) as staff,
     ):
         await one(intake, staff)  # warm-up
         tasks = []
@@ -75,9 +76,11 @@ async def main() -> None:
     visible = [v * 1000 for _, v in results]
     print(f"reports={args.reports} target_rate={args.rate}/s achieved={args.reports / wall:.1f}/s")
     for name, values in (("intake 201", submit), ("submit->case visible", visible)):
-        print(f"{name:22s} p50={pct(values, 50):7.1f} ms  p95={pct(values, 95):7.1f} ms  "
-              f"p99={pct(values, 99):7.1f} ms  max={max(values):7.1f} ms  "
-              f"mean={statistics.fmean(values):7.1f} ms")
+        print(
+            f"{name:22s} p50={pct(values, 50):7.1f} ms  p95={pct(values, 95):7.1f} ms  "
+            f"p99={pct(values, 99):7.1f} ms  max={max(values):7.1f} ms  "
+            f"mean={statistics.fmean(values):7.1f} ms"
+        )
 
 
 if __name__ == "__main__":

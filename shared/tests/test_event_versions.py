@@ -34,9 +34,12 @@ class PingV1(Event):
     payload: PingV1Payload
 
     def upgrade(self) -> Ping:
-        return Ping(event_id=self.event_id, occurred_at=self.occurred_at,
-                    correlation_id=self.correlation_id,
-                    payload=PingPayload(thing_id=self.payload.thing_id, colour="unknown"))
+        return Ping(
+            event_id=self.event_id,
+            occurred_at=self.occurred_at,
+            correlation_id=self.correlation_id,
+            payload=PingPayload(thing_id=self.payload.thing_id, colour="unknown"),
+        )
 
 
 def test_an_older_version_arrives_upgraded_with_its_identity_kept() -> None:
@@ -48,8 +51,9 @@ def test_an_older_version_arrives_upgraded_with_its_identity_kept() -> None:
 
 
 def test_the_current_version_parses_as_is() -> None:
-    new = Ping(correlation_id=uuid.uuid4(),
-               payload=PingPayload(thing_id=uuid.uuid4(), colour="blue"))
+    new = Ping(
+        correlation_id=uuid.uuid4(), payload=PingPayload(thing_id=uuid.uuid4(), colour="blue")
+    )
     assert parse_event(new.to_bytes(), Ping, (PingV1,)) == new
 
 
@@ -59,8 +63,10 @@ def test_an_older_version_the_consumer_does_not_list_is_unknown() -> None:
         parse_event(old.to_bytes(), Ping)
 
 
-@pytest.mark.parametrize("body", [b"[1, 2]", b"nonsense", b'{"type": "pong", "version": 2}',
-                                  b'{"type": "ping", "version": 3}'])
+@pytest.mark.parametrize(
+    "body",
+    [b"[1, 2]", b"nonsense", b'{"type": "pong", "version": 2}', b'{"type": "ping", "version": 3}'],
+)
 def test_other_types_versions_and_garbage_are_unknown(body: bytes) -> None:
     with pytest.raises(UnknownEvent):
         parse_event(body, Ping, (PingV1,))
@@ -84,17 +90,29 @@ def test_the_real_superseded_versions_upgrade_to_the_current_ones() -> None:
     assert set(OLDER_VERSIONS) == {ReportSubmitted, StaffChanged, EvidenceStored}
     sealed = {"key_id": "k", "ciphertext": "AA=="}
     for removed in (False, True):
-        stored = evidence_stored_v1.EvidenceStored.model_validate({
-            "correlation_id": str(uuid.uuid4()), "payload": {
-                "evidence_id": str(uuid.uuid4()), "report_id": str(uuid.uuid4()),
-                "size_bytes": 3, "sha256": "a" * 64, "metadata_removed": removed,
-                "sealed_metadata": sealed, "sealed_file_key": sealed}})
-        upgraded = parse_event(stored.to_bytes(), EvidenceStored,
-                               OLDER_VERSIONS[EvidenceStored])
+        stored = evidence_stored_v1.EvidenceStored.model_validate(
+            {
+                "correlation_id": str(uuid.uuid4()),
+                "payload": {
+                    "evidence_id": str(uuid.uuid4()),
+                    "report_id": str(uuid.uuid4()),
+                    "size_bytes": 3,
+                    "sha256": "a" * 64,
+                    "metadata_removed": removed,
+                    "sealed_metadata": sealed,
+                    "sealed_file_key": sealed,
+                },
+            }
+        )
+        upgraded = parse_event(stored.to_bytes(), EvidenceStored, OLDER_VERSIONS[EvidenceStored])
         assert upgraded.version == 2 and upgraded.payload.uploaded_by == "reporter"
         assert upgraded.payload.original_sha256 == (None if removed else "a" * 64)
-    old = v1.StaffChanged(correlation_id=uuid.uuid4(), payload=v1.StaffChangedPayload(
-        staff_id=uuid.uuid4(), username="sari", role="handler", email=None, active=True))
+    old = v1.StaffChanged(
+        correlation_id=uuid.uuid4(),
+        payload=v1.StaffChangedPayload(
+            staff_id=uuid.uuid4(), username="sari", role="handler", email=None, active=True
+        ),
+    )
     new = parse_event(old.to_bytes(), StaffChanged, OLDER_VERSIONS[StaffChanged])
     assert new.version == 2
     assert new.payload.notification_mode == "immediate"

@@ -13,8 +13,13 @@ from peluit_shared.logging import REDACTED, configure_logging, get_logger
 
 def test_forbidden_keys_are_redacted_in_json_logs(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("test", "INFO")
-    get_logger("t").info("request", ip="10.1.2.3", user_agent="Mozilla/5.0 marker",
-                         email="pelapor@example.com", report_number="WBS-2026-000001")
+    get_logger("t").info(
+        "request",
+        ip="10.1.2.3",
+        user_agent="Mozilla/5.0 marker",
+        email="pelapor@example.com",
+        report_number="WBS-2026-000001",
+    )
     line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert line["ip"] == REDACTED and line["user_agent"] == REDACTED
     assert line["email"] == REDACTED

@@ -35,7 +35,8 @@ async def scratch_db(stack: None, tmp_path: Path) -> AsyncIterator[str]:
     source = tmp_path / "migrations"
     source.mkdir()
     (source / "0001_effects.sql").write_text(
-        "CREATE TABLE effects (event_id uuid NOT NULL, note text);")
+        "CREATE TABLE effects (event_id uuid NOT NULL, note text);"
+    )
     conn = await asyncpg.connect(admin_dsn(name))
     await migrate(conn, {"test": source})
     await conn.close()
@@ -62,14 +63,19 @@ async def topic(stack: None) -> AsyncIterator[str]:
 def purged(event_id: uuid.UUID | None = None) -> CasePurged:
     report_id = uuid.uuid4()
     return CasePurged(
-        event_id=event_id or uuid.uuid4(), correlation_id=report_id,
+        event_id=event_id or uuid.uuid4(),
+        correlation_id=report_id,
         payload=CasePurgedPayload(case_id=uuid.uuid4(), report_id=report_id),
     )
 
 
 async def read_topic(name: str, count: int, timeout: float = 15.0) -> list[object]:
-    consumer = AIOKafkaConsumer(name, bootstrap_servers=KAFKA_BOOTSTRAP,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        name,
+        bootstrap_servers=KAFKA_BOOTSTRAP,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     got: list[object] = []
     try:
@@ -83,9 +89,7 @@ async def read_topic(name: str, count: int, timeout: float = 15.0) -> list[objec
     return got
 
 
-async def test_migrations_apply_once_and_refuse_an_edited_file(
-    stack: None, tmp_path: Path
-) -> None:
+async def test_migrations_apply_once_and_refuse_an_edited_file(stack: None, tmp_path: Path) -> None:
     name = f"peluit_test_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(admin_dsn())
     await admin.execute(f'CREATE DATABASE "{name}"')
@@ -157,28 +161,57 @@ async def test_consumer_is_idempotent_and_dead_letters_poison(scratch_db: str, t
             raise PoisonEvent("marked poison")
         if note.startswith("ffff"):
             raise ValueError("always fails")
-        await conn.execute("INSERT INTO effects (event_id, note) VALUES ($1, $2)",
-                           event.event_id, note)
+        await conn.execute(
+            "INSERT INTO effects (event_id, note) VALUES ($1, $2)", event.event_id, note
+        )
 
-    subscribe(broker, topic=topic, group_id=f"g-{topic}", model=CasePurged,
-              pool_getter=lambda: pool, handler=handler, max_attempts=3, backoff_seconds=0.01)
+    subscribe(
+        broker,
+        topic=topic,
+        group_id=f"g-{topic}",
+        model=CasePurged,
+        pool_getter=lambda: pool,
+        handler=handler,
+        max_attempts=3,
+        backoff_seconds=0.01,
+    )
     await broker.start()
     twice = purged()
-    poison = purged().model_copy(update={"payload": CasePurgedPayload(
-        case_id=uuid.UUID("00000000-0000-4000-8000-000000000001"), report_id=uuid.uuid4())})
-    failing = purged().model_copy(update={"payload": CasePurgedPayload(
-        case_id=uuid.UUID("ffffffff-0000-4000-8000-000000000001"), report_id=uuid.uuid4())})
+    poison = purged().model_copy(
+        update={
+            "payload": CasePurgedPayload(
+                case_id=uuid.UUID("00000000-0000-4000-8000-000000000001"), report_id=uuid.uuid4()
+            )
+        }
+    )
+    failing = purged().model_copy(
+        update={
+            "payload": CasePurgedPayload(
+                case_id=uuid.UUID("ffffffff-0000-4000-8000-000000000001"), report_id=uuid.uuid4()
+            )
+        }
+    )
     after = purged()
     newer = json.dumps({**json.loads(purged().to_bytes()), "version": 9}).encode()
     try:
-        for payload in (twice.to_bytes(), twice.to_bytes(), b"{not json", newer,
-                        poison.to_bytes(),
-                        failing.to_bytes(), after.to_bytes()):
+        for payload in (
+            twice.to_bytes(),
+            twice.to_bytes(),
+            b"{not json",
+            newer,
+            poison.to_bytes(),
+            failing.to_bytes(),
+            after.to_bytes(),
+        ):
             await broker.publish(payload, topic, key=b"same-partition")
         dead = await read_topic(dead_letter(topic), 4)
         async with asyncio.timeout(15):
-            while await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1",
-                                      after.event_id) == 0:
+            while (
+                await pool.fetchval(
+                    "SELECT count(*) FROM effects WHERE event_id = $1", after.event_id
+                )
+                == 0
+            ):
                 await asyncio.sleep(0.1)
     finally:
         await broker.stop()
@@ -188,8 +221,9 @@ async def test_consumer_is_idempotent_and_dead_letters_poison(scratch_db: str, t
     assert reasons[2].startswith("poison")
     assert reasons[3].startswith("failed 3x")
     assert attempts[str(failing.payload.case_id)] == 3
-    assert await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1",
-                               twice.event_id) == 1
+    assert (
+        await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1", twice.event_id) == 1
+    )
     await pool.close()
 
 
@@ -203,30 +237,39 @@ async def test_a_batch_commits_together_and_a_failure_holds_back_only_its_partit
     async def handler(conn: asyncpg.Connection, event: CasePurged) -> None:
         note = str(event.payload.case_id)[:4]
         order.append(note)
-        await conn.execute("INSERT INTO effects (event_id, note) VALUES ($1, $2)",
-                           event.event_id, note)
+        await conn.execute(
+            "INSERT INTO effects (event_id, note) VALUES ($1, $2)", event.event_id, note
+        )
         if note == "bbbb":
             raise ValueError("fails after writing: its write must be rolled back alone")
 
     def event(prefix: str) -> CasePurged:
-        return purged().model_copy(update={"payload": CasePurgedPayload(
-            case_id=uuid.UUID(f"{prefix}0000-0000-4000-8000-000000000001"),
-            report_id=uuid.uuid4())})
+        return purged().model_copy(
+            update={
+                "payload": CasePurgedPayload(
+                    case_id=uuid.UUID(f"{prefix}0000-0000-4000-8000-000000000001"),
+                    report_id=uuid.uuid4(),
+                )
+            }
+        )
 
     class Record(NamedTuple):
         topic: str
         partition: int
 
     a, b, c, d = event("aaaa"), event("bbbb"), event("cccc"), event("dddd")
-    batch = [Item(Record("t", p), "c", e, handler)
-             for p, e in ((0, a), (0, b), (0, c), (1, d), (1, a))]
+    batch = [
+        Item(Record("t", p), "c", e, handler) for p, e in ((0, a), (0, b), (0, c), (1, d), (1, a))
+    ]
     counts, deferred = await handle_batch(pool, batch)
 
     # a and d committed in the batch (a's repeat is a duplicate); b failed and rolled back alone;
     # c waits behind b, in order, while partition 1 went on.
     assert counts == {"c": (2, 1)}
-    assert [(i.record.partition, i.event.event_id) for i, _ in deferred] == [(0, b.event_id),
-                                                                            (0, c.event_id)]
+    assert [(i.record.partition, i.event.event_id) for i, _ in deferred] == [
+        (0, b.event_id),
+        (0, c.event_id),
+    ]
     assert isinstance(deferred[0][1], ValueError)
     assert order == ["aaaa", "bbbb", "dddd"]
     notes = await pool.fetch("SELECT note FROM effects ORDER BY note")

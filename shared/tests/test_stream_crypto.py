@@ -19,13 +19,13 @@ from peluit_shared.stream_crypto import (
 
 def encrypt(key: bytes, data: bytes, piece: int = 10_000) -> bytes:
     encryptor = StreamEncryptor(key)
-    out = [encryptor.update(data[i:i + piece]) for i in range(0, len(data), piece)]
+    out = [encryptor.update(data[i : i + piece]) for i in range(0, len(data), piece)]
     return b"".join(out) + encryptor.finish()
 
 
 def decrypt(key: bytes, data: bytes, piece: int = 7_777) -> bytes:
     decryptor = StreamDecryptor(key)
-    out = [decryptor.update(data[i:i + piece]) for i in range(0, len(data), piece)]
+    out = [decryptor.update(data[i : i + piece]) for i in range(0, len(data), piece)]
     return b"".join(out) + decryptor.finish()
 
 
@@ -59,15 +59,16 @@ def test_a_truncated_or_reordered_stream_and_a_wrong_key_are_caught() -> None:
     sealed = encrypt(key, data)
     message = CHUNK + ABYTES
     with pytest.raises(StreamCorrupted):  # the final chunk dropped
-        decrypt(key, sealed[:HEADER_BYTES + 2 * message])
+        decrypt(key, sealed[: HEADER_BYTES + 2 * message])
     with pytest.raises(StreamCorrupted):
-        decrypt(key, sealed[:HEADER_BYTES + 1])
+        decrypt(key, sealed[: HEADER_BYTES + 1])
     body = sealed[HEADER_BYTES:]
-    swapped = sealed[:HEADER_BYTES] + body[message:2 * message] + body[:message] + body[
-        2 * message:]
+    swapped = (
+        sealed[:HEADER_BYTES] + body[message : 2 * message] + body[:message] + body[2 * message :]
+    )
     with pytest.raises(StreamCorrupted):
         decrypt(key, swapped)
     with pytest.raises(StreamCorrupted):
         decrypt(new_file_key(), sealed)
     with pytest.raises(StreamCorrupted):  # bytes appended after the final chunk
-        decrypt(key, sealed + sealed[-ABYTES - 1:])
+        decrypt(key, sealed + sealed[-ABYTES - 1 :])

@@ -13,7 +13,9 @@ def test_pydantic_messages_are_translated_to_indonesian() -> None:
 
 def test_our_own_messages_carry_both_languages() -> None:
     assert bilingual("Value error, Nomor telepon tidak valid | Invalid phone number") == (
-        "Nomor telepon tidak valid", "Invalid phone number")
+        "Nomor telepon tidak valid",
+        "Invalid phone number",
+    )
 
 
 def test_unknown_messages_are_kept_not_lost() -> None:

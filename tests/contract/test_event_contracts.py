@@ -45,8 +45,7 @@ def test_freezing_never_rewrites_an_existing_contract(tmp_path: Path) -> None:
 
 
 def test_every_event_type_and_version_is_unique_and_has_topics() -> None:
-    keys = [(e.model_fields["type"].default, e.model_fields["version"].default)
-            for e in ALL_EVENTS]
+    keys = [(e.model_fields["type"].default, e.model_fields["version"].default) for e in ALL_EVENTS]
     assert len(keys) == len(set(keys))
     topic_names = {t.name for t in ALL_TOPICS}
     for event in ALL_EVENTS:

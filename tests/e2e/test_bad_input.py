@@ -23,18 +23,22 @@ async def intake_db(services: object) -> AsyncIterator[asyncpg.Connection]:
 
 
 async def counts(db: asyncpg.Connection) -> tuple[int, int]:
-    return (await db.fetchval("SELECT count(*) FROM reports"),
-            await db.fetchval("SELECT count(*) FROM outbox"))
+    return (
+        await db.fetchval("SELECT count(*) FROM reports"),
+        await db.fetchval("SELECT count(*) FROM outbox"),
+    )
 
 
 def fields(problem: dict[str, Any]) -> set[str]:
     return {e["field"] for e in problem["errors"]}
 
 
-async def post_raw(client: httpx.AsyncClient, body: bytes,
-                   content_type: str = "application/json") -> httpx.Response:
-    return await client.post("/api/v1/reports", content=body,
-                             headers={"content-type": content_type})
+async def post_raw(
+    client: httpx.AsyncClient, body: bytes, content_type: str = "application/json"
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/reports", content=body, headers={"content-type": content_type}
+    )
 
 
 async def test_malformed_json_is_a_400_naming_the_body(

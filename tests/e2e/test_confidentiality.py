@@ -21,14 +21,17 @@ async def test_report_content_and_identity_are_never_stored_or_sent_in_clear(
 ) -> None:
     marker = f"RAHASIA{uuid.uuid4().hex}"
     name = f"Pelapor{uuid.uuid4().hex[:8]}"
-    accepted = await submit(intake_client, sample_report(
-        marker=marker, identity={"name": name, "email": f"{name}@example.com"}))
+    accepted = await submit(
+        intake_client,
+        sample_report(marker=marker, identity={"name": name, "email": f"{name}@example.com"}),
+    )
     await wait_for_case(staff_client, accepted["report_number"])
 
     intake = await asyncpg.connect(service_dsn("intake"))
     try:
-        rows = await intake.fetch("SELECT * FROM reports WHERE report_number = $1",
-                                  accepted["report_number"])
+        rows = await intake.fetch(
+            "SELECT * FROM reports WHERE report_number = $1", accepted["report_number"]
+        )
         outbox = await intake.fetch("SELECT payload, headers FROM outbox")
     finally:
         await intake.close()
@@ -46,8 +49,11 @@ async def test_logs_carry_no_user_agent_or_client_address(
     services: dict[str, ServiceProcess], intake_client: httpx.AsyncClient
 ) -> None:
     agent = f"Mozilla/5.0 LogMarker{uuid.uuid4().hex}"
-    r = await intake_client.post("/api/v1/reports", json=sample_report(),
-                                 headers={"user-agent": agent, "x-forwarded-for": "203.0.113.9"})
+    r = await intake_client.post(
+        "/api/v1/reports",
+        json=sample_report(),
+        headers={"user-agent": agent, "x-forwarded-for": "203.0.113.9"},
+    )
     assert r.status_code == 201
     await intake_client.post("/api/v1/reports", content=b"{", headers={"user-agent": agent})
     for proc in services.values():

@@ -22,9 +22,13 @@ pytestmark = pytest.mark.stack
 
 async def staff_events(username: str, count: int, timeout: float = 15.0) -> list[dict[str, Any]]:
     """The first `count` staff.changed events about `username` on the real topic."""
-    consumer = AIOKafkaConsumer("staff.changed", bootstrap_servers=KAFKA_BOOTSTRAP,
-                                auto_offset_reset="earliest", enable_auto_commit=False,
-                                group_id=None)
+    consumer = AIOKafkaConsumer(
+        "staff.changed",
+        bootstrap_servers=KAFKA_BOOTSTRAP,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
     await consumer.start()
     found: list[dict[str, Any]] = []
     try:
@@ -41,8 +45,9 @@ async def staff_events(username: str, count: int, timeout: float = 15.0) -> list
 
 
 async def audit_actions(token: str, staff_id: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10,
-                                 headers={"authorization": f"Bearer {token}"}) as c:
+    async with httpx.AsyncClient(
+        base_url=base_url("cases"), timeout=10, headers={"authorization": f"Bearer {token}"}
+    ) as c:
         r = await c.get("/api/v1/audit", params={"limit": 200})
         assert r.status_code == 200, r.text
         return [e for e in r.json() if e["detail"].get("staff") == staff_id]
@@ -95,10 +100,16 @@ async def test_a_handler_switches_to_a_daily_digest_in_english_on_my_account(
     created, changed = await staff_events(username, 2)
     assert created["version"] == 2 and created["payload"]["notification_mode"] == "immediate"
     assert changed["type"] == "staff.changed" and changed["version"] == 2
-    assert {k: changed["payload"][k] for k in ("email", "notification_mode", "language",
-                                               "role", "active")} == {
-        "email": address, "notification_mode": "daily_digest", "language": "en",
-        "role": "handler", "active": True}
+    assert {
+        k: changed["payload"][k]
+        for k in ("email", "notification_mode", "language", "role", "active")
+    } == {
+        "email": address,
+        "notification_mode": "daily_digest",
+        "language": "en",
+        "role": "handler",
+        "active": True,
+    }
     audited = await audit_actions(auditor, changed["payload"]["staff_id"])
     saved = [e for e in audited if e["action"] == "notifications_changed"]
     assert saved and saved[0]["detail"]["mode"] == "daily_digest"
@@ -112,23 +123,30 @@ async def test_a_handler_switches_to_a_daily_digest_in_english_on_my_account(
 
 
 async def test_the_account_api_reads_and_sets_preferences_with_field_errors(
-    services: dict[str, ServiceProcess]
+    services: dict[str, ServiceProcess],
 ) -> None:
     username = f"acct-api-{uuid.uuid4().hex[:8]}"
     token = api_login(base_url("cases"), make_account(username, "coordinator"))
-    async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10,
-                                 headers={"authorization": f"Bearer {token}"}) as c:
+    async with httpx.AsyncClient(
+        base_url=base_url("cases"), timeout=10, headers={"authorization": f"Bearer {token}"}
+    ) as c:
         me = (await c.get("/api/v1/account")).json()
         assert me["username"] == username and me["notification_mode"] == "immediate"
-        r = await c.put("/api/v1/account", json={"email": "x@", "notification_mode": "weekly",
-                                                 "language": "id"})
+        r = await c.put(
+            "/api/v1/account", json={"email": "x@", "notification_mode": "weekly", "language": "id"}
+        )
         assert r.status_code == 422
         fields = {e["field"]: e["message"] for e in r.json()["errors"]}
         assert fields["email"] == "Alamat email tidak valid"
         assert fields["notification_mode"].startswith("Pilihan yang valid")
-        r = await c.put("/api/v1/account", json={
-            "email": f"{username}@kkp.go.id", "notification_mode": "daily_digest",
-            "language": "en"})
+        r = await c.put(
+            "/api/v1/account",
+            json={
+                "email": f"{username}@kkp.go.id",
+                "notification_mode": "daily_digest",
+                "language": "en",
+            },
+        )
         assert r.status_code == 200, r.text
         assert r.json()["notification_mode"] == "daily_digest"
     events = await staff_events(username, 2)
@@ -137,8 +155,7 @@ async def test_the_account_api_reads_and_sets_preferences_with_field_errors(
 
 
 def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CLI, *args], input=stdin, text=True, capture_output=True,
-                          check=False)
+    return subprocess.run([CLI, *args], input=stdin, text=True, capture_output=True, check=False)
 
 
 async def test_the_cli_sets_notifications_role_and_active_and_publishes_each_change(
@@ -146,19 +163,42 @@ async def test_the_cli_sets_notifications_role_and_active_and_publishes_each_cha
 ) -> None:
     username = f"acct-cli-{uuid.uuid4().hex[:8]}"
     password = "cli-password-" + uuid.uuid4().hex
-    refused = cli("create-user", "--username", username, "--role", "handler",
-                  "--email", "not-an-address", "--password-stdin", stdin=password + "\n")
+    refused = cli(
+        "create-user",
+        "--username",
+        username,
+        "--role",
+        "handler",
+        "--email",
+        "not-an-address",
+        "--password-stdin",
+        stdin=password + "\n",
+    )
     assert refused.returncode != 0 and "email" in refused.stderr
-    made = cli("create-user", "--username", username, "--role", "handler",
-               "--email", f"{username}@kkp.go.id", "--password-stdin", stdin=password + "\n")
+    made = cli(
+        "create-user",
+        "--username",
+        username,
+        "--role",
+        "handler",
+        "--email",
+        f"{username}@kkp.go.id",
+        "--password-stdin",
+        stdin=password + "\n",
+    )
     assert made.returncode == 0, made.stderr
-    done = cli("set-notifications", "--username", username, "--mode", "daily_digest",
-               "--language", "en")
+    done = cli(
+        "set-notifications", "--username", username, "--mode", "daily_digest", "--language", "en"
+    )
     assert done.returncode == 0 and "updated" in done.stdout, done.stderr
     bad = cli("set-notifications", "--username", username, "--email", "a@@b")
     assert bad.returncode != 0 and "--email" in bad.stderr
-    assert cli("set-notifications", "--username", "nobody-" + username,
-               "--mode", "immediate").returncode != 0
+    assert (
+        cli(
+            "set-notifications", "--username", "nobody-" + username, "--mode", "immediate"
+        ).returncode
+        != 0
+    )
     assert cli("set-role", "--username", username, "--role", "coordinator").returncode == 0
     assert cli("disable", "--username", username).returncode == 0
     assert cli("enable", "--username", username).returncode == 0
@@ -166,8 +206,10 @@ async def test_the_cli_sets_notifications_role_and_active_and_publishes_each_cha
 
     events = await staff_events(username, 6)
     payloads = [e["payload"] for e in events]
-    assert [(p["notification_mode"], p["language"], p["role"], p["active"], p["email"])
-            for p in payloads] == [
+    assert [
+        (p["notification_mode"], p["language"], p["role"], p["active"], p["email"])
+        for p in payloads
+    ] == [
         ("immediate", "id", "handler", True, f"{username}@kkp.go.id"),
         ("daily_digest", "en", "handler", True, f"{username}@kkp.go.id"),
         ("daily_digest", "en", "coordinator", True, f"{username}@kkp.go.id"),
@@ -176,6 +218,11 @@ async def test_the_cli_sets_notifications_role_and_active_and_publishes_each_cha
         ("daily_digest", "en", "coordinator", True, None),
     ]
     actions = [e["action"] for e in await audit_actions(auditor, payloads[0]["staff_id"])]
-    for action in ("staff_created", "notifications_changed", "role_changed", "staff_disabled",
-                   "staff_enabled"):
+    for action in (
+        "staff_created",
+        "notifications_changed",
+        "role_changed",
+        "staff_disabled",
+        "staff_enabled",
+    ):
         assert action in actions, action

@@ -35,20 +35,42 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/api/v1/cases", None, codes(403, 200, 200, 200)),
     ("GET", "/api/v1/cases/{case}", None, codes(403, 200, 200, 200)),
     ("GET", "/api/v1/workflow", None, codes(403, 200, 200, 200)),
-    ("POST", "/api/v1/cases/{case}/contacts",
-     {"on_date": "2026-03-02", "channel": "phone", "party": "Pelapor", "result": "Konfirmasi"},
-     codes(403, 201, 201, 403)),
-    ("POST", "/api/v1/cases/{case}/messages", {"kind": "message", "text": "Terima kasih"},
-     codes(403, 201, 201, 403)),
-    ("POST", "/api/v1/cases/{case}/transitions", {"to": "verifying", "note": "Verifikasi"},
-     codes(403, 200, 200, 403)),
-    ("POST", "/api/v1/cases/{case}/identity", {"reason": "Perlu konfirmasi telepon ke pelapor"},
-     codes(403, 200, 403, 403)),
-    ("POST", "/api/v1/cases/{case}/assignment", {"assignee_id": "{handler_id}",
-                                                   "reason": "Pengalihan karena cuti"},
-     codes(403, 200, 403, 403)),
-    ("POST", "/api/v1/cases/{case}/conflicts", {"note": "Kerabat terlapor"},
-     codes(403, 204, 204, 403)),
+    (
+        "POST",
+        "/api/v1/cases/{case}/contacts",
+        {"on_date": "2026-03-02", "channel": "phone", "party": "Pelapor", "result": "Konfirmasi"},
+        codes(403, 201, 201, 403),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/messages",
+        {"kind": "message", "text": "Terima kasih"},
+        codes(403, 201, 201, 403),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/transitions",
+        {"to": "verifying", "note": "Verifikasi"},
+        codes(403, 200, 200, 403),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/identity",
+        {"reason": "Perlu konfirmasi telepon ke pelapor"},
+        codes(403, 200, 403, 403),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/assignment",
+        {"assignee_id": "{handler_id}", "reason": "Pengalihan karena cuti"},
+        codes(403, 200, 403, 403),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/conflicts",
+        {"note": "Kerabat terlapor"},
+        codes(403, 204, 204, 403),
+    ),
     ("GET", "/api/v1/dashboard", None, codes(403, 200, 403, 200)),
     ("GET", "/api/v1/export.csv", None, codes(403, 200, 403, 200)),
     ("GET", "/api/v1/export.xlsx", None, codes(403, 200, 403, 200)),
@@ -56,11 +78,19 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/api/v1/staff", None, codes(200, 200, 403, 403)),
     # Everyone signed in manages their own notification preferences (and only their own).
     ("GET", "/api/v1/account", None, codes(200, 200, 200, 200)),
-    ("PUT", "/api/v1/account", {"email": None, "notification_mode": "immediate",
-                                "language": "id"}, codes(200, 200, 200, 200)),
-    ("POST", "/api/v1/manual-reports", {"channel": "letter", **sample_report()},
-     # Coordinators and handlers reach intake (201, or 422 until intake accepts `channel`).
-     codes(403, -1, -1, 403)),
+    (
+        "PUT",
+        "/api/v1/account",
+        {"email": None, "notification_mode": "immediate", "language": "id"},
+        codes(200, 200, 200, 200),
+    ),
+    (
+        "POST",
+        "/api/v1/manual-reports",
+        {"channel": "letter", **sample_report()},
+        # Coordinators and handlers reach intake (201, or 422 until intake accepts `channel`).
+        codes(403, -1, -1, 403),
+    ),
 ]
 
 CONSOLE_PAGES: list[tuple[str, dict[str, int]]] = [
@@ -85,8 +115,9 @@ def tokens(accounts: dict[str, Account]) -> dict[str, str]:
 
 
 async def client(token: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=base_url("cases"), timeout=10,
-                             headers={"authorization": f"Bearer {token}"})
+    return httpx.AsyncClient(
+        base_url=base_url("cases"), timeout=10, headers={"authorization": f"Bearer {token}"}
+    )
 
 
 async def new_case(staff: httpx.AsyncClient, **extra: Any) -> dict[str, Any]:
@@ -107,20 +138,25 @@ async def test_every_role_on_every_api_endpoint(tokens: dict[str, str]) -> None:
     for role in ROLES:
         case = await new_case(coordinator, identity=IDENTITY)
         if role == "handler":
-            r = await coordinator.post(f"/api/v1/cases/{case['id']}/assignment",
-                                       json={"assignee_id": hid})
+            r = await coordinator.post(
+                f"/api/v1/cases/{case['id']}/assignment", json={"assignee_id": hid}
+            )
             assert r.status_code == 200, r.text
         async with await client(tokens[role]) as me:
             for method, path, body, expected in MATRIX:
                 url = path.format(case=case["id"])
-                payload = ({k: (hid if v == "{handler_id}" else v) for k, v in body.items()}
-                           if body else None)
+                payload = (
+                    {k: (hid if v == "{handler_id}" else v) for k, v in body.items()}
+                    if body
+                    else None
+                )
                 r = await me.request(method, url, json=payload)
                 want = expected[role]
                 ok = r.status_code in (201, 422) if want == -1 else r.status_code == want
                 if not ok:
-                    failures.append(f"{role} {method} {path}: {r.status_code} != {want} "
-                                    f"{r.text[:120]}")
+                    failures.append(
+                        f"{role} {method} {path}: {r.status_code} != {want} {r.text[:120]}"
+                    )
     await coordinator.aclose()
     assert not failures, "\n".join(failures)
 
@@ -133,21 +169,27 @@ async def test_everything_needs_a_session(services: dict[str, ServiceProcess]) -
 
 
 async def test_handlers_see_only_their_own_cases(tokens: dict[str, str]) -> None:
-    async with await client(tokens["coordinator"]) as coordinator, \
-            await client(tokens["handler"]) as handler:
+    async with (
+        await client(tokens["coordinator"]) as coordinator,
+        await client(tokens["handler"]) as handler,
+    ):
         other = await new_case(coordinator)
         r = await handler.get(f"/api/v1/cases/{other['id']}")
         assert r.status_code == 404
-        r = await handler.post(f"/api/v1/cases/{other['id']}/transitions",
-                               json={"to": "verifying", "note": "bukan kasus saya"})
+        r = await handler.post(
+            f"/api/v1/cases/{other['id']}/transitions",
+            json={"to": "verifying", "note": "bukan kasus saya"},
+        )
         assert r.status_code == 404
         listed = (await handler.get("/api/v1/cases", params={"limit": 200})).json()["items"]
         assert other["id"] not in {c["id"] for c in listed}
 
 
 async def test_viewers_see_metadata_but_not_the_report(tokens: dict[str, str]) -> None:
-    async with await client(tokens["coordinator"]) as coordinator, \
-            await client(tokens["viewer"]) as viewer:
+    async with (
+        await client(tokens["coordinator"]) as coordinator,
+        await client(tokens["viewer"]) as viewer,
+    ):
         case = await new_case(coordinator)
         detail = (await viewer.get(f"/api/v1/cases/{case['id']}")).json()
         assert detail["report_number"] == case["report_number"]
@@ -160,30 +202,35 @@ async def test_a_handler_granted_reveal_may_reveal_on_their_case_and_it_is_audit
 ) -> None:
     from tests.support.console import _cli
 
-    async with await client(tokens["coordinator"]) as coordinator, \
-            await client(tokens["handler"]) as handler, \
-            await client(tokens["viewer"]) as auditor:
+    async with (
+        await client(tokens["coordinator"]) as coordinator,
+        await client(tokens["handler"]) as handler,
+        await client(tokens["viewer"]) as auditor,
+    ):
         case = await new_case(coordinator, identity=IDENTITY)
         hid = await handler_id(coordinator)
-        await coordinator.post(f"/api/v1/cases/{case['id']}/assignment",
-                               json={"assignee_id": hid})
-        short = await coordinator.post(f"/api/v1/cases/{case['id']}/identity",
-                                       json={"reason": "singkat"})
+        await coordinator.post(f"/api/v1/cases/{case['id']}/assignment", json={"assignee_id": hid})
+        short = await coordinator.post(
+            f"/api/v1/cases/{case['id']}/identity", json={"reason": "singkat"}
+        )
         assert short.status_code == 422 and short.json()["errors"][0]["field"] == "reason"
         _cli("grant-reveal", "--username", "matrix-handler")
         try:
             # The grant is read at sign-in: a fresh session carries it.
             fresh = api_login(base_url("cases"), accounts["handler"])
             async with await client(fresh) as granted:
-                r = await granted.post(f"/api/v1/cases/{case['id']}/identity",
-                                       json={"reason": "Konfirmasi kronologi lewat telepon"})
+                r = await granted.post(
+                    f"/api/v1/cases/{case['id']}/identity",
+                    json={"reason": "Konfirmasi kronologi lewat telepon"},
+                )
         finally:
             _cli("grant-reveal", "--username", "matrix-handler", "--revoke")
         assert r.status_code == 200 and r.json()["identity"]["name"] == "Siti Pelapor"
         assert (await handler.get(f"/api/v1/cases/{case['id']}")).status_code == 200
         audit = (await auditor.get("/api/v1/audit", params={"limit": 50})).json()
-        reveals = [e for e in audit if e["action"] == "identity_revealed"
-                   and e["case_id"] == case["id"]]
+        reveals = [
+            e for e in audit if e["action"] == "identity_revealed" and e["case_id"] == case["id"]
+        ]
         assert reveals and reveals[0]["detail"]["reason"].startswith("Konfirmasi")
         history = (await coordinator.get(f"/api/v1/cases/{case['id']}")).json()["history"]
         assert "identity_revealed" in [h["action"] for h in history]
@@ -192,13 +239,19 @@ async def test_a_handler_granted_reveal_may_reveal_on_their_case_and_it_is_audit
 
 async def console_session(account: Account) -> dict[str, str]:
     async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10) as c:
-        r = await c.post("/console/login", data={
-            "username": account.username, "password": account.password,
-            "totp": totp_code(account.totp_secret)})
+        r = await c.post(
+            "/console/login",
+            data={
+                "username": account.username,
+                "password": account.password,
+                "totp": totp_code(account.totp_secret),
+            },
+        )
         assert r.status_code == 303, r.text
         cookie = r.headers["set-cookie"]
         assert {"httponly", "secure", "samesite=strict"} <= {
-            p.strip().lower() for p in cookie.split(";")}
+            p.strip().lower() for p in cookie.split(";")
+        }
         token = re.search(r"peluit_staff=([^;]+)", cookie)
         assert token
         return {"cookie": f"peluit_staff={token.group(1)}"}
@@ -210,33 +263,40 @@ async def test_every_role_on_every_console_page(
     async with await client(tokens["coordinator"]) as coordinator:
         case = await new_case(coordinator)
         hid = await handler_id(coordinator)
-        await coordinator.post(f"/api/v1/cases/{case['id']}/assignment",
-                               json={"assignee_id": hid})
+        await coordinator.post(f"/api/v1/cases/{case['id']}/assignment", json={"assignee_id": hid})
     failures = []
     for role in ROLES:
         headers = await console_session(accounts[role])
-        async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10,
-                                     headers=headers) as c:
+        async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10, headers=headers) as c:
             for path, expected in CONSOLE_PAGES:
                 r = await c.get(path.format(case=case["id"]))
                 if r.status_code != expected[role]:
                     failures.append(f"{role} {path}: {r.status_code} != {expected[role]}")
             # A form without its CSRF token is refused even with the session cookie.
-            r = await c.post(f"/console/cases/{case['id']}/contact",
-                             data={"kind": "contact", "channel": "phone", "party": "x",
-                                   "result": "tanpa token"})
+            r = await c.post(
+                f"/console/cases/{case['id']}/contact",
+                data={"kind": "contact", "channel": "phone", "party": "x", "result": "tanpa token"},
+            )
             if r.status_code != 403:
                 failures.append(f"{role} POST without CSRF: {r.status_code}")
-            r = await c.post("/console/account", data={
-                "email": "", "notification_mode": "daily_digest", "language": "en"})
+            r = await c.post(
+                "/console/account",
+                data={"email": "", "notification_mode": "daily_digest", "language": "en"},
+            )
             if r.status_code != 403:
                 failures.append(f"{role} POST /console/account without CSRF: {r.status_code}")
             # With its token the account form saves for every role (own account only).
             page = await c.get("/console/account")
             csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-            r = await c.post("/console/account", data={
-                "csrf": csrf.group(1) if csrf else "", "email": "",
-                "notification_mode": "immediate", "language": "id"})
+            r = await c.post(
+                "/console/account",
+                data={
+                    "csrf": csrf.group(1) if csrf else "",
+                    "email": "",
+                    "notification_mode": "immediate",
+                    "language": "id",
+                },
+            )
             if r.status_code != 303:
                 failures.append(f"{role} POST /console/account: {r.status_code}")
     assert not failures, "\n".join(failures)

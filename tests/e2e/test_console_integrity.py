@@ -50,11 +50,12 @@ async def test_the_audit_log_refuses_changes_and_verify_names_a_tampered_row(
     try:
         row_id, original = await service.fetchrow(
             "SELECT id, detail::text FROM audit_log WHERE case_id = $1 "
-            "AND action = 'case_viewed' ORDER BY id DESC LIMIT 1", uuid.UUID(case["id"]))
+            "AND action = 'case_viewed' ORDER BY id DESC LIMIT 1",
+            uuid.UUID(case["id"]),
+        )
         # The service's own role cannot rewrite history: the trigger refuses.
         with pytest.raises(asyncpg.RaiseError, match="append-only"):
-            await service.execute("UPDATE audit_log SET action = 'nothing' WHERE id = $1",
-                                  row_id)
+            await service.execute("UPDATE audit_log SET action = 'nothing' WHERE id = $1", row_id)
         with pytest.raises(asyncpg.RaiseError, match="append-only"):
             await service.execute("DELETE FROM audit_log WHERE id = $1", row_id)
     finally:
@@ -66,7 +67,8 @@ async def test_the_audit_log_refuses_changes_and_verify_names_a_tampered_row(
             await admin.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
             await admin.execute(
                 """UPDATE audit_log SET detail = '{"content": false}'::jsonb WHERE id = $1""",
-                row_id)
+                row_id,
+            )
             await admin.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update")
         broken = await asyncio.to_thread(verify_audit)
         assert broken.returncode != 0
@@ -76,7 +78,8 @@ async def test_the_audit_log_refuses_changes_and_verify_names_a_tampered_row(
         async with admin.transaction():
             await admin.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
             await admin.execute(
-                "UPDATE audit_log SET detail = $2::jsonb WHERE id = $1", row_id, original)
+                "UPDATE audit_log SET detail = $2::jsonb WHERE id = $1", row_id, original
+            )
             await admin.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update")
         await admin.close()
     assert (await asyncio.to_thread(verify_audit)).returncode == 0
@@ -89,12 +92,19 @@ async def test_a_stale_version_is_refused_and_nothing_is_lost(
     case, _ = await wait_for_case(staff_client, published.report_number)
     url = f"/api/v1/cases/{case['id']}/transitions"
     version = case["version"]
-    first = await staff_client.post(url, json={"to": "verifying", "note": "Saya duluan"},
-                                    headers={"if-match": str(version)})
+    first = await staff_client.post(
+        url, json={"to": "verifying", "note": "Saya duluan"}, headers={"if-match": str(version)}
+    )
     assert first.status_code == 200 and first.json()["version"] == version + 1
-    stale = await staff_client.post(url, json={"to": "not_actionable", "note": "Saya juga",
-                                               "reason": "Tidak memenuhi unsur 4W+1H",
-                                               "version": version})
+    stale = await staff_client.post(
+        url,
+        json={
+            "to": "not_actionable",
+            "note": "Saya juga",
+            "reason": "Tidak memenuhi unsur 4W+1H",
+            "version": version,
+        },
+    )
     assert stale.status_code == 409
     assert stale.json()["current_version"] == version + 1
     detail = (await staff_client.get(f"/api/v1/cases/{case['id']}")).json()
@@ -135,15 +145,20 @@ async def test_asking_a_reporter_without_a_mailbox_key_is_refused(
     case, _ = await wait_for_case(staff_client, report.report_number)
     detail = (await staff_client.get(f"/api/v1/cases/{case['id']}")).json()
     assert detail["can_message"] is False
-    asked = await staff_client.post(f"/api/v1/cases/{case['id']}/messages",
-                                    json={"kind": "question", "text": "Siapa saksinya?"})
+    asked = await staff_client.post(
+        f"/api/v1/cases/{case['id']}/messages", json={"kind": "question", "text": "Siapa saksinya?"}
+    )
     assert asked.status_code == 409
     assert "mailbox" in asked.json()["detail"]
 
 
 async def dead_letters(marker: str, timeout: float = 15.0) -> list[dict[str, str]]:
-    consumer = AIOKafkaConsumer("report.submitted.dlq", bootstrap_servers=KAFKA_BOOTSTRAP,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        "report.submitted.dlq",
+        bootstrap_servers=KAFKA_BOOTSTRAP,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     try:
         loop = asyncio.get_running_loop()
@@ -160,13 +175,20 @@ async def dead_letters(marker: str, timeout: float = 15.0) -> list[dict[str, str
 
 
 async def test_an_undecryptable_report_is_dead_lettered_and_the_next_report_still_arrives(
-    staff_client: httpx.AsyncClient, services: dict[str, ServiceProcess],
+    staff_client: httpx.AsyncClient,
+    services: dict[str, ServiceProcess],
 ) -> None:
     report_id = uuid.uuid4()
     number = new_report_number()
     garbage = SealedData(key_id=key_id_of(cases_public_key()), ciphertext=b"\x00" * 80)
-    await publish(ReportSubmitted(correlation_id=report_id, payload=ReportSubmittedPayload(
-        report_id=report_id, report_number=number, channel="portal", sealed_report=garbage)))
+    await publish(
+        ReportSubmitted(
+            correlation_id=report_id,
+            payload=ReportSubmittedPayload(
+                report_id=report_id, report_number=number, channel="portal", sealed_report=garbage
+            ),
+        )
+    )
     following = await publish_report(sample_report())
 
     await wait_for_case(staff_client, following.report_number)
@@ -180,15 +202,23 @@ async def test_repeated_failures_lock_the_account(services: dict[str, ServicePro
     account = await asyncio.to_thread(make_account, f"lock-{uuid.uuid4().hex[:6]}", "handler")
     async with httpx.AsyncClient(base_url=services["cases"].url, timeout=10) as c:
         for _ in range(5):
-            r = await c.post("/api/v1/auth/login", json={
-                "username": account.username, "password": account.password, "totp": "000000"})
+            r = await c.post(
+                "/api/v1/auth/login",
+                json={"username": account.username, "password": account.password, "totp": "000000"},
+            )
             assert r.status_code in (401, 409)
-        right = await c.post("/api/v1/auth/login", json={
-            "username": account.username, "password": account.password,
-            "totp": totp_code(account.totp_secret)})
+        right = await c.post(
+            "/api/v1/auth/login",
+            json={
+                "username": account.username,
+                "password": account.password,
+                "totp": totp_code(account.totp_secret),
+            },
+        )
         assert right.status_code == 409 and "locked" in right.json()["detail"]
-        no_totp = await c.post("/api/v1/auth/login", json={
-            "username": account.username, "password": account.password})
+        no_totp = await c.post(
+            "/api/v1/auth/login", json={"username": account.username, "password": account.password}
+        )
         assert no_totp.status_code == 409
 
 
@@ -203,7 +233,8 @@ async def test_an_idle_session_expires(services: dict[str, ServiceProcess]) -> N
             await conn.execute(
                 "UPDATE staff_sessions SET last_seen = now() - interval '16 minutes' "
                 "WHERE user_id = (SELECT id FROM staff_users WHERE username = $1)",
-                account.username)
+                account.username,
+            )
         finally:
             await conn.close()
         assert (await c.get("/api/v1/cases", headers=auth)).status_code == 401

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.stack
 async def test_a_letter_entered_by_staff_becomes_a_case_with_the_letter_channel(
     services: dict[str, ServiceProcess], staff_client: httpx.AsyncClient
 ) -> None:
-    r = await staff_client.post("/api/v1/manual-reports",
-                                json={"channel": "letter", **sample_report()})
+    r = await staff_client.post(
+        "/api/v1/manual-reports", json={"channel": "letter", **sample_report()}
+    )
     assert r.status_code == 201, r.text
     accepted = r.json()
     assert accepted["receipt"] and accepted["report_number"].startswith("WBS-")

@@ -17,19 +17,30 @@ pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
 
 async def test_a_coordinator_sees_and_reads_their_notifications(
-    services: dict[str, ServiceProcess], page: Page,
+    services: dict[str, ServiceProcess],
+    page: Page,
 ) -> None:
     username = f"notif-{uuid.uuid4().hex[:8]}"
     account = make_account(username, "coordinator")
     # The account reaches notifications as staff.changed from the cases service.
-    await until(lambda: db_value("SELECT true FROM staff_contacts WHERE username = $1 AND active",
-                                 username), "contact projected from cases")
+    await until(
+        lambda: db_value(
+            "SELECT true FROM staff_contacts WHERE username = $1 AND active", username
+        ),
+        "contact projected from cases",
+    )
     event = new_case_created()
     await publish(event)
     number = event.payload.report_number
-    await until(lambda: db_value(
-        """SELECT true FROM inbox i JOIN staff_contacts s USING (staff_id)
-           WHERE s.username = $1 AND i.report_number = $2""", username, number), "in inbox")
+    await until(
+        lambda: db_value(
+            """SELECT true FROM inbox i JOIN staff_contacts s USING (staff_id)
+           WHERE s.username = $1 AND i.report_number = $2""",
+            username,
+            number,
+        ),
+        "in inbox",
+    )
 
     base = base_url("cases")
     await page.goto(f"{base}/console/login")

@@ -63,8 +63,9 @@ async def test_new_staff_member_enrols_totp_with_the_qr_code_before_anything_els
     await page.goto(f"{base}/console/cases")
     await expect(page).to_have_url(f"{base}/console/enrol")
     secret = (await page.locator("#totp-secret").inner_text()).strip()
-    await page.fill("input[name=totp]", "000000" if pyotp.TOTP(secret).now() != "000000"
-                    else "111111")
+    await page.fill(
+        "input[name=totp]", "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    )
     await page.click("form[action='/console/enrol'] button[type=submit]")
     await expect(page.locator(".error")).to_be_visible()
     await page.fill("input[name=totp]", totp_code(secret))
@@ -86,10 +87,16 @@ async def test_team_works_a_case_from_received_to_concluded_in_the_browser(
         accepted = submitted.json()
         number = accepted["report_number"]
         case, _ = await wait_for_case(staff_client, number)
-        report_id = uuid.UUID(case["report_id"]) if "report_id" in case else uuid.UUID(
-            (await staff_client.get(f"/api/v1/cases/{case['id']}")).json()["report_id"])
-        await sign_in(page, base, account.username, account.password,
-                      totp_code(account.totp_secret))
+        report_id = (
+            uuid.UUID(case["report_id"])
+            if "report_id" in case
+            else uuid.UUID(
+                (await staff_client.get(f"/api/v1/cases/{case['id']}")).json()["report_id"]
+            )
+        )
+        await sign_in(
+            page, base, account.username, account.password, totp_code(account.totp_secret)
+        )
         await expect(page).to_have_url(f"{base}/console/cases")
         await page.fill("input[name=q]", number)
         await page.click("form.filters button[type=submit]")
@@ -109,8 +116,9 @@ async def test_team_works_a_case_from_received_to_concluded_in_the_browser(
         assert question.encode() not in str(sent[0]).encode()  # sealed on the topic
 
         # The reporter signs in to the real mailbox with the receipt, reads and answers.
-        signed_in = await intake.post("/api/v1/mailbox/session",
-                                      json={"receipt": accepted["receipt"]})
+        signed_in = await intake.post(
+            "/api/v1/mailbox/session", json={"receipt": accepted["receipt"]}
+        )
         assert signed_in.status_code == 201, signed_in.text
         reporter = {"authorization": f"Bearer {signed_in.json()['token']}"}
         deadline = time.monotonic() + 15
@@ -122,8 +130,11 @@ async def test_team_works_a_case_from_received_to_concluded_in_the_browser(
             await asyncio.sleep(0.3)
         message_id = next(m["message_id"] for m in box["messages"] if m["text"] == question)
         answer = f"KM Sinar Bahari, 12 Maret 2026 {marker[:6]}"
-        answered = await intake.post("/api/v1/mailbox/followups", headers=reporter, json={
-            "kind": "answer", "text": answer, "in_reply_to": message_id})
+        answered = await intake.post(
+            "/api/v1/mailbox/followups",
+            headers=reporter,
+            json={"kind": "answer", "text": answer, "in_reply_to": message_id},
+        )
         assert answered.status_code == 201, answered.text
     deadline = time.monotonic() + 15
     while answer not in await page.locator("#messages").inner_text():
@@ -141,13 +152,19 @@ async def test_team_works_a_case_from_received_to_concluded_in_the_browser(
 
     await move(page, "reviewing", "Kelengkapan diterima, ditelaah")
     await move(page, "investigating", "Layak diperiksa")
-    await move(page, "concluded", "Pemeriksaan selesai", "Bukti transfer dan saksi menguatkan",
-               "proven")
+    await move(
+        page, "concluded", "Pemeriksaan selesai", "Bukti transfer dan saksi menguatkan", "proven"
+    )
     await expect(page.locator("#history")).to_contain_text("Bukti transfer dan saksi")
 
     changes = await events_about("case.status_changed", report_id, 5)
     assert [e["payload"]["public_status"] for e in changes] == [
-        "in_process", "needs_info", "in_process", "followed_up", "closed"]
+        "in_process",
+        "needs_info",
+        "in_process",
+        "followed_up",
+        "closed",
+    ]
 
     await page.goto(f"{base}/console/dashboard")
     await expect(page.locator("svg.chart").first).to_be_visible()
@@ -173,10 +190,13 @@ async def test_the_list_filters_by_unit_status_and_channel_without_exposing_name
     report = await publish_report(sample_report(who=who), channel="api")
     case, _ = await wait_for_case(staff_client, report.report_number)
     assert case["units"] == [unit]
-    found = (await staff_client.get("/api/v1/cases", params={
-        "unit": unit, "status": "received", "channel": "api"})).json()["items"]
+    found = (
+        await staff_client.get(
+            "/api/v1/cases", params={"unit": unit, "status": "received", "channel": "api"}
+        )
+    ).json()["items"]
     assert [c["report_number"] for c in found] == [report.report_number]
-    none = (await staff_client.get("/api/v1/cases", params={"unit": unit, "channel": "letter"}))
+    none = await staff_client.get("/api/v1/cases", params={"unit": unit, "channel": "letter"})
     assert none.json()["items"] == []
     dashboard = (await staff_client.get("/api/v1/dashboard")).json()
     assert dashboard["by_unit"] and all(n >= 1 for _, n in dashboard["by_unit"])

@@ -38,10 +38,13 @@ async def test_the_team_gets_an_in_app_notification_for_each_new_case(
     # staff_client's coordinator (made with the real CLI) reached notifications as staff.changed.
     accepted = await submit(intake_client, sample_report())
     await wait_for_case(staff_client, accepted["report_number"])
-    n = await poll(service_dsn("notifications"),
-                   """SELECT count(*) FROM inbox i JOIN staff_contacts s USING (staff_id)
+    n = await poll(
+        service_dsn("notifications"),
+        """SELECT count(*) FROM inbox i JOIN staff_contacts s USING (staff_id)
                       WHERE i.report_number = $1 AND s.username = 'test-coordinator'""",
-                   accepted["report_number"], want=1)
+        accepted["report_number"],
+        want=1,
+    )
     assert n == 1
 
 
@@ -49,8 +52,10 @@ async def test_evidence_records_a_purged_case_once_even_if_the_event_repeats(
     services: dict[str, ServiceProcess],
 ) -> None:
     report_id = uuid.uuid4()
-    event = CasePurged(correlation_id=report_id,
-                       payload=CasePurgedPayload(case_id=uuid.uuid4(), report_id=report_id))
+    event = CasePurged(
+        correlation_id=report_id,
+        payload=CasePurgedPayload(case_id=uuid.uuid4(), report_id=report_id),
+    )
     broker = make_broker(KAFKA_BOOTSTRAP, "test-publisher")
     await broker.start()
     try:
@@ -59,8 +64,11 @@ async def test_evidence_records_a_purged_case_once_even_if_the_event_repeats(
     finally:
         await broker.stop()
     dsn = service_dsn("evidence")
-    assert await poll(dsn, "SELECT count(*) FROM purged_cases WHERE report_id = $1", report_id,
-                      want=1) == 1
-    processed = await poll(dsn, "SELECT count(*) FROM processed_events WHERE event_id = $1",
-                           event.event_id, want=1)
+    assert (
+        await poll(dsn, "SELECT count(*) FROM purged_cases WHERE report_id = $1", report_id, want=1)
+        == 1
+    )
+    processed = await poll(
+        dsn, "SELECT count(*) FROM processed_events WHERE event_id = $1", event.event_id, want=1
+    )
     assert processed == 1

@@ -26,14 +26,18 @@ async def mailbox_sign_in(page: Page, url: str, receipt: str, lang: str) -> None
 
 
 async def send_file(page: Page, name: str, mime: str, data: bytes) -> None:
-    await page.set_input_files("#evidence-file", files=[
-        {"name": name, "mimeType": mime, "buffer": data}])
+    await page.set_input_files(
+        "#evidence-file", files=[{"name": name, "mimeType": mime, "buffer": data}]
+    )
     await page.click("#send-evidence")
 
 
 async def test_reporter_adds_a_photo_without_javascript_and_the_team_downloads_it_clean(
-    services: dict[str, ServiceProcess], browser: Browser, intake_client: httpx.AsyncClient,
-    staff_client: httpx.AsyncClient, page: Page,
+    services: dict[str, ServiceProcess],
+    browser: Browser,
+    intake_client: httpx.AsyncClient,
+    staff_client: httpx.AsyncClient,
+    page: Page,
 ) -> None:
     marker = uuid.uuid4().hex
     original, stripped = jpeg_parts(marker)
@@ -88,7 +92,9 @@ async def test_reporter_adds_a_photo_without_javascript_and_the_team_downloads_i
 
 
 async def test_files_attached_on_the_report_form_follow_the_accepted_report(
-    services: dict[str, ServiceProcess], browser: Browser, staff_client: httpx.AsyncClient,
+    services: dict[str, ServiceProcess],
+    browser: Browser,
+    staff_client: httpx.AsyncClient,
 ) -> None:
     """JavaScript off: the report is accepted first; a file that fails is named on the receipt."""
     marker = uuid.uuid4().hex
@@ -99,10 +105,13 @@ async def test_files_attached_on_the_report_form_follow_the_accepted_report(
         page = await context.new_page()
         await page.goto(f"{url}/report")
         await fill_report(page, marker)
-        await page.set_input_files("#evidence-files", files=[
-            {"name": f"kapal-{marker}.jpg", "mimeType": "image/jpeg", "buffer": original},
-            {"name": "kosong.pdf", "mimeType": "application/pdf", "buffer": b""},
-        ])
+        await page.set_input_files(
+            "#evidence-files",
+            files=[
+                {"name": f"kapal-{marker}.jpg", "mimeType": "image/jpeg", "buffer": original},
+                {"name": "kosong.pdf", "mimeType": "application/pdf", "buffer": b""},
+            ],
+        )
         await page.click("#send-report")
         await page.wait_for_selector("#receipt-code")
         number = await page.inner_text("#report-number")

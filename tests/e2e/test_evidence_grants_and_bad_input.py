@@ -38,14 +38,22 @@ def upload_url(services: dict[str, ServiceProcess], report_id: uuid.UUID) -> str
     return f"{services['evidence'].url}/api/v1/reports/{report_id}/evidence"
 
 
-async def post(services: dict[str, ServiceProcess], report_id: uuid.UUID, body: Any,
-               name: str = "bukti.jpg", token: str | None = None,
-               **headers: str) -> httpx.Response:
+async def post(
+    services: dict[str, ServiceProcess],
+    report_id: uuid.UUID,
+    body: Any,
+    name: str = "bukti.jpg",
+    token: str | None = None,
+    **headers: str,
+) -> httpx.Response:
     token = grant(report_id=report_id) if token is None else token
     async with httpx.AsyncClient(timeout=120) as client:
         auth = {"authorization": f"Grant {token}"} if token else {}
-        return await client.post(upload_url(services, report_id), content=body, headers={
-            **auth, "x-filename": quote(name, safe=""), **headers})
+        return await client.post(
+            upload_url(services, report_id),
+            content=body,
+            headers={**auth, "x-filename": quote(name, safe=""), **headers},
+        )
 
 
 async def nothing_stored(report_id: uuid.UUID) -> None:
@@ -55,7 +63,7 @@ async def nothing_stored(report_id: uuid.UUID) -> None:
 
 
 async def test_wrong_expired_tampered_and_other_report_grants_are_refused(
-    services: dict[str, ServiceProcess]
+    services: dict[str, ServiceProcess],
 ) -> None:
     report_id = uuid.uuid4()
     photo, _ = jpeg_parts()
@@ -79,25 +87,34 @@ async def test_wrong_expired_tampered_and_other_report_grants_are_refused(
     await nothing_stored(report_id)
     # A download needs a cases download grant for that very file.
     async with httpx.AsyncClient(timeout=10) as client:
-        r = await client.get(f"{services['evidence'].url}/api/v1/evidence/{uuid.uuid4()}/"
-                             "ciphertext", headers={"authorization": f"Grant {good}"})
+        r = await client.get(
+            f"{services['evidence'].url}/api/v1/evidence/{uuid.uuid4()}/ciphertext",
+            headers={"authorization": f"Grant {good}"},
+        )
     assert r.status_code == 403 and r.json()["code"] == "grant_wrong_file", r.text
 
 
-@pytest.mark.parametrize(("name", "body", "status", "code"), [
-    ("foto.jpg", b"\x7fELF\x02\x01\x01" + b"\x00" * 4000, 415, "type_not_allowed"),
-    ("foto.jpg", b"MZ\x90\x00\x03" + b"\x00" * 4000, 415, "type_not_allowed"),
-    ("foto.jpg", b"<!doctype html><html><script>alert(1)</script></html>", 415,
-     "type_not_allowed"),
-    ("catatan.txt", b"#!/bin/sh\nrm -rf /\n", 415, "type_not_allowed"),
-    ("../../etc/passwd.jpg", None, 422, "filename_path"),
-    ("folder/foto.jpg", None, 422, "filename_path"),
-    ("folder\\foto.jpg", None, 422, "filename_path"),
-    ("foto\x07.jpg", None, 422, "filename_control"),
-    ("foto\u202egpj.exe", None, 422, "filename_control"),
-    ("", None, 422, "filename_empty"),
-    ("kosong.jpg", b"", 422, "file_empty"),
-])
+@pytest.mark.parametrize(
+    ("name", "body", "status", "code"),
+    [
+        ("foto.jpg", b"\x7fELF\x02\x01\x01" + b"\x00" * 4000, 415, "type_not_allowed"),
+        ("foto.jpg", b"MZ\x90\x00\x03" + b"\x00" * 4000, 415, "type_not_allowed"),
+        (
+            "foto.jpg",
+            b"<!doctype html><html><script>alert(1)</script></html>",
+            415,
+            "type_not_allowed",
+        ),
+        ("catatan.txt", b"#!/bin/sh\nrm -rf /\n", 415, "type_not_allowed"),
+        ("../../etc/passwd.jpg", None, 422, "filename_path"),
+        ("folder/foto.jpg", None, 422, "filename_path"),
+        ("folder\\foto.jpg", None, 422, "filename_path"),
+        ("foto\x07.jpg", None, 422, "filename_control"),
+        ("foto\u202egpj.exe", None, 422, "filename_control"),
+        ("", None, 422, "filename_empty"),
+        ("kosong.jpg", b"", 422, "file_empty"),
+    ],
+)
 async def test_bad_input_is_refused_specifically_and_nothing_is_stored(
     services: dict[str, ServiceProcess], name: str, body: bytes | None, status: int, code: str
 ) -> None:
@@ -110,9 +127,7 @@ async def test_bad_input_is_refused_specifically_and_nothing_is_stored(
     await nothing_stored(report_id)
 
 
-async def test_the_count_limit_and_an_idempotent_retry(
-    services: dict[str, ServiceProcess]
-) -> None:
+async def test_the_count_limit_and_an_idempotent_retry(services: dict[str, ServiceProcess]) -> None:
     report_id = uuid.uuid4()
     token = grant(report_id=report_id, max_files=2)
     photo, stripped = jpeg_parts()
@@ -153,7 +168,8 @@ async def test_document_authors_are_removed_and_both_hashes_recorded(
     assert author.encode() not in plain
     if kind == "docx":
         assert b"Isi laporan pungli" in __import__("zipfile").ZipFile(
-            __import__("io").BytesIO(plain)).read("word/document.xml")
+            __import__("io").BytesIO(plain)
+        ).read("word/document.xml")
         assert stored["media_type"].endswith("wordprocessingml.document")
     else:
         assert plain.startswith(b"%PDF-") and b"/Author" not in plain
@@ -173,9 +189,16 @@ async def test_object_store_down_gives_503_and_leaves_nothing_and_the_report_is_
     stopped = infra("stop", "s3")
     assert stopped.returncode == 0, stopped.stderr
     try:
-        r = await intake_client.post("/api/v1/mailbox/evidence", content=photo * 200, headers={
-            "authorization": f"Bearer {token}", "x-filename": "foto.jpg",
-            "content-type": "image/jpeg"}, timeout=60)
+        r = await intake_client.post(
+            "/api/v1/mailbox/evidence",
+            content=photo * 200,
+            headers={
+                "authorization": f"Bearer {token}",
+                "x-filename": "foto.jpg",
+                "content-type": "image/jpeg",
+            },
+            timeout=60,
+        )
         assert r.status_code == 503, r.text
         assert "tidak tersedia" in r.json()["message"]
         assert "unavailable" in r.json()["message_en"]
@@ -186,22 +209,25 @@ async def test_object_store_down_gives_503_and_leaves_nothing_and_the_report_is_
         assert started.returncode == 0, started.stderr
     conn = await asyncpg.connect(service_dsn("intake"))
     try:
-        report_id = await conn.fetchval("SELECT id FROM reports WHERE report_number = $1",
-                                        accepted["report_number"])
+        report_id = await conn.fetchval(
+            "SELECT id FROM reports WHERE report_number = $1", accepted["report_number"]
+        )
     finally:
         await conn.close()
     await nothing_stored(report_id)
 
 
 async def test_an_upload_cut_off_halfway_leaves_nothing_behind(
-    services: dict[str, ServiceProcess]
+    services: dict[str, ServiceProcess],
 ) -> None:
     report_id = uuid.uuid4()
     url = urlparse(upload_url(services, report_id))
     total = 24 * 1024 * 1024
-    head = (f"POST {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n"
-            f"Authorization: Grant {grant(report_id=report_id)}\r\nX-Filename: video.mkv\r\n"
-            f"Content-Type: video/x-matroska\r\nContent-Length: {total}\r\n\r\n").encode()
+    head = (
+        f"POST {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+        f"Authorization: Grant {grant(report_id=report_id)}\r\nX-Filename: video.mkv\r\n"
+        f"Content-Type: video/x-matroska\r\nContent-Length: {total}\r\n\r\n"
+    ).encode()
     body = b"\x1a\x45\xdf\xa3" + hashlib.sha512(b"x").digest() * (total // 128)
 
     def send_half() -> None:
@@ -212,8 +238,11 @@ async def test_an_upload_cut_off_halfway_leaves_nothing_behind(
     await asyncio.to_thread(send_half)
 
     async def clean() -> bool | None:
-        empty = (not objects_under(f"{report_id}/") and not incomplete_uploads(f"{report_id}/")
-                 and await rows_for_report(report_id) == 0)
+        empty = (
+            not objects_under(f"{report_id}/")
+            and not incomplete_uploads(f"{report_id}/")
+            and await rows_for_report(report_id) == 0
+        )
         return True if empty else None
 
     await asyncio.sleep(1)
@@ -230,15 +259,23 @@ async def test_orphans_are_listed_and_removed(services: dict[str, ServiceProcess
         await conn.execute(
             """INSERT INTO evidence_files (id, report_id, object_key, size_bytes, sha256)
                VALUES ($1, $2, $3, 1, '\\x00')""",
-            uuid.UUID(missing.split("/")[1]), uuid.UUID(missing.split("/")[0]), missing)
+            uuid.UUID(missing.split("/")[1]),
+            uuid.UUID(missing.split("/")[0]),
+            missing,
+        )
     finally:
         await conn.close()
     cut = f"{uuid.uuid4()}/{uuid.uuid4()}"
     client._create_multipart_upload(bucket, cut, {})
 
     def run(*args: str) -> str:
-        done = subprocess.run([str(VENV / "bin" / "peluit-evidence"), "orphans", *args],
-                              capture_output=True, text=True, check=True, timeout=60)
+        done = subprocess.run(
+            [str(VENV / "bin" / "peluit-evidence"), "orphans", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
         return done.stdout
 
     listed = run("--stale-minutes", "0")

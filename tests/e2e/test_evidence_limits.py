@@ -31,8 +31,14 @@ def read_response(sock: socket.socket) -> bytes:
             return answer
         answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
-    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                   if line.lower().startswith(b"content-length:")), 0)
+    length = next(
+        (
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ),
+        0,
+    )
     while len(body) < length:
         chunk = sock.recv(65536)
         if not chunk:
@@ -55,9 +61,14 @@ async def test_an_oversize_file_is_refused_with_413_and_nothing_is_stored(
 
     def declared_too_big() -> bytes:
         with socket.create_connection((host, port), timeout=10) as sock:
-            sock.sendall((f"POST /api/v1/mailbox/evidence HTTP/1.1\r\nHost: {host}\r\n"
-                          f"Authorization: Bearer {token}\r\nX-Filename: besar.mkv\r\n"
-                          f"Content-Length: {LIMIT + 1}\r\n\r\n").encode() + b"\x1a" * 1024)
+            sock.sendall(
+                (
+                    f"POST /api/v1/mailbox/evidence HTTP/1.1\r\nHost: {host}\r\n"
+                    f"Authorization: Bearer {token}\r\nX-Filename: besar.mkv\r\n"
+                    f"Content-Length: {LIMIT + 1}\r\n\r\n"
+                ).encode()
+                + b"\x1a" * 1024
+            )
             return read_response(sock)
 
     answer = await asyncio.to_thread(declared_too_big)
@@ -76,38 +87,55 @@ async def test_an_oversize_file_is_refused_with_413_and_nothing_is_stored(
         yield b"\x01\x02"
 
     async with httpx.AsyncClient(timeout=120) as client:
-        r = await client.post(internal(services, report_id), content=chunks(), headers={
-            "authorization": f"Grant {grant(report_id=report_id)}",
-            "x-filename": "besar.mkv"})
+        r = await client.post(
+            internal(services, report_id),
+            content=chunks(),
+            headers={
+                "authorization": f"Grant {grant(report_id=report_id)}",
+                "x-filename": "besar.mkv",
+            },
+        )
     assert r.status_code == 413, r.text
     assert await rows_for_report(report_id) == 0
     assert objects_under(f"{report_id}/") == []
 
 
 async def test_a_purged_case_loses_its_evidence_objects_and_rows(
-    services: dict[str, ServiceProcess]
+    services: dict[str, ServiceProcess],
 ) -> None:
     report_id = uuid.uuid4()
     original, _ = jpeg_parts()
     async with httpx.AsyncClient(timeout=10) as client:
         for name in ("satu.jpg", "dua.jpg"):
-            r = await client.post(internal(services, report_id), content=original, headers={
-                "authorization": f"Grant {grant(report_id=report_id)}",
-                "x-filename": quote(name)})
+            r = await client.post(
+                internal(services, report_id),
+                content=original,
+                headers={
+                    "authorization": f"Grant {grant(report_id=report_id)}",
+                    "x-filename": quote(name),
+                },
+            )
             assert r.status_code == 201, r.text
     assert len(objects_under(f"{report_id}/")) == 2
-    await publish(CasePurged(correlation_id=report_id, payload=CasePurgedPayload(
-        case_id=uuid.uuid4(), report_id=report_id)))
+    await publish(
+        CasePurged(
+            correlation_id=report_id,
+            payload=CasePurgedPayload(case_id=uuid.uuid4(), report_id=report_id),
+        )
+    )
 
     async def gone() -> bool | None:
-        return True if not objects_under(f"{report_id}/") and not await rows_for_report(
-            report_id) else None
+        return (
+            True
+            if not objects_under(f"{report_id}/") and not await rows_for_report(report_id)
+            else None
+        )
 
     assert await eventually(gone)
 
 
 async def test_a_purge_during_an_upload_leaves_neither_row_nor_object(
-    services: dict[str, ServiceProcess]
+    services: dict[str, ServiceProcess],
 ) -> None:
     report_id = uuid.uuid4()
     started = asyncio.Event()
@@ -122,20 +150,34 @@ async def test_a_purge_during_an_upload_leaves_neither_row_nor_object(
 
     async def purge() -> None:
         await started.wait()
-        await publish(CasePurged(correlation_id=report_id, payload=CasePurgedPayload(
-            case_id=uuid.uuid4(), report_id=report_id)))
+        await publish(
+            CasePurged(
+                correlation_id=report_id,
+                payload=CasePurgedPayload(case_id=uuid.uuid4(), report_id=report_id),
+            )
+        )
 
     async with httpx.AsyncClient(timeout=60) as client:
-        r, _ = await asyncio.gather(client.post(internal(services, report_id), content=slow(),
-                                                headers={"authorization": "Grant " + grant(
-                                                    report_id=report_id),
-                                                    "x-filename": "rekaman.mkv"}), purge())
+        r, _ = await asyncio.gather(
+            client.post(
+                internal(services, report_id),
+                content=slow(),
+                headers={
+                    "authorization": "Grant " + grant(report_id=report_id),
+                    "x-filename": "rekaman.mkv",
+                },
+            ),
+            purge(),
+        )
     # Either the purge came first (410, the upload removed its object) or the upload committed
     # first and the purge removed both.
     assert r.status_code in (201, 410), r.text
 
     async def gone() -> bool | None:
-        return True if not objects_under(f"{report_id}/") and not await rows_for_report(
-            report_id) else None
+        return (
+            True
+            if not objects_under(f"{report_id}/") and not await rows_for_report(report_id)
+            else None
+        )
 
     assert await eventually(gone)

@@ -22,11 +22,22 @@ from tests.support.stack import ServiceProcess, service_dsn
 pytestmark = pytest.mark.stack
 
 
-async def upload(client: httpx.AsyncClient, token: str, filename: str, body: Any,
-                 content_type: str = "image/jpeg") -> httpx.Response:
-    return await client.post("/api/v1/mailbox/evidence", content=body, headers={
-        "authorization": f"Bearer {token}", "content-type": content_type,
-        "x-filename": quote(filename)})
+async def upload(
+    client: httpx.AsyncClient,
+    token: str,
+    filename: str,
+    body: Any,
+    content_type: str = "image/jpeg",
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/mailbox/evidence",
+        content=body,
+        headers={
+            "authorization": f"Bearer {token}",
+            "content-type": content_type,
+            "x-filename": quote(filename),
+        },
+    )
 
 
 async def case_evidence(staff: httpx.AsyncClient, case_id: str) -> list[dict[str, Any]] | None:
@@ -55,7 +66,8 @@ async def test_reporter_photo_reaches_the_team_without_exif_and_encrypted_at_res
     # The reporter's mailbox lists it (their own copy of the name, size, hash prefix).
     box = await api_mailbox(intake_client, token)
     assert [(e["filename"], e["size_bytes"]) for e in box["evidence"]] == [
-        (filename, len(stripped))]
+        (filename, len(stripped))
+    ]
     assert box["evidence"][0]["sha256_prefix"] == stored["sha256"][:12]
 
     # The object in the real bucket is ciphertext: no JPEG, no EXIF, no name, no GPS.
@@ -64,8 +76,15 @@ async def test_reporter_photo_reaches_the_team_without_exif_and_encrypted_at_res
     assert row is not None
     raw = read_object(row["object_key"])
     assert len(raw) > len(stripped)
-    for secret in (b"\xff\xd8\xff\xe0", b"JFIF", b"Exif", GPS_TEXT, marker.encode(),
-                   filename.encode(), stripped[200:264]):
+    for secret in (
+        b"\xff\xd8\xff\xe0",
+        b"JFIF",
+        b"Exif",
+        GPS_TEXT,
+        marker.encode(),
+        filename.encode(),
+        stripped[200:264],
+    ):
         assert secret not in raw
     assert bytes(row["sha256"]).hex() == stored["sha256"]
 
@@ -84,8 +103,9 @@ async def test_reporter_photo_reaches_the_team_without_exif_and_encrypted_at_res
     # The team sees it on the case and downloads the stripped photo byte for byte, audited.
     case, _ = await wait_for_case(staff_client, accepted["report_number"])
     listed = await eventually(lambda: case_evidence(staff_client, case["id"]))
-    assert [(e["filename"], e["content_type"], e["sha256"], e["metadata_removed"])
-            for e in listed] == [(filename, "image/jpeg", stored["sha256"], True)]
+    assert [
+        (e["filename"], e["content_type"], e["sha256"], e["metadata_removed"]) for e in listed
+    ] == [(filename, "image/jpeg", stored["sha256"], True)]
     got = await staff_client.get(f"/api/v1/cases/{case['id']}/evidence/{evidence_id}")
     assert got.status_code == 200, got.text
     assert got.content == stripped
@@ -97,7 +117,9 @@ async def test_reporter_photo_reaches_the_team_without_exif_and_encrypted_at_res
         audited = await conn.fetchval(
             """SELECT count(*) FROM audit_log WHERE action = 'evidence_downloaded'
                AND case_id = $1 AND detail->>'evidence_id' = $2""",
-            uuid.UUID(case["id"]), str(evidence_id))
+            uuid.UUID(case["id"]),
+            str(evidence_id),
+        )
     finally:
         await conn.close()
     assert audited == 1
@@ -125,8 +147,7 @@ async def test_a_50_mib_video_round_trips_byte_identical_and_its_download_is_in_
         expected.update(piece)
         size += len(piece)
     assert size >= 50 * 1000 * 1000
-    r = await upload(intake_client, token, "rekaman.mkv", chunks(),
-                     content_type="video/x-matroska")
+    r = await upload(intake_client, token, "rekaman.mkv", chunks(), content_type="video/x-matroska")
     assert r.status_code == 201, r.text
     assert r.json()["size_bytes"] == size
     assert r.json()["sha256"] == expected.hexdigest()
@@ -144,7 +165,8 @@ async def test_a_50_mib_video_round_trips_byte_identical_and_its_download_is_in_
     await eventually(lambda: case_evidence(staff_client, case["id"]))
     digest = hashlib.sha256()
     async with staff_client.stream(
-            "GET", f"/api/v1/cases/{case['id']}/evidence/{r.json()['evidence_id']}") as got:
+        "GET", f"/api/v1/cases/{case['id']}/evidence/{r.json()['evidence_id']}"
+    ) as got:
         assert got.status_code == 200
         async for piece in got.aiter_bytes():
             digest.update(piece)
@@ -153,8 +175,11 @@ async def test_a_50_mib_video_round_trips_byte_identical_and_its_download_is_in_
     # The evidence service published evidence.accessed; the case history shows who downloaded.
     async def accessed() -> list[dict[str, Any]] | None:
         got = await staff_client.get(f"/api/v1/cases/{case['id']}")
-        found = [h for h in got.json()["history"] if h["action"] == "evidence_accessed"
-                 and r.json()["evidence_id"] in (h["note"] or "")]
+        found = [
+            h
+            for h in got.json()["history"]
+            if h["action"] == "evidence_accessed" and r.json()["evidence_id"] in (h["note"] or "")
+        ]
         return found or None
 
     history = await eventually(accessed)

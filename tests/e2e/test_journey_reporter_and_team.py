@@ -26,11 +26,12 @@ async def case_detail(staff: httpx.AsyncClient, case_id: str) -> dict[str, Any]:
     return dict(r.json())
 
 
-async def step(staff: httpx.AsyncClient, case_id: str, to: str, note: str,
-               **extra: str) -> None:
+async def step(staff: httpx.AsyncClient, case_id: str, to: str, note: str, **extra: str) -> None:
     version = (await case_detail(staff, case_id))["version"]
-    r = await staff.post(f"/api/v1/cases/{case_id}/transitions",
-                         json={"to": to, "note": note, "version": version, **extra})
+    r = await staff.post(
+        f"/api/v1/cases/{case_id}/transitions",
+        json={"to": to, "note": note, "version": version, **extra},
+    )
     assert r.status_code == 200, r.text
 
 
@@ -68,8 +69,9 @@ async def test_a_question_asked_by_the_team_is_answered_by_the_reporter_and_the_
     await step(staff_client, case_id, "verifying", "Memeriksa unsur 4W+1H")
     await step(staff_client, case_id, "needs_info", "Perlu nama kapal")
     question = f"Mohon sebutkan nama kapal yang diperiksa. {marker[:8]}"
-    asked = await staff_client.post(f"/api/v1/cases/{case_id}/messages",
-                                    json={"kind": "question", "text": question})
+    asked = await staff_client.post(
+        f"/api/v1/cases/{case_id}/messages", json={"kind": "question", "text": question}
+    )
     assert asked.status_code == 201, asked.text
     message_id = asked.json()["message_id"]
 
@@ -96,8 +98,14 @@ async def test_a_question_asked_by_the_team_is_answered_by_the_reporter_and_the_
     await until(answer_on_case, "the reporter's answer never reached the case")
     await step(staff_client, case_id, "reviewing", "Kelengkapan diterima")
     await step(staff_client, case_id, "investigating", "Layak diperiksa")
-    await step(staff_client, case_id, "concluded", "Pemeriksaan selesai",
-               reason="Bukti transfer dan keterangan saksi menguatkan", outcome="proven")
+    await step(
+        staff_client,
+        case_id,
+        "concluded",
+        "Pemeriksaan selesai",
+        reason="Bukti transfer dan keterangan saksi menguatkan",
+        outcome="proven",
+    )
 
     # The reporter sees the case closed, in their words.
     async def closed_for_reporter() -> bool:
@@ -105,6 +113,12 @@ async def test_a_question_asked_by_the_team_is_answered_by_the_reporter_and_the_
 
     await until(closed_for_reporter, "the reporter never saw the case closed")
     history = await reporter.locator("#status-history .status").all_inner_texts()
-    assert history == ["Diterima", "Diproses", "Perlu Kelengkapan", "Diproses",
-                       "Ditindaklanjuti", "Selesai"]
+    assert history == [
+        "Diterima",
+        "Diproses",
+        "Perlu Kelengkapan",
+        "Diproses",
+        "Ditindaklanjuti",
+        "Selesai",
+    ]
     await context.close()

@@ -55,7 +55,8 @@ async def test_the_form_takes_an_address_for_notices_in_the_page_language_withou
         assert marker in await page.input_value("#what")
         assert await page.input_value("#who-0-name") == f"Terlapor 0 {marker}"
         assert await page.is_checked("#identity-anonymous") and await page.is_checked(
-            "#obligations")
+            "#obligations"
+        )
         address = f"anon.{marker[:10]}@example.org"
         await page.fill("#notification_email", address)
         await page.click("#send-report")
@@ -63,8 +64,7 @@ async def test_the_form_takes_an_address_for_notices_in_the_page_language_withou
         assert address not in await page.content()  # not on the receipt page
         number = await page.inner_text("#report-number")
         receipt = await page.inner_text("#receipt-code")
-        assert opened_contact(await submitted_event(number)) == {
-            "email": address, "language": "en"}
+        assert opened_contact(await submitted_event(number)) == {"email": address, "language": "en"}
         # In the mailbox: notices are on, the address is not shown.
         await page.goto(f"{services['intake'].url}/mailbox/sign-in?lang=id")
         await page.fill("#receipt", receipt)
@@ -105,20 +105,24 @@ async def test_in_indonesian_the_field_explains_itself_and_empty_means_no_notice
 async def test_the_api_validates_the_address_field_by_field_in_both_languages(
     intake_client: httpx.AsyncClient,
 ) -> None:
-    r = await intake_client.post("/api/v1/reports", json=sample_report(
-        notification_email="bukan-alamat", where="X"))
+    r = await intake_client.post(
+        "/api/v1/reports", json=sample_report(notification_email="bukan-alamat", where="X")
+    )
     assert r.status_code == 422
     errors = {e["field"]: e for e in r.json()["errors"]}
     assert errors["notification_email"]["message"] == "Alamat email tidak valid"
     assert "not a valid email address" in errors["notification_email"]["message_en"]
     assert "where" in errors  # every wrong field is named at once
-    r = await intake_client.post("/api/v1/reports", json=sample_report(
-        notification_email="a@example.org", notification_language="fr"))
+    r = await intake_client.post(
+        "/api/v1/reports",
+        json=sample_report(notification_email="a@example.org", notification_language="fr"),
+    )
     assert r.status_code == 422
     assert [e["field"] for e in r.json()["errors"]] == ["notification_language"]
     # Blank is the same as leaving it out.
-    accepted = (await intake_client.post("/api/v1/reports", json=sample_report(
-        notification_email="  "))).json()
+    accepted = (
+        await intake_client.post("/api/v1/reports", json=sample_report(notification_email="  "))
+    ).json()
     event = await submitted_event(accepted["report_number"])
     assert event.payload.sealed_notification_contact is None
 
@@ -127,14 +131,18 @@ async def test_staff_entering_a_letter_can_pass_on_the_reporters_address(
     services: dict[str, ServiceProcess], staff_client: httpx.AsyncClient
 ) -> None:
     address = f"surat.{uuid.uuid4().hex[:10]}@example.org"
-    r = await staff_client.post("/api/v1/manual-reports", json={
-        "channel": "letter", **sample_report(), "notification_email": address})
+    r = await staff_client.post(
+        "/api/v1/manual-reports",
+        json={"channel": "letter", **sample_report(), "notification_email": address},
+    )
     assert r.status_code == 201, r.text
     event = await submitted_event(r.json()["report_number"])
     assert event.payload.channel == "letter"
     assert opened_contact(event) == {"email": address, "language": "id"}
-    r = await staff_client.post("/api/v1/manual-reports", json={
-        "channel": "phone", **sample_report(), "notification_email": "salah@@example.org"})
+    r = await staff_client.post(
+        "/api/v1/manual-reports",
+        json={"channel": "phone", **sample_report(), "notification_email": "salah@@example.org"},
+    )
     assert r.status_code == 422
     assert [e["field"] for e in r.json()["errors"]] == ["notification_email"]
 
@@ -144,18 +152,30 @@ async def test_the_console_manual_form_shows_intakes_field_error_and_keeps_what_
 ) -> None:
     marker = uuid.uuid4().hex
     async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10) as c:
-        r = await c.post("/console/login", data={
-            "username": staff_credentials.username, "password": staff_credentials.password,
-            "totp": totp_code(staff_credentials.totp_secret)})
+        r = await c.post(
+            "/console/login",
+            data={
+                "username": staff_credentials.username,
+                "password": staff_credentials.password,
+                "totp": totp_code(staff_credentials.totp_secret),
+            },
+        )
         assert r.status_code == 303, r.text
         c.cookies.set("peluit_staff", r.cookies["peluit_staff"])
         page = await c.get("/console/manual")
         csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
         assert csrf and 'name="notification_email"' in page.text
-        form = {"csrf": csrf.group(1), "channel": "phone", "category": "korupsi",
-                "what": f"Laporan lewat telepon tentang pungutan. {marker}",
-                "who_name": "Budi", "where": "Bitung", "when": "April 2026",
-                "how": "Diminta tunai", "notification_email": "pelapor@@contoh"}
+        form = {
+            "csrf": csrf.group(1),
+            "channel": "phone",
+            "category": "korupsi",
+            "what": f"Laporan lewat telepon tentang pungutan. {marker}",
+            "who_name": "Budi",
+            "where": "Bitung",
+            "when": "April 2026",
+            "how": "Diminta tunai",
+            "notification_email": "pelapor@@contoh",
+        }
         r = await c.post("/console/manual", data=form)
         assert r.status_code == 422
         assert 'id="error-notification_email">Alamat email tidak valid' in r.text

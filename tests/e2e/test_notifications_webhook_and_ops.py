@@ -60,12 +60,15 @@ def receiver() -> Iterator[str]:
 def webhook_service(services: dict[str, ServiceProcess], receiver: str) -> Iterator[None]:
     """The notifications service restarted with two webhooks: the receiver and a dead port."""
     services["notifications"].stop()
-    special = ServiceProcess("notifications", env={
-        "PELUIT_NOTIFICATIONS_WEBHOOK_URLS": json.dumps([receiver, "http://127.0.0.1:9/none"]),
-        "PELUIT_NOTIFICATIONS_WEBHOOK_SECRET": SECRET,
-        "PELUIT_NOTIFICATIONS_RETRY_MAX_ATTEMPTS": "2",
-        "PELUIT_NOTIFICATIONS_RETRY_BASE_SECONDS": "0.1",
-    })
+    special = ServiceProcess(
+        "notifications",
+        env={
+            "PELUIT_NOTIFICATIONS_WEBHOOK_URLS": json.dumps([receiver, "http://127.0.0.1:9/none"]),
+            "PELUIT_NOTIFICATIONS_WEBHOOK_SECRET": SECRET,
+            "PELUIT_NOTIFICATIONS_RETRY_MAX_ATTEMPTS": "2",
+            "PELUIT_NOTIFICATIONS_RETRY_BASE_SECONDS": "0.1",
+        },
+    )
     special.start()
     try:
         special.wait_ready()
@@ -86,22 +89,38 @@ async def test_webhooks_are_signed_and_a_hopeless_delivery_fails_is_published_an
 
         async def called() -> list[tuple[dict[str, str], bytes]]:
             return [c for c in Receiver.calls if str(event.event_id).encode() in c[1]]
+
         headers, body = (await until(called, "webhook called"))[0]
-        mac = hmac.new(SECRET.encode(), headers["x-peluit-timestamp"].encode() + b"." + body,
-                       hashlib.sha256).hexdigest()
+        mac = hmac.new(
+            SECRET.encode(), headers["x-peluit-timestamp"].encode() + b"." + body, hashlib.sha256
+        ).hexdigest()
         assert hmac.compare_digest(headers["x-peluit-signature"], f"sha256={mac}")
         payload = json.loads(body)
-        assert set(payload) == {"delivery_id", "event_id", "kind", "case_id", "report_number",
-                                "sent_at"}
+        assert set(payload) == {
+            "delivery_id",
+            "event_id",
+            "kind",
+            "case_id",
+            "report_number",
+            "sent_at",
+        }
 
-        dead = await until(lambda: db_value(
-            """SELECT id FROM deliveries WHERE event_id = $1 AND channel = 'webhook'
-               AND recipient = '1' AND status = 'failed'""", event.event_id),
-            "the dead webhook marked failed")
+        dead = await until(
+            lambda: db_value(
+                """SELECT id FROM deliveries WHERE event_id = $1 AND channel = 'webhook'
+               AND recipient = '1' AND status = 'failed'""",
+                event.event_id,
+            ),
+            "the dead webhook marked failed",
+        )
 
         async def published() -> list[dict[str, Any]]:
-            return [json.loads(v) for v in await topic_records(NOTIFICATION_FAILED)
-                    if json.loads(v)["payload"]["delivery_id"] == dead]
+            return [
+                json.loads(v)
+                for v in await topic_records(NOTIFICATION_FAILED)
+                if json.loads(v)["payload"]["delivery_id"] == dead
+            ]
+
         failed = (await until(published, "notification.failed published"))[0]["payload"]
         assert failed["channel"] == "webhook" and failed["attempts"] == 2
         assert failed["event_id"] == str(event.event_id)
@@ -113,11 +132,15 @@ async def test_webhooks_are_signed_and_a_hopeless_delivery_fails_is_published_an
             assert dead in [d["id"] for d in listed]
             r = await ops.post(f"/ops/v1/deliveries/{dead}/retry", headers=auth)
             assert r.status_code == 200, r.text
-            assert (await ops.post(f"/ops/v1/deliveries/{dead}/retry",
-                                   headers=auth)).status_code in (200, 409)
-            await until(lambda: db_value(
-                "SELECT attempts >= 1 AND status = 'failed' FROM deliveries WHERE id = $1",
-                dead), "retried and failed again")
+            assert (
+                await ops.post(f"/ops/v1/deliveries/{dead}/retry", headers=auth)
+            ).status_code in (200, 409)
+            await until(
+                lambda: db_value(
+                    "SELECT attempts >= 1 AND status = 'failed' FROM deliveries WHERE id = $1", dead
+                ),
+                "retried and failed again",
+            )
     finally:
         await retire_staff(staff_id)
 
@@ -130,18 +153,25 @@ async def test_ops_api_masks_addresses_and_checks_its_input(
     try:
         event = new_case_created()
         await publish(event)
-        await until(lambda: db_value(
-            "SELECT true FROM deliveries WHERE event_id = $1 AND status = 'sent' "
-            "AND channel = 'email'", event.event_id), "sent")
+        await until(
+            lambda: db_value(
+                "SELECT true FROM deliveries WHERE event_id = $1 AND status = 'sent' "
+                "AND channel = 'email'",
+                event.event_id,
+            ),
+            "sent",
+        )
         async with httpx.AsyncClient(base_url=base_url("notifications")) as ops:
             auth = {"authorization": f"Bearer {OPS_TOKEN}"}
-            r = await ops.get("/ops/v1/deliveries", params={"status": "sent", "limit": 50},
-                              headers=auth)
+            r = await ops.get(
+                "/ops/v1/deliveries", params={"status": "sent", "limit": 50}, headers=auth
+            )
             assert r.status_code == 200
             mine = [d for d in r.json()["items"] if d["staff_id"] == str(staff_id)]
             assert mine and address not in r.text
             assert {d["address"] for d in mine if d["channel"] == "email"} == {
-                address[0] + "***@kkp.go.id"}
+                address[0] + "***@kkp.go.id"
+            }
             bad = await ops.get("/ops/v1/deliveries", params={"status": "bogus"}, headers=auth)
             assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"
             bad = await ops.get("/ops/v1/deliveries", params={"limit": "x"}, headers=auth)
@@ -166,11 +196,17 @@ async def test_inbox_api_pages_counts_and_marks_read(services: dict[str, Service
             async def three() -> bool:
                 r = await api.get(f"{root}/unread", headers=auth)
                 return bool(r.json()["unread"] == 3)
+
             await until(three, "three unread notices")
             first = (await api.get(f"{root}/notices", params={"limit": 2}, headers=auth)).json()
             assert len(first["items"]) == 2 and first["next_before"]
-            rest = (await api.get(f"{root}/notices", headers=auth,
-                                  params={"limit": 2, "before": first["next_before"]})).json()
+            rest = (
+                await api.get(
+                    f"{root}/notices",
+                    headers=auth,
+                    params={"limit": 2, "before": first["next_before"]},
+                )
+            ).json()
             numbers = {i["report_number"] for i in first["items"] + rest["items"]}
             assert numbers == {e.payload.report_number for e in events}
             one = first["items"][0]["id"]

@@ -46,8 +46,9 @@ async def test_the_whole_mailbox_through_the_api(intake_client: httpx.AsyncClien
     await send_status(submitted, "reviewing", "in_process")  # same words: no new line
     await send_status(submitted, "archived", None)  # internal only: nothing for the reporter
     await send_status(submitted, "referred", "referred")  # last on the partition: all seen
-    message = await send_staff_message(submitted, "Terima kasih, laporan sedang diproses.",
-                                       kind="message")
+    message = await send_staff_message(
+        submitted, "Terima kasih, laporan sedang diproses.", kind="message"
+    )
     question = await send_staff_message(submitted, "Siapa saksinya?")
 
     async def both_arrived() -> dict[str, object] | None:
@@ -56,26 +57,40 @@ async def test_the_whole_mailbox_through_the_api(intake_client: httpx.AsyncClien
         return box if done else None
 
     box = await eventually(both_arrived)
-    assert [m["text"] for m in box["messages"]] == ["Terima kasih, laporan sedang diproses.",
-                                                    "Siapa saksinya?"]
+    assert [m["text"] for m in box["messages"]] == [
+        "Terima kasih, laporan sedang diproses.",
+        "Siapa saksinya?",
+    ]
     assert [m["kind"] for m in box["messages"]] == ["message", "question"]
     assert [h["status"] for h in box["history"]] == ["received", "in_process", "referred"]
     assert box["status"]["label"] == "Dilimpahkan" and box["status"]["label_en"] == "Referred"
 
     # Answering something that is not a question of this report is refused, naming the field.
     for bad in (None, message.payload.message_id, uuid.uuid4()):
-        r = await intake_client.post("/api/v1/mailbox/followups", headers=auth, json={
-            "kind": "answer", "text": "x", "in_reply_to": str(bad) if bad else None})
+        r = await intake_client.post(
+            "/api/v1/mailbox/followups",
+            headers=auth,
+            json={"kind": "answer", "text": "x", "in_reply_to": str(bad) if bad else None},
+        )
         assert r.status_code == 422 and fields(r) == {"in_reply_to"}, r.text
-    r = await intake_client.post("/api/v1/mailbox/followups", headers=auth, json={
-        "kind": "answer", "text": "Pak Joko", "in_reply_to": str(question.payload.message_id)})
+    r = await intake_client.post(
+        "/api/v1/mailbox/followups",
+        headers=auth,
+        json={
+            "kind": "answer",
+            "text": "Pak Joko",
+            "in_reply_to": str(question.payload.message_id),
+        },
+    )
     assert r.status_code == 201, r.text
-    r = await intake_client.post("/api/v1/mailbox/followups", headers=auth,
-                                 json={"kind": "information", "text": "   "})
+    r = await intake_client.post(
+        "/api/v1/mailbox/followups", headers=auth, json={"kind": "information", "text": "   "}
+    )
     assert r.status_code == 422 and fields(r) == {"text"}
     box = await api_mailbox(intake_client, token)
     assert [(f["kind"], f["text"], f["received"]) for f in box["followups"]] == [
-        ("answer", "Pak Joko", True)]
+        ("answer", "Pak Joko", True)
+    ]
     assert [m["answered"] for m in box["messages"]] == [False, True]
 
     # Sign out: the token no longer opens anything.
@@ -118,14 +133,19 @@ async def test_manual_entry_sets_the_channel_only_with_the_staff_token(
     report = sample_report(channel="letter")
     r = await intake_client.post("/api/v1/reports", json=report)
     assert r.status_code == 422 and fields(r) == {"channel"}
-    r = await intake_client.post("/api/v1/reports", json=report,
-                                 headers={"authorization": "Bearer not-the-token"})
+    r = await intake_client.post(
+        "/api/v1/reports", json=report, headers={"authorization": "Bearer not-the-token"}
+    )
     assert r.status_code == 422 and fields(r) == {"channel"}
-    r = await intake_client.post("/api/v1/reports", json=sample_report(channel="fax"),
-                                 headers={"authorization": f"Bearer {MANUAL_TOKEN}"})
+    r = await intake_client.post(
+        "/api/v1/reports",
+        json=sample_report(channel="fax"),
+        headers={"authorization": f"Bearer {MANUAL_TOKEN}"},
+    )
     assert r.status_code == 422 and fields(r) == {"channel"}
-    r = await intake_client.post("/api/v1/reports", json=report,
-                                 headers={"authorization": f"Bearer {MANUAL_TOKEN}"})
+    r = await intake_client.post(
+        "/api/v1/reports", json=report, headers={"authorization": f"Bearer {MANUAL_TOKEN}"}
+    )
     assert r.status_code == 201, r.text
     accepted = r.json()
     assert {"report_number", "receipt"} <= set(accepted)
@@ -146,16 +166,26 @@ async def test_dates_and_obligations_are_checked(intake_client: httpx.AsyncClien
         assert r.status_code == 422, overrides
         error = next(e for e in r.json()["errors"] if e["field"] == field)
         assert words in error["message"] and error["message_en"]
-    r = await intake_client.post("/api/v1/reports", json=sample_report(
-        date_from="2026-01-01", date_to="2026-01-31", obligations_accepted=True))
+    r = await intake_client.post(
+        "/api/v1/reports",
+        json=sample_report(date_from="2026-01-01", date_to="2026-01-31", obligations_accepted=True),
+    )
     assert r.status_code == 201
 
 
 async def test_pages_carry_strict_headers_and_no_inline_code(
     intake_client: httpx.AsyncClient,
 ) -> None:
-    for path in ("/", "/report", "/report?lang=en", "/mailbox/sign-in", "/report/receipt",
-                 "/static/portal.css", "/static/portal.js", "/schema/openapi.json"):
+    for path in (
+        "/",
+        "/report",
+        "/report?lang=en",
+        "/mailbox/sign-in",
+        "/report/receipt",
+        "/static/portal.css",
+        "/static/portal.js",
+        "/schema/openapi.json",
+    ):
         r = await intake_client.get(path)
         assert r.status_code == 200, path
         h = r.headers
@@ -164,8 +194,9 @@ async def test_pages_carry_strict_headers_and_no_inline_code(
         assert "http" not in csp and "unsafe-inline" not in csp
         assert h["referrer-policy"] == "no-referrer" and h["cache-control"] == "no-store"
         assert h["x-content-type-options"] == "nosniff"
-        assert all(f"{p}=()" in h["permissions-policy"]
-                   for p in ("camera", "microphone", "geolocation"))
+        assert all(
+            f"{p}=()" in h["permissions-policy"] for p in ("camera", "microphone", "geolocation")
+        )
         if h["content-type"].startswith("text/html"):
             html = r.text
             assert not re.search(r"<script(?![^>]*\bsrc=\"/static/)", html)
@@ -178,8 +209,11 @@ async def test_forms_refuse_posts_without_their_csrf_token(
 ) -> None:
     r = await intake_client.post("/mailbox/sign-in", data={"receipt": "1111222233334444"})
     assert r.status_code == 403
-    r = await intake_client.post("/report", data={"what": "Isian yang tidak boleh hilang"},
-                                 headers={"cookie": "pf=" + "a" * 32})
+    r = await intake_client.post(
+        "/report",
+        data={"what": "Isian yang tidak boleh hilang"},
+        headers={"cookie": "pf=" + "a" * 32},
+    )
     assert r.status_code == 403
     assert "Isian yang tidak boleh hilang" in r.text  # refused, but nothing typed is lost
     r = await intake_client.post("/mailbox/followups", data={"text": "x"})

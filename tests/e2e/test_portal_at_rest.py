@@ -26,8 +26,14 @@ from tests.support.stack import DATA, service_dsn
 
 pytestmark = pytest.mark.stack
 NOTIFICATIONS_KEYS = DATA / "keys" / "notifications"
-TABLES = ("reports", "status_history", "mailbox_messages", "followups", "outbox",
-          "processed_events")
+TABLES = (
+    "reports",
+    "status_history",
+    "mailbox_messages",
+    "followups",
+    "outbox",
+    "processed_events",
+)
 
 
 async def test_report_identity_messages_and_followups_are_ciphertext_at_rest_and_in_transit(
@@ -37,9 +43,14 @@ async def test_report_identity_messages_and_followups_are_ciphertext_at_rest_and
     name, email = f"PELAPOR{uuid.uuid4().hex[:10]}", f"p{uuid.uuid4().hex[:10]}@example.org"
     question, answer = f"TANYA{uuid.uuid4().hex}", f"JAWAB{uuid.uuid4().hex}"
     info = f"INFO{uuid.uuid4().hex}"
-    accepted = await submit(intake_client, sample_report(
-        what=f"Laporan rahasia {what}", who=[{"name": who}],
-        identity={"name": name, "email": email, "phone": "0811111111"}))
+    accepted = await submit(
+        intake_client,
+        sample_report(
+            what=f"Laporan rahasia {what}",
+            who=[{"name": who}],
+            identity={"name": name, "email": email, "phone": "0811111111"},
+        ),
+    )
     submitted = await submitted_event(accepted["report_number"])
     token = await api_sign_in(intake_client, accepted["receipt"])
     auth = {"authorization": f"Bearer {token}"}
@@ -49,8 +60,10 @@ async def test_report_identity_messages_and_followups_are_ciphertext_at_rest_and
         return True if (await api_mailbox(intake_client, token))["messages"] else None
 
     await eventually(delivered)
-    for body in ({"kind": "answer", "text": answer, "in_reply_to": str(sent.payload.message_id)},
-                 {"kind": "information", "text": info}):
+    for body in (
+        {"kind": "answer", "text": answer, "in_reply_to": str(sent.payload.message_id)},
+        {"kind": "information", "text": info},
+    ):
         r = await intake_client.post("/api/v1/mailbox/followups", headers=auth, json=body)
         assert r.status_code == 201, r.text
 
@@ -68,10 +81,15 @@ async def test_report_identity_messages_and_followups_are_ciphertext_at_rest_and
         for table in TABLES:
             raw_rows += repr([dict(r) for r in await db.fetch(f"SELECT * FROM {table}")])
         report_id = submitted.payload.report_id
-        assert await db.fetchval("SELECT count(*) FROM mailbox_messages WHERE report_id = $1",
-                                 report_id) == 1
-        assert await db.fetchval("SELECT count(*) FROM followups WHERE report_id = $1",
-                                 report_id) == 2
+        assert (
+            await db.fetchval(
+                "SELECT count(*) FROM mailbox_messages WHERE report_id = $1", report_id
+            )
+            == 1
+        )
+        assert (
+            await db.fetchval("SELECT count(*) FROM followups WHERE report_id = $1", report_id) == 2
+        )
     finally:
         await db.close()
     on_topics = b""
@@ -88,8 +106,9 @@ async def test_the_address_for_notices_is_sealed_to_notifications_only(
     intake_client: httpx.AsyncClient,
 ) -> None:
     address = f"kabar.{uuid.uuid4().hex[:12]}@example.org"
-    accepted = await submit(intake_client, sample_report(notification_email=address,
-                                                         notification_language="en"))
+    accepted = await submit(
+        intake_client, sample_report(notification_email=address, notification_language="en")
+    )
     submitted = await submitted_event(accepted["report_number"])
     sealed = submitted.payload.sealed_notification_contact
     assert submitted.version == 2 and sealed is not None
@@ -110,7 +129,8 @@ async def test_the_address_for_notices_is_sealed_to_notifications_only(
             raw_rows += repr([dict(r) for r in await db.fetch(f"SELECT * FROM {table}")])
         outbox = await db.fetchval(
             "SELECT count(*) FROM outbox WHERE position(convert_to($1, 'UTF8') in payload) > 0",
-            accepted["report_number"])
+            accepted["report_number"],
+        )
     finally:
         await db.close()
     assert outbox == 1  # the outbox row was there to look at

@@ -37,8 +37,9 @@ async def until_on_page(page: Page, selector: str, text: str) -> None:
     await eventually(probe)
 
 
-async def answer_a_question(context: BrowserContext, url: str, client: httpx.AsyncClient,
-                            lang: str) -> None:
+async def answer_a_question(
+    context: BrowserContext, url: str, client: httpx.AsyncClient, lang: str
+) -> None:
     page = await context.new_page()
     marker = uuid.uuid4().hex
     accepted = await submit(client, sample_report(what=f"Laporan <b>tebal</b> {marker}"))

@@ -23,9 +23,14 @@ async def test_home_page_tells_what_the_wbs_is_in_both_languages(
     assert response is not None and response.status == 200
     assert response.headers["referrer-policy"] == "no-referrer"
     body = await page.inner_text("body")
-    for seed_text in ("Tentang Layanan Whistleblowing System KKP", "Inspektorat V",
-                      "KERAHASIAAN IDENTITAS", "Gedung Mina Bahari II Lantai 5",
-                      "melakukan pengaduan lebih dari satu kali", "Memulai Laporan"):
+    for seed_text in (
+        "Tentang Layanan Whistleblowing System KKP",
+        "Inspektorat V",
+        "KERAHASIAAN IDENTITAS",
+        "Gedung Mina Bahari II Lantai 5",
+        "melakukan pengaduan lebih dari satu kali",
+        "Memulai Laporan",
+    ):
         assert seed_text in body
     async with page.expect_navigation():
         await page.click("#lang-switch")
@@ -79,8 +84,7 @@ async def test_anonymous_report_in_indonesian_with_javascript(
     box = await api_mailbox(intake_client, await api_sign_in(intake_client, receipt))
     report = box["report"]
     assert report["identity"] is None and report["category"] == "pungutan_liar"
-    assert [p["name"] for p in report["who"]] == [f"Terlapor 0 {marker}",
-                                                  f"Orang keempat {marker}"]
+    assert [p["name"] for p in report["who"]] == [f"Terlapor 0 {marker}", f"Orang keempat {marker}"]
     assert report["date_from"] == "2026-01-05" and report["estimated_loss"] == 25_000_000
 
 
@@ -99,9 +103,17 @@ async def test_identified_report_in_english_without_javascript(
             await page.click("#add-person")
         assert await page.locator("#who .person").count() == 4
         assert await page.input_value("#what") == f"Draft kept across the round trip {marker}"
-        await fill_report(page, marker, people=4, identity={
-            "name": f"Siti {marker[:6]}", "phone": "+62 812 3456 7890",
-            "email": f"siti.{marker[:6]}@example.org", "employee_number": "198765432"})
+        await fill_report(
+            page,
+            marker,
+            people=4,
+            identity={
+                "name": f"Siti {marker[:6]}",
+                "phone": "+62 812 3456 7890",
+                "email": f"siti.{marker[:6]}@example.org",
+                "employee_number": "198765432",
+            },
+        )
         await page.click("#send-report")
         await page.wait_for_selector("#receipt-code")
         assert "Your report has been received" in await page.inner_text("h1")
@@ -153,13 +165,20 @@ async def test_a_validation_error_keeps_everything_filled_in_without_javascript(
         await context.close()
 
 
-@pytest.mark.parametrize(("identified", "lang", "javascript"), [
-    (False, "en", False),  # anonymous, English, Tor Browser "safest"
-    (True, "id", True),  # identified, Indonesian, JavaScript on
-])
+@pytest.mark.parametrize(
+    ("identified", "lang", "javascript"),
+    [
+        (False, "en", False),  # anonymous, English, Tor Browser "safest"
+        (True, "id", True),  # identified, Indonesian, JavaScript on
+    ],
+)
 async def test_every_kind_of_reporter_in_every_language_and_mode(
-    services: dict[str, ServiceProcess], browser: Browser, intake_client: httpx.AsyncClient,
-    identified: bool, lang: str, javascript: bool,
+    services: dict[str, ServiceProcess],
+    browser: Browser,
+    intake_client: httpx.AsyncClient,
+    identified: bool,
+    lang: str,
+    javascript: bool,
 ) -> None:
     context = await browser.new_context(java_script_enabled=javascript)
     page = await context.new_page()

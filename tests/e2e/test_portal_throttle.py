@@ -18,9 +18,12 @@ pytestmark = pytest.mark.stack
 
 @pytest.fixture(scope="module")
 def strict_intake(services: object) -> Iterator[SideIntake]:
-    with side_intake(receipt_failures_per_source="6", receipt_failures_global="1000",
-                     receipt_failure_window_seconds="60",
-                     submissions_per_source_per_hour="3") as proc:
+    with side_intake(
+        receipt_failures_per_source="6",
+        receipt_failures_global="1000",
+        receipt_failure_window_seconds="60",
+        submissions_per_source_per_hour="3",
+    ) as proc:
         yield proc
 
 
@@ -45,8 +48,10 @@ async def test_wrong_receipts_are_answered_alike_then_throttled(
     right_time = statistics.median(t for _, t in rights)
     # Unknown and malformed receipts: same status, same words, and an Argon2id run each time
     # (so they take about as long as a right one, not a fast "no such row").
-    wrong = [await sign_in(client, r) for r in ("9999-8888-7777-6666", "1234-5678-0000-1111",
-                                                "5555-4444-3333-2222", "42")]
+    wrong = [
+        await sign_in(client, r)
+        for r in ("9999-8888-7777-6666", "1234-5678-0000-1111", "5555-4444-3333-2222", "42")
+    ]
     bodies = {(r.status_code, r.json()["message"], r.json()["message_en"]) for r, _ in wrong}
     assert len(bodies) == 1 and next(iter(bodies))[0] == 401
     assert statistics.median(t for _, t in wrong) > right_time * 0.2
@@ -64,8 +69,11 @@ async def test_wrong_receipts_are_answered_alike_then_throttled(
     form_cookie = re.search(r"pf=([^;]+)", page.headers["set-cookie"])
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert form_cookie and csrf
-    r = await client.post("/mailbox/sign-in", headers={"cookie": f"pf={form_cookie[1]}"},
-                          data={"csrf": csrf[1], "receipt": accepted["receipt"]})
+    r = await client.post(
+        "/mailbox/sign-in",
+        headers={"cookie": f"pf={form_cookie[1]}"},
+        data={"csrf": csrf[1], "receipt": accepted["receipt"]},
+    )
     assert r.status_code == 429 and "Terlalu banyak percobaan" in r.text
 
 
@@ -76,8 +84,11 @@ async def test_submissions_per_source_are_limited_but_not_for_manual_entry(
         assert (await client.post("/api/v1/reports", json=sample_report())).status_code == 201
     r = await client.post("/api/v1/reports", json=sample_report())
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
-    r = await client.post("/api/v1/reports", json=sample_report(channel="phone"),
-                          headers={"authorization": "Bearer peluit-dev-manual-entry-token"})
+    r = await client.post(
+        "/api/v1/reports",
+        json=sample_report(channel="phone"),
+        headers={"authorization": "Bearer peluit-dev-manual-entry-token"},
+    )
     assert r.status_code == 201
 
 
@@ -94,9 +105,15 @@ async def flood(client: httpx.AsyncClient, receipt: str) -> None:
     r = await client.post("/api/v1/mailbox/session", json={"receipt": receipt})
     auth = {"authorization": f"Bearer {r.json()['token']}"}
     for i in range(2):
-        r = await client.post("/api/v1/mailbox/followups", headers=auth,
-                              json={"kind": "information", "text": f"tambahan {i}"})
+        r = await client.post(
+            "/api/v1/mailbox/followups",
+            headers=auth,
+            json={"kind": "information", "text": f"tambahan {i}"},
+        )
         assert r.status_code == 201
-    r = await client.post("/api/v1/mailbox/followups", headers=auth,
-                          json={"kind": "information", "text": "tambahan lagi"})
+    r = await client.post(
+        "/api/v1/mailbox/followups",
+        headers=auth,
+        json={"kind": "information", "text": "tambahan lagi"},
+    )
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0

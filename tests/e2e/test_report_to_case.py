@@ -57,7 +57,9 @@ async def test_each_report_becomes_exactly_one_case(
     try:
         counts = await conn.fetch(
             "SELECT report_number, count(*) AS n FROM cases WHERE report_number = ANY($1) "
-            "GROUP BY report_number", numbers)
+            "GROUP BY report_number",
+            numbers,
+        )
     finally:
         await conn.close()
     assert {r["report_number"]: r["n"] for r in counts} == dict.fromkeys(numbers, 1)
@@ -70,8 +72,9 @@ async def test_staff_api_refuses_requests_without_a_valid_session(
         assert (await anonymous.get("/api/v1/cases")).status_code == 401
         bad = await anonymous.get("/api/v1/cases", headers={"authorization": "Bearer nope"})
         assert bad.status_code == 401
-        wrong = await anonymous.post("/api/v1/auth/login",
-                                     json={"username": "test-coordinator", "password": "wrong"})
+        wrong = await anonymous.post(
+            "/api/v1/auth/login", json={"username": "test-coordinator", "password": "wrong"}
+        )
         assert wrong.status_code == 401
 
 
@@ -94,8 +97,9 @@ async def test_case_list_pages_with_a_cursor(
     await wait_for_case(staff_client, accepted["report_number"])
     first = (await staff_client.get("/api/v1/cases", params={"limit": 2})).json()
     assert len(first["items"]) == 2 and first["next_cursor"]
-    second = (await staff_client.get(
-        "/api/v1/cases", params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    second = (
+        await staff_client.get("/api/v1/cases", params={"limit": 2, "cursor": first["next_cursor"]})
+    ).json()
     first_ids = {c["id"] for c in first["items"]}
     assert second["items"] and not first_ids & {c["id"] for c in second["items"]}
     bad = await staff_client.get("/api/v1/cases", params={"cursor": "!!"})

@@ -11,8 +11,10 @@ pytestmark = pytest.mark.stack
 async def test_api_responses_carry_strict_security_headers(
     intake_client: httpx.AsyncClient,
 ) -> None:
-    for r in (await intake_client.get("/health/live"),
-              await intake_client.post("/api/v1/reports", content=b"{")):
+    for r in (
+        await intake_client.get("/health/live"),
+        await intake_client.post("/api/v1/reports", content=b"{"),
+    ):
         h = r.headers
         assert "frame-ancestors 'none'" in h["content-security-policy"]
         assert "default-src 'self'" in h["content-security-policy"]

@@ -20,7 +20,9 @@ async def case_counts(numbers: list[str]) -> dict[str, int]:
     try:
         rows = await conn.fetch(
             "SELECT report_number, count(*) AS n FROM cases WHERE report_number = ANY($1) "
-            "GROUP BY report_number", numbers)
+            "GROUP BY report_number",
+            numbers,
+        )
     finally:
         await conn.close()
     return {r["report_number"]: r["n"] for r in rows}
@@ -41,8 +43,9 @@ async def test_reports_sent_while_cases_is_down_each_become_one_case_after_resta
     cases = services["cases"]
     cases.stop()
     try:
-        numbers = [(await submit(intake_client, sample_report()))["report_number"]
-                   for _ in range(100)]
+        numbers = [
+            (await submit(intake_client, sample_report()))["report_number"] for _ in range(100)
+        ]
         assert len(set(numbers)) == 100
         await asyncio.sleep(1)
         assert await case_counts(numbers) == {}

@@ -32,8 +32,7 @@ class Account(NamedTuple):
 
 
 def _cli(*args: str, stdin: str | None = None) -> str:
-    done = subprocess.run([CLI, *args], input=stdin, text=True, check=True,
-                          capture_output=True)
+    done = subprocess.run([CLI, *args], input=stdin, text=True, check=True, capture_output=True)
     return done.stdout
 
 
@@ -49,11 +48,25 @@ def make_account(username: str, role: str) -> Account:
     password = "test-staff-" + uuid.uuid4().hex
     _cli("migrate")
     if role == "admin":
-        _cli("create-admin", "--username", username, "--if-missing", "--password-stdin",
-             stdin=password + "\n")
+        _cli(
+            "create-admin",
+            "--username",
+            username,
+            "--if-missing",
+            "--password-stdin",
+            stdin=password + "\n",
+        )
     else:
-        _cli("create-user", "--username", username, "--role", role, "--if-missing",
-             "--password-stdin", stdin=password + "\n")
+        _cli(
+            "create-user",
+            "--username",
+            username,
+            "--role",
+            role,
+            "--if-missing",
+            "--password-stdin",
+            stdin=password + "\n",
+        )
     _cli("reset-password", "--username", username, "--password-stdin", stdin=password + "\n")
     secret = _secret(_cli("reset-totp", "--username", username, "--totp-secret-stdout"))
     return Account(username, password, secret)
@@ -71,18 +84,26 @@ def totp_code(secret: str) -> str:
 
 
 def api_login(base_url: str, account: Account) -> str:
-    r = httpx.post(f"{base_url}/api/v1/auth/login", json={
-        "username": account.username, "password": account.password,
-        "totp": totp_code(account.totp_secret)}, timeout=10)
+    r = httpx.post(
+        f"{base_url}/api/v1/auth/login",
+        json={
+            "username": account.username,
+            "password": account.password,
+            "totp": totp_code(account.totp_secret),
+        },
+        timeout=10,
+    )
     assert r.status_code == 200, r.text
     return str(r.json()["token"])
 
 
 # --- Simulating intake on the real Kafka topics (the reporter's side of the mailbox) ---------
 
+
 def cases_public_key() -> PublicKey:
-    return PublicKey((DATA / "keys" / "cases" / "current.pub").read_bytes().strip(),
-                     encoder=Base64Encoder)
+    return PublicKey(
+        (DATA / "keys" / "cases" / "current.pub").read_bytes().strip(), encoder=Base64Encoder
+    )
 
 
 class PublishedReport(NamedTuple):
@@ -95,29 +116,43 @@ def new_report_number() -> str:
     return f"WBS-2026-{secrets.randbelow(10**8):08d}"
 
 
-async def publish_report(report: dict[str, Any], channel: str = "portal",
-                         with_reporter_key: bool = True) -> PublishedReport:
+async def publish_report(
+    report: dict[str, Any], channel: str = "portal", with_reporter_key: bool = True
+) -> PublishedReport:
     """What intake publishes for a portal report: sealed to cases, with the reporter's key."""
     reporter = PrivateKey.generate()
     report_id = uuid.uuid4()
     number = new_report_number()
-    await publish(ReportSubmitted(
-        correlation_id=report_id,
-        payload=ReportSubmittedPayload(
-            report_id=report_id, report_number=number, channel=channel,  # type: ignore[arg-type]
-            sealed_report=seal(cases_public_key(), json.dumps(report).encode()),
-            reporter_public_key=(reporter.public_key.encode(Base64Encoder).decode()
-                                 if with_reporter_key else None)),
-    ))
+    await publish(
+        ReportSubmitted(
+            correlation_id=report_id,
+            payload=ReportSubmittedPayload(
+                report_id=report_id,
+                report_number=number,
+                channel=channel,  # type: ignore[arg-type]
+                sealed_report=seal(cases_public_key(), json.dumps(report).encode()),
+                reporter_public_key=(
+                    reporter.public_key.encode(Base64Encoder).decode()
+                    if with_reporter_key
+                    else None
+                ),
+            ),
+        )
+    )
     return PublishedReport(report_id, number, reporter)
 
 
-async def events_about(topic: str, report_id: uuid.UUID, count: int,
-                       timeout: float = 15.0) -> list[dict[str, Any]]:
+async def events_about(
+    topic: str, report_id: uuid.UUID, count: int, timeout: float = 15.0
+) -> list[dict[str, Any]]:
     """The first `count` events on `topic` about `report_id` (read from the beginning)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA_BOOTSTRAP,
-                                auto_offset_reset="earliest", enable_auto_commit=False,
-                                group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=KAFKA_BOOTSTRAP,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
     await consumer.start()
     found: list[dict[str, Any]] = []
     try:
@@ -137,6 +172,13 @@ async def events_about(topic: str, report_id: uuid.UUID, count: int,
 def make_account_without_totp(username: str, role: str) -> str:
     """A new account as an admin creates it: TOTP is enrolled at first sign-in. The password."""
     password = "first-password-" + uuid.uuid4().hex
-    _cli("create-user", "--username", username, "--role", role, "--password-stdin",
-         stdin=password + "\n")
+    _cli(
+        "create-user",
+        "--username",
+        username,
+        "--role",
+        role,
+        "--password-stdin",
+        stdin=password + "\n",
+    )
     return password

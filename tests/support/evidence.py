@@ -43,8 +43,9 @@ def jpeg_parts(marker: str = "") -> tuple[bytes, bytes]:
 
 def bucket_client() -> tuple[Minio, str]:
     s = EvidenceSettings()
-    return Minio(s.s3_endpoint, access_key=s.s3_access_key, secret_key=s.s3_secret_key,
-                 secure=s.s3_secure), s.s3_bucket
+    return Minio(
+        s.s3_endpoint, access_key=s.s3_access_key, secret_key=s.s3_secret_key, secure=s.s3_secure
+    ), s.s3_bucket
 
 
 def read_object(object_key: str) -> bytes:
@@ -59,8 +60,7 @@ def read_object(object_key: str) -> bytes:
 
 def objects_under(prefix: str) -> list[str]:
     client, bucket = bucket_client()
-    return [o.object_name or "" for o in client.list_objects(bucket, prefix=prefix,
-                                                              recursive=True)]
+    return [o.object_name or "" for o in client.list_objects(bucket, prefix=prefix, recursive=True)]
 
 
 async def evidence_row(evidence_id: uuid.UUID) -> asyncpg.Record | None:
@@ -74,38 +74,62 @@ async def evidence_row(evidence_id: uuid.UUID) -> asyncpg.Record | None:
 async def rows_for_report(report_id: uuid.UUID) -> int:
     conn = await asyncpg.connect(service_dsn("evidence"))
     try:
-        return int(await conn.fetchval(
-            "SELECT count(*) FROM evidence_files WHERE report_id = $1", report_id))
+        return int(
+            await conn.fetchval(
+                "SELECT count(*) FROM evidence_files WHERE report_id = $1", report_id
+            )
+        )
     finally:
         await conn.close()
 
 
 # --- grants, documents and decryption, for the issue-5 tests ---------------------------------
 
-def grant(iss: str = "intake", kind: str = "upload", report_id: uuid.UUID | None = None,
-          ttl: int = 300, key: SigningKey | None = None, **claims: object) -> str:
+
+def grant(
+    iss: str = "intake",
+    kind: str = "upload",
+    report_id: uuid.UUID | None = None,
+    ttl: int = 300,
+    key: SigningKey | None = None,
+    **claims: object,
+) -> str:
     """A grant signed with the real issuer key the services use (or `key`)."""
     from peluit_shared.grants import Grant
 
     path = DATA / "keys" / ("intake" if iss == "intake" else "cases/grants") / "grant.key"
     signing = key or grants.load_signing_key(path)
-    claim = Grant.model_validate({"iss": iss, "kind": kind,
-                                  "report_id": report_id or uuid.uuid4(),
-                                  "exp": int(time.time()) + ttl, **claims})
+    claim = Grant.model_validate(
+        {
+            "iss": iss,
+            "kind": kind,
+            "report_id": report_id or uuid.uuid4(),
+            "exp": int(time.time()) + ttl,
+            **claims,
+        }
+    )
     return grants.issue(signing, claim)
 
 
 def docx_with_author(author: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.'
-                   'openxmlformats.org/package/2006/content-types"/>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/content-types"/>',
+        )
         z.writestr("_rels/.rels", "<Relationships/>")
         z.writestr("word/document.xml", "<w:document>Isi laporan pungli</w:document>")
-        z.writestr("docProps/core.xml", f"<cp:coreProperties><dc:creator>{author}</dc:creator>"
-                   f"<cp:lastModifiedBy>{author}</cp:lastModifiedBy></cp:coreProperties>")
-        z.writestr("docProps/app.xml", f"<Properties><Company>{author} Corp</Company>"
-                   f"<Manager>{author}</Manager></Properties>")
+        z.writestr(
+            "docProps/core.xml",
+            f"<cp:coreProperties><dc:creator>{author}</dc:creator>"
+            f"<cp:lastModifiedBy>{author}</cp:lastModifiedBy></cp:coreProperties>",
+        )
+        z.writestr(
+            "docProps/app.xml",
+            f"<Properties><Company>{author} Corp</Company><Manager>{author}</Manager></Properties>",
+        )
         z.writestr("docProps/custom.xml", f"<Properties><p>{author}</p></Properties>")
     return buf.getvalue()
 
@@ -126,8 +150,10 @@ async def stored_plaintext(evidence_id: uuid.UUID) -> bytes:
     """Decrypt a stored object as cases would: the file key unsealed with the cases key."""
     row = await evidence_row(evidence_id)
     assert row is not None
-    file_key = unseal(load_private_keys(DATA / "keys" / "cases"),
-                      SealedData.model_validate_json(row["sealed_file_key"]))
+    file_key = unseal(
+        load_private_keys(DATA / "keys" / "cases"),
+        SealedData.model_validate_json(row["sealed_file_key"]),
+    )
     decryptor = StreamDecryptor(file_key)
     return decryptor.update(read_object(row["object_key"])) + decryptor.finish()
 

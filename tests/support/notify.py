@@ -36,8 +36,9 @@ def mails_to(address: str) -> list[EmailMessage]:
     for path in sorted(MAIL.glob("*.eml")):
         raw = path.read_bytes()
         head = raw.split(b"\r\n", 2)
-        if any(line.startswith(b"X-Peluit-Rcpt-To:") and address.encode() in line
-               for line in head[:2]):
+        if any(
+            line.startswith(b"X-Peluit-Rcpt-To:") and address.encode() in line for line in head[:2]
+        ):
             msg = email.message_from_bytes(raw, policy=email.policy.default)
             assert isinstance(msg, EmailMessage)
             found.append(msg)
@@ -48,8 +49,11 @@ def text_of(msg: EmailMessage) -> tuple[str, str, str]:
     """Subject, plain text and HTML of a message."""
     plain = msg.get_body(("plain",))
     html = msg.get_body(("html",))
-    return (str(msg["subject"]), plain.get_content() if plain else "",
-            html.get_content() if html else "")
+    return (
+        str(msg["subject"]),
+        plain.get_content() if plain else "",
+        html.get_content() if html else "",
+    )
 
 
 async def until(probe: Callable[[], Awaitable[Any]], what: str, timeout: float = 30.0) -> Any:
@@ -78,20 +82,39 @@ async def db_rows(sql: str, *args: object) -> list[asyncpg.Record]:
         await conn.close()
 
 
-async def add_staff(role: str = "coordinator", mode: str = "immediate",
-                    email_address: str | None = "", active: bool = True,
-                    staff_id: uuid.UUID | None = None) -> tuple[uuid.UUID, str | None]:
+async def add_staff(
+    role: str = "coordinator",
+    mode: str = "immediate",
+    email_address: str | None = "",
+    active: bool = True,
+    staff_id: uuid.UUID | None = None,
+) -> tuple[uuid.UUID, str | None]:
     """Publish staff.changed v2 as cases would, and wait until notifications has it."""
     staff_id = staff_id or uuid.uuid4()
-    address = (f"staf-{staff_id.hex[:12]}@kkp.go.id" if email_address == ""
-               else email_address)
-    event = StaffChanged(correlation_id=staff_id, payload=StaffChangedPayload(
-        staff_id=staff_id, username=f"u-{staff_id.hex[:8]}", role=role,  # type: ignore[arg-type]
-        email=address, active=active, notification_mode=mode, language="id"))  # type: ignore[arg-type]
+    address = f"staf-{staff_id.hex[:12]}@kkp.go.id" if email_address == "" else email_address
+    event = StaffChanged(
+        correlation_id=staff_id,
+        payload=StaffChangedPayload(
+            staff_id=staff_id,
+            username=f"u-{staff_id.hex[:8]}",
+            role=role,  # type: ignore[arg-type]
+            email=address,
+            active=active,
+            notification_mode=mode,
+            language="id",
+        ),
+    )  # type: ignore[arg-type]
     await publish(event)
-    await until(lambda: db_value(
-        "SELECT true FROM staff_contacts WHERE staff_id = $1 AND active = $2 AND changed_at = $3",
-        staff_id, active, event.occurred_at), "staff contact projected")
+    await until(
+        lambda: db_value(
+            "SELECT true FROM staff_contacts"
+            " WHERE staff_id = $1 AND active = $2 AND changed_at = $3",
+            staff_id,
+            active,
+            event.occurred_at,
+        ),
+        "staff contact projected",
+    )
     return staff_id, address
 
 
@@ -102,9 +125,17 @@ async def retire_staff(staff_id: uuid.UUID, role: str = "coordinator") -> None:
 
 def new_case_created() -> CaseCreated:
     report_id = uuid.uuid4()
-    return CaseCreated(correlation_id=report_id, payload=CaseCreatedPayload(
-        case_id=uuid.uuid4(), report_id=report_id, report_number=new_report_number(),
-        status="received", category="korupsi", channel="portal"))
+    return CaseCreated(
+        correlation_id=report_id,
+        payload=CaseCreatedPayload(
+            case_id=uuid.uuid4(),
+            report_id=report_id,
+            report_number=new_report_number(),
+            status="received",
+            category="korupsi",
+            channel="portal",
+        ),
+    )
 
 
 async def publish_raw(topic: str, value: bytes, key: bytes) -> tuple[int, int]:
@@ -118,24 +149,29 @@ async def publish_raw(topic: str, value: bytes, key: bytes) -> tuple[int, int]:
         await producer.stop()
 
 
-async def wait_consumed(group: str, topic: str, partition: int, offset: int,
-                        timeout: float = 30.0) -> None:
+async def wait_consumed(
+    group: str, topic: str, partition: int, offset: int, timeout: float = 30.0
+) -> None:
     """Until consumer group `group` committed past `offset` on `topic`/`partition`."""
     admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA_BOOTSTRAP)
     await admin.start()
     try:
+
         async def committed() -> bool:
             offsets = await admin.list_consumer_group_offsets(group)
             meta = offsets.get(TopicPartition(topic, partition))
             return meta is not None and meta.offset > offset
+
         await until(committed, f"{group} consumed {topic}[{partition}]@{offset}", timeout)
     finally:
         await admin.close()
 
 
 def notifications_public_key() -> PublicKey:
-    return PublicKey((DATA / "keys" / "notifications" / "current.pub").read_bytes().strip(),
-                     encoder=Base64Encoder)
+    return PublicKey(
+        (DATA / "keys" / "notifications" / "current.pub").read_bytes().strip(),
+        encoder=Base64Encoder,
+    )
 
 
 def contact_json(address: str, language: str = "id") -> bytes:

@@ -63,7 +63,8 @@ async def submitted_event(report_number: str) -> ReportSubmitted:
 
 async def followup_events(report_number: str) -> list[ReportFollowupPosted]:
     return [
-        event for raw in await topic_records("report.followup_posted")
+        event
+        for raw in await topic_records("report.followup_posted")
         if report_number.encode() in raw
         and (event := ReportFollowupPosted.model_validate_json(raw)).payload.report_number
         == report_number
@@ -86,8 +87,11 @@ async def send_staff_message(
     event = CaseMessageToReporter(
         correlation_id=p.report_id,
         payload=CaseMessageToReporterPayload(
-            message_id=uuid.uuid4(), case_id=uuid.uuid4(), report_id=p.report_id,
-            report_number=p.report_number, kind=kind,  # type: ignore[arg-type]
+            message_id=uuid.uuid4(),
+            case_id=uuid.uuid4(),
+            report_id=p.report_id,
+            report_number=p.report_number,
+            kind=kind,  # type: ignore[arg-type]
             sealed_message=seal(reporter, json.dumps({"text": text}).encode()),
         ),
     )
@@ -102,8 +106,11 @@ async def send_status(
     event = CaseStatusChanged(
         correlation_id=p.report_id,
         payload=CaseStatusChangedPayload(
-            case_id=uuid.uuid4(), report_id=p.report_id, report_number=p.report_number,
-            from_status="received", to_status=to_status,  # type: ignore[arg-type]
+            case_id=uuid.uuid4(),
+            report_id=p.report_id,
+            report_number=p.report_number,
+            from_status="received",
+            to_status=to_status,  # type: ignore[arg-type]
             public_status=public_status,  # type: ignore[arg-type]
         ),
     )
@@ -125,8 +132,11 @@ class SideIntake(ServiceProcess):
 @contextmanager
 def side_intake(slot: int = 90, **settings: str) -> Iterator[SideIntake]:
     side_port = port("intake") + slot
-    env = {"PELUIT_INTAKE_HTTP_PORT": str(side_port), "PELUIT_INTAKE_CONSUMERS_ENABLED": "false",
-           **{f"PELUIT_INTAKE_{k.upper()}": v for k, v in settings.items()}}
+    env = {
+        "PELUIT_INTAKE_HTTP_PORT": str(side_port),
+        "PELUIT_INTAKE_CONSUMERS_ENABLED": "false",
+        **{f"PELUIT_INTAKE_{k.upper()}": v for k, v in settings.items()},
+    }
     proc = SideIntake("intake", env=env, side_port=side_port)
     proc.start()
     try:
@@ -148,8 +158,9 @@ async def api_mailbox(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
     return dict(r.json())
 
 
-async def fill_report(page: Any, marker: str, *, identity: dict[str, str] | None = None,
-                      people: int = 1) -> None:
+async def fill_report(
+    page: Any, marker: str, *, identity: dict[str, str] | None = None, people: int = 1
+) -> None:
     """Fill the report form as a reporter would (a Playwright page on /report)."""
     await page.select_option("#category", "pungutan_liar")
     await page.fill("#what", f"Petugas meminta pungutan liar saat pemeriksaan kapal. {marker}")

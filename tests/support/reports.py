@@ -15,8 +15,13 @@ def sample_report(marker: str | None = None, **overrides: Any) -> dict[str, Any]
     report: dict[str, Any] = {
         "category": "suap_gratifikasi",
         "what": f"Kepala seksi meminta uang pelicin untuk menerbitkan izin kapal. {marker}",
-        "who": [{"name": "Budi Santoso", "position": "Kepala Seksi Perizinan",
-                 "unit": "Ditjen Perikanan Tangkap"}],
+        "who": [
+            {
+                "name": "Budi Santoso",
+                "position": "Kepala Seksi Perizinan",
+                "unit": "Ditjen Perikanan Tangkap",
+            }
+        ],
         "where": "Pelabuhan Perikanan Samudera Nizam Zachman, Jakarta",
         "when": "Maret 2026",
         "how": "Meminta transfer ke rekening pribadi sebelum izin ditandatangani",

@@ -68,7 +68,9 @@ class ServiceProcess:
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [str(VENV / "bin" / f"peluit-{self.name}"), "serve"],
-            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env},
             start_new_session=True,
         )
 

@@ -13,8 +13,14 @@ def chain(n: int) -> list[tuple[AuditEntry, bytes, bytes]]:
     rows = []
     prev = GENESIS
     for i in range(1, n + 1):
-        entry = AuditEntry(i, datetime(2026, 3, 1, 8, i, tzinfo=UTC), "staff", "case_viewed",
-                           uuid.uuid4(), {"content": True})
+        entry = AuditEntry(
+            i,
+            datetime(2026, 3, 1, 8, i, tzinfo=UTC),
+            "staff",
+            "case_viewed",
+            uuid.uuid4(),
+            {"content": True},
+        )
         digest = chain_hash(prev, entry)
         rows.append((entry, prev, digest))
         prev = digest

@@ -10,12 +10,19 @@ import pytest
 from peluit_cases.service.errors import Invalid, Refused
 from peluit_cases.service.manual_entry import IntakeRefused, forward
 
-REPORT = {"category": "korupsi", "what": "Uang pelicin izin kapal", "who": [{"name": "Budi"}],
-          "where": "Muara Baru", "when": "Maret 2026", "how": "Transfer"}
+REPORT = {
+    "category": "korupsi",
+    "what": "Uang pelicin izin kapal",
+    "who": [{"name": "Budi"}],
+    "where": "Muara Baru",
+    "when": "Maret 2026",
+    "how": "Transfer",
+}
 
 
-def fake_intake(seen: list[httpx.Request], status: int, body: dict[str, object]
-                ) -> httpx.MockTransport:
+def fake_intake(
+    seen: list[httpx.Request], status: int, body: dict[str, object]
+) -> httpx.MockTransport:
     def handle(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return httpx.Response(status, json=body)
@@ -26,8 +33,9 @@ def fake_intake(seen: list[httpx.Request], status: int, body: dict[str, object]
 async def test_a_letter_goes_to_intake_with_the_token_and_channel() -> None:
     seen: list[httpx.Request] = []
     answer = {"report_number": "WBS-2026-000123", "receipt": "1234-5678-9012-3456"}
-    accepted = await forward("http://intake", "tok", REPORT, "letter",
-                             fake_intake(seen, 201, answer))
+    accepted = await forward(
+        "http://intake", "tok", REPORT, "letter", fake_intake(seen, 201, answer)
+    )
     assert accepted == answer
     sent = seen[0]
     assert sent.url.path == "/api/v1/reports"
@@ -38,8 +46,9 @@ async def test_a_letter_goes_to_intake_with_the_token_and_channel() -> None:
 async def test_intake_field_errors_come_back_as_a_422() -> None:
     errors = [{"field": "what", "message": "Minimal 10 karakter"}]
     with pytest.raises(IntakeRefused) as refused:
-        await forward("http://intake", "tok", REPORT, "phone",
-                      fake_intake([], 422, {"errors": errors}))
+        await forward(
+            "http://intake", "tok", REPORT, "phone", fake_intake([], 422, {"errors": errors})
+        )
     assert refused.value.status == 422 and refused.value.extra["errors"] == errors
 
 

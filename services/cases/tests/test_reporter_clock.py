@@ -26,8 +26,10 @@ def test_the_reporter_is_due_an_update_thirty_calendar_days_after_being_told() -
     assert reporter_update_due(date(2026, 3, 1), days=7) == date(2026, 3, 8)
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
-       st.integers(min_value=1, max_value=365))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+    st.integers(min_value=1, max_value=365),
+)
 def test_the_clock_is_always_the_told_date_plus_the_setting(told: date, days: int) -> None:
     assert (reporter_update_due(told, days) - told).days == days
 
@@ -48,13 +50,13 @@ def test_an_internal_status_change_keeps_the_clock() -> None:
 
 def test_closing_or_archiving_stops_the_clock() -> None:
     for target in (Status.CONCLUDED, Status.NOT_ACTIONABLE, Status.ARCHIVED):
-        assert reporter_update_after_transition(
-            TODAY, target, PUBLIC_STATUS[target], TODAY) is None
+        assert reporter_update_after_transition(TODAY, target, PUBLIC_STATUS[target], TODAY) is None
 
 
 def test_an_open_case_without_a_clock_gets_one_even_from_an_internal_step() -> None:
     assert reporter_update_after_transition(None, Status.REFERRED, None, TODAY) == (
-        TODAY + timedelta(days=30))
+        TODAY + timedelta(days=30)
+    )
 
 
 def test_every_open_status_has_a_public_wording_so_every_default_step_counts() -> None:

@@ -55,22 +55,39 @@ def test_the_table_round_trips_through_json() -> None:
 
 def test_public_status_follows_the_contract() -> None:
     assert PUBLIC_STATUS == {
-        Status.RECEIVED: "received", Status.VERIFYING: "in_process",
-        Status.NEEDS_INFO: "needs_info", Status.REVIEWING: "in_process",
-        Status.INVESTIGATING: "followed_up", Status.REFERRED: "referred",
-        Status.NOT_ACTIONABLE: "closed", Status.CONCLUDED: "closed", Status.ARCHIVED: None,
+        Status.RECEIVED: "received",
+        Status.VERIFYING: "in_process",
+        Status.NEEDS_INFO: "needs_info",
+        Status.REVIEWING: "in_process",
+        Status.INVESTIGATING: "followed_up",
+        Status.REFERRED: "referred",
+        Status.NOT_ACTIONABLE: "closed",
+        Status.CONCLUDED: "closed",
+        Status.ARCHIVED: None,
     }
 
 
-@given(statuses, statuses, roles, texts, st.one_of(st.none(), texts),
-       st.sampled_from([None, "proven", "not_proven", "maybe"]))
+@given(
+    statuses,
+    statuses,
+    roles,
+    texts,
+    st.one_of(st.none(), texts),
+    st.sampled_from([None, "proven", "not_proven", "maybe"]),
+)
 def test_a_step_succeeds_exactly_when_the_table_the_role_and_the_proof_allow_it(
-    source: Status, target: Status, role: Role, note: str, reason: str | None,
+    source: Status,
+    target: Status,
+    role: Role,
+    note: str,
+    reason: str | None,
     outcome: str | None,
 ) -> None:
     rule = TABLE.rule(source, target)
     legal = (
-        rule is not None and role in rule.roles and len(note.strip()) >= 3
+        rule is not None
+        and role in rule.roles
+        and len(note.strip()) >= 3
         and (not rule.reason_required or len((reason or "").strip()) >= 10)
         and (target is not Status.CONCLUDED or outcome in ("proven", "not_proven"))
     )
@@ -95,8 +112,15 @@ class CaseLife(RuleBasedStateMachine):
     @rule(goal=statuses, role=roles)
     def attempt(self, goal: Status, role: Role) -> None:
         try:
-            transition_to(TABLE, self.status, goal, role, "catatan kerja",
-                          "alasan yang cukup panjang", "proven")
+            transition_to(
+                TABLE,
+                self.status,
+                goal,
+                role,
+                "catatan kerja",
+                "alasan yang cukup panjang",
+                "proven",
+            )
         except TransitionRefused as refused:
             assert goal not in refused.allowed
             return
@@ -119,8 +143,9 @@ def test_a_workflow_file_replaces_the_default_table(tmp_path: object) -> None:
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "workflow.json"
-    path.write_text('{"transitions": [{"from": "received", "to": "not_actionable", '
-                    '"roles": ["coordinator"]}]}')
+    path.write_text(
+        '{"transitions": [{"from": "received", "to": "not_actionable", "roles": ["coordinator"]}]}'
+    )
     table = TransitionTable.load(path)
     assert table.targets(Status.RECEIVED) == [Status.NOT_ACTIONABLE]
     assert table.rule(Status.RECEIVED, Status.NOT_ACTIONABLE).reason_required  # type: ignore[union-attr]

@@ -11,8 +11,9 @@ from peluit_evidence.adapters.pipe import BytePipe, PipeAborted
 
 async def test_the_reader_gets_exact_sizes_and_the_end() -> None:
     pipe = BytePipe(max_chunks=2)
-    reader = asyncio.create_task(asyncio.to_thread(
-        lambda: [pipe.read(5), pipe.read(5), pipe.read(5), pipe.read(5)]))
+    reader = asyncio.create_task(
+        asyncio.to_thread(lambda: [pipe.read(5), pipe.read(5), pipe.read(5), pipe.read(5)])
+    )
     for piece in (b"abc", b"defgh", b"ij", b"klm"):
         await pipe.put(piece)
     await pipe.close()

@@ -33,9 +33,8 @@ JPEG = b"\xff\xd8" + APP0 + EXIF + XMP + ICC + b"\xff" + COM + DQT + SOF + SOS +
 CLEAN_JPEG = b"\xff\xd8" + APP0 + DQT + SOF + SOS + SCAN
 
 
-def run(stripper: JpegStripper | PngStripper | MetadataStripper, data: bytes,
-        piece: int) -> bytes:
-    out = [stripper.feed(data[i:i + piece]) for i in range(0, len(data), piece)]
+def run(stripper: JpegStripper | PngStripper | MetadataStripper, data: bytes, piece: int) -> bytes:
+    out = [stripper.feed(data[i : i + piece]) for i in range(0, len(data), piece)]
     return b"".join(out) + stripper.finish()
 
 
@@ -64,9 +63,17 @@ SIG = b"\x89PNG\r\n\x1a\n"
 IHDR = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
 IDAT = chunk(b"IDAT", zlib.compress(b"\x00\x00"))
 IEND = chunk(b"IEND", b"")
-PNG = (SIG + IHDR + chunk(b"tEXt", b"Author\x00Budi") + chunk(b"eXIf", b"MM\x00*GPS")
-       + chunk(b"tIME", b"\x07\xea\x03\x01\x00\x00\x00") + chunk(b"iTXt", b"XML:com\x00\x00\x00")
-       + chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"x")) + IDAT + IEND)
+PNG = (
+    SIG
+    + IHDR
+    + chunk(b"tEXt", b"Author\x00Budi")
+    + chunk(b"eXIf", b"MM\x00*GPS")
+    + chunk(b"tIME", b"\x07\xea\x03\x01\x00\x00\x00")
+    + chunk(b"iTXt", b"XML:com\x00\x00\x00")
+    + chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"x"))
+    + IDAT
+    + IEND
+)
 CLEAN_PNG = SIG + IHDR + IDAT + IEND
 
 
@@ -81,9 +88,12 @@ def test_a_cut_png_is_refused() -> None:
 
 
 def test_the_type_is_recognised_from_the_bytes_and_others_pass_unchanged() -> None:
-    for data, clean, removed in ((JPEG, CLEAN_JPEG, True), (PNG, CLEAN_PNG, True),
-                                 (b"%PDF-1.7 /Author (Budi)", b"%PDF-1.7 /Author (Budi)", False),
-                                 (b"abc", b"abc", False)):
+    for data, clean, removed in (
+        (JPEG, CLEAN_JPEG, True),
+        (PNG, CLEAN_PNG, True),
+        (b"%PDF-1.7 /Author (Budi)", b"%PDF-1.7 /Author (Budi)", False),
+        (b"abc", b"abc", False),
+    ):
         stripper = MetadataStripper()
         assert run(stripper, data, 3) == clean
         assert stripper.removed is removed

@@ -21,16 +21,32 @@ def test_every_message_has_both_languages() -> None:
 
 def test_reporter_sees_the_status_words_of_the_architecture() -> None:
     assert [status_label(s, "id") for s in PUBLIC_STATUS_LABELS] == [
-        "Diterima", "Diproses", "Perlu Kelengkapan", "Ditindaklanjuti", "Dilimpahkan", "Selesai"]
+        "Diterima",
+        "Diproses",
+        "Perlu Kelengkapan",
+        "Ditindaklanjuti",
+        "Dilimpahkan",
+        "Selesai",
+    ]
     assert status_label("needs_info", "en") == "Information needed"
 
 
 def form(**overrides: str) -> dict[str, str]:
-    base = {"category": "korupsi", "what": "Pejabat meminta uang pelicin", "where": "Jakarta",
-            "when": "", "date_from": "2026-01-01", "date_to": "2026-01-31",
-            "how": "Transfer ke rekening", "estimated_loss": "Rp 1.500.000",
-            "identity_choice": "anonymous", "obligations": "yes", "people": "3",
-            "who-1-position": "Kepala Seksi", "id_email": "ignored@example.org"}
+    base = {
+        "category": "korupsi",
+        "what": "Pejabat meminta uang pelicin",
+        "where": "Jakarta",
+        "when": "",
+        "date_from": "2026-01-01",
+        "date_to": "2026-01-31",
+        "how": "Transfer ke rekening",
+        "estimated_loss": "Rp 1.500.000",
+        "identity_choice": "anonymous",
+        "obligations": "yes",
+        "people": "3",
+        "who-1-position": "Kepala Seksi",
+        "id_email": "ignored@example.org",
+    }
     return {**base, **overrides}
 
 
@@ -44,9 +60,16 @@ def test_the_form_becomes_a_report_blank_rows_and_hidden_identity_left_out() -> 
 
 def test_form_errors_name_the_fields_in_the_reporters_language() -> None:
     future = (today_in_indonesia() + timedelta(days=2)).isoformat()
-    values = report_form.read_values(form(
-        identity_choice="identified", id_email="", id_phone="abc", date_from=future,
-        obligations="", **{"who-1-position": ""}))
+    values = report_form.read_values(
+        form(
+            identity_choice="identified",
+            id_email="",
+            id_phone="abc",
+            date_from=future,
+            obligations="",
+            **{"who-1-position": ""},
+        )
+    )
     _, errors = report_form.validate(values, "en")
     assert errors["id_phone"] == "Invalid phone number"
     assert errors["date_from"] == "The date cannot be in the future"
@@ -62,9 +85,19 @@ def test_every_key_the_templates_use_is_in_the_catalogue() -> None:
     # Keys built in templates and views from a prefix.
     used |= {f"obligation.{i}" for i in range(1, 4)} | {f"team.{i}" for i in range(1, 4)}
     used |= {f"policy.{i}" for i in range(1, 7)}
-    used |= {"mailbox.question", "mailbox.message", "mailbox.kind.answer",
-             "mailbox.kind.information", "form.expired", "form.errors", "signin.throttled",
-             "signin.wrong", "signin.expired", "mailbox.posted", "mailbox.text_required"}
+    used |= {
+        "mailbox.question",
+        "mailbox.message",
+        "mailbox.kind.answer",
+        "mailbox.kind.information",
+        "form.expired",
+        "form.errors",
+        "signin.throttled",
+        "signin.wrong",
+        "signin.expired",
+        "mailbox.posted",
+        "mailbox.text_required",
+    }
     used |= {f"field.{f}" for f in ("id_name", "id_phone", "id_email", "id_employee_number")}
     assert len(used) > 80
     assert sorted(used - set(MESSAGES)) == []

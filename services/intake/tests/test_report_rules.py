@@ -14,8 +14,11 @@ from peluit_intake.domain.report import ReportContent
 
 def report(**overrides: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "category": "korupsi", "what": "Pengadaan kapal digelembungkan harganya",
-        "who": [{"position": "PPK"}], "where": "Jakarta", "when": "2026",
+        "category": "korupsi",
+        "what": "Pengadaan kapal digelembungkan harganya",
+        "who": [{"position": "PPK"}],
+        "where": "Jakarta",
+        "when": "2026",
         "how": "Mark-up harga",
     }
     return {**base, **overrides}

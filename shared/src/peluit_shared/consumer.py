@@ -55,9 +55,7 @@ class PoisonEvent(Exception):
     """The event can never be processed (undecryptable, inconsistent): dead-letter it now."""
 
 
-async def handle_once(
-    pool: asyncpg.Pool, consumer: str, event: E, handler: Handler[E]
-) -> bool:
+async def handle_once(pool: asyncpg.Pool, consumer: str, event: E, handler: Handler[E]) -> bool:
     """Run `handler` unless this consumer already processed the event; True if it ran."""
     async with pool.acquire() as conn, conn.transaction():
         return await _run(conn, consumer, event, handler)
@@ -69,7 +67,8 @@ async def _run(
     fresh = await conn.fetchval(
         """INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
            ON CONFLICT DO NOTHING RETURNING true""",
-        consumer, event.event_id,
+        consumer,
+        event.event_id,
     )
     if not fresh:
         return False
@@ -117,8 +116,10 @@ async def handle_batch(
     blocked: set[tuple[str, int]] = set()
     async with pool.acquire() as conn, conn.transaction():
         for item in items:
-            where = (str(getattr(item.record, "topic", "")),
-                     int(getattr(item.record, "partition", 0)))
+            where = (
+                str(getattr(item.record, "topic", "")),
+                int(getattr(item.record, "partition", 0)),
+            )
             if where in blocked:
                 deferred.append((item, _Deferred()))
                 continue
@@ -155,9 +156,15 @@ def subscribe(
     upgraded to `model` before the handler sees them; any other type or version is dead-lettered
     with the reason.
     """
-    subscribe_routes(broker, group_id=group_id, routes=[Route(topic, model, handler, older)],
-                     pool_getter=pool_getter, max_attempts=max_attempts,
-                     backoff_seconds=backoff_seconds, max_batch=max_batch)
+    subscribe_routes(
+        broker,
+        group_id=group_id,
+        routes=[Route(topic, model, handler, older)],
+        pool_getter=pool_getter,
+        max_attempts=max_attempts,
+        backoff_seconds=backoff_seconds,
+        max_batch=max_batch,
+    )
 
 
 def subscribe_routes(
@@ -188,11 +195,19 @@ def subscribe_routes(
             "dlq_source_partition": str(getattr(record, "partition", "")),
             "dlq_source_offset": str(getattr(record, "offset", "")),
         }
-        await broker.publish(record.value or b"", dead_letter(topic),
-                             key=getattr(record, "key", None), headers=headers)
+        await broker.publish(
+            record.value or b"",
+            dead_letter(topic),
+            key=getattr(record, "key", None),
+            headers=headers,
+        )
         CONSUMED.labels(consumer, "dead_lettered").inc()
-        log.error("event_dead_lettered", consumer=consumer, reason=reason[:200],
-                  offset=headers["dlq_source_offset"])
+        log.error(
+            "event_dead_lettered",
+            consumer=consumer,
+            reason=reason[:200],
+            offset=headers["dlq_source_offset"],
+        )
 
     def topic_of(record: Any) -> str:
         return str(getattr(record, "topic", "") or routes[0].topic)
@@ -209,15 +224,21 @@ def subscribe_routes(
                 await dead_letter_record(item.record, topic, f"poison: {exc}")
                 return True
             except INFRA_ERRORS as exc:
-                log.warning("consumer_infra_error", consumer=item.consumer,
-                            error=type(exc).__name__)
+                log.warning(
+                    "consumer_infra_error", consumer=item.consumer, error=type(exc).__name__
+                )
                 return False
             except Exception as exc:
-                log.warning("consumer_attempt_failed", consumer=item.consumer, attempt=attempt,
-                            error=type(exc).__name__)
+                log.warning(
+                    "consumer_attempt_failed",
+                    consumer=item.consumer,
+                    attempt=attempt,
+                    error=type(exc).__name__,
+                )
                 if attempt == max_attempts:
-                    await dead_letter_record(item.record, topic,
-                                             f"failed {attempt}x: {type(exc).__name__}")
+                    await dead_letter_record(
+                        item.record, topic, f"failed {attempt}x: {type(exc).__name__}"
+                    )
                     return True
                 await asyncio.sleep(backoff_seconds * 2 ** (attempt - 1))
         return True
@@ -262,8 +283,9 @@ def subscribe_routes(
                 await msg.nack()
                 return
 
-    names = ", ".join(f"{r.model.__name__} ({r.model.model_fields['type'].default})"
-                      for r in routes)
+    names = ", ".join(
+        f"{r.model.__name__} ({r.model.model_fields['type'].default})" for r in routes
+    )
     broker.subscriber(
         *by_topic,
         group_id=group_id,
@@ -279,10 +301,18 @@ def subscribe_routes(
 
 def _summary(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return json.dumps([{"loc": e["loc"], "msg": e["msg"]} for e in exc.errors()[:5]],
-                          default=str)
+        return json.dumps(
+            [{"loc": e["loc"], "msg": e["msg"]} for e in exc.errors()[:5]], default=str
+        )
     return type(exc).__name__
 
 
-__all__: list[Any] = ["Item", "PoisonEvent", "Route", "handle_batch", "handle_once", "subscribe",
-                      "subscribe_routes"]
+__all__: list[Any] = [
+    "Item",
+    "PoisonEvent",
+    "Route",
+    "handle_batch",
+    "handle_once",
+    "subscribe",
+    "subscribe_routes",
+]

@@ -36,8 +36,10 @@ def drift(event: type[Event], directory: Path = CONTRACTS_DIR) -> str | None:
     if not path.exists():
         return f"{path.name} is missing: run `python -m peluit_shared.contracts`"
     if path.read_text(encoding="utf-8") != render(schema_of(event)):
-        return (f"{event.__name__} changed but its version did not: bump `version` and freeze "
-                f"the new schema (never edit {path.name})")
+        return (
+            f"{event.__name__} changed but its version did not: bump `version` and freeze "
+            f"the new schema (never edit {path.name})"
+        )
     return None
 
 

@@ -69,16 +69,25 @@ def issue(key: SigningKey, grant: Grant) -> str:
     return base64.urlsafe_b64encode(bytes(signed)).decode().rstrip("=")
 
 
-def new_grant(iss: Issuer, kind: Kind, report_id: uuid.UUID, ttl_seconds: int,
-              **claims: object) -> Grant:
-    return Grant.model_validate({"iss": iss, "kind": kind, "report_id": report_id,
-                                 "exp": int(time.time()) + ttl_seconds, **claims})
+def new_grant(
+    iss: Issuer, kind: Kind, report_id: uuid.UUID, ttl_seconds: int, **claims: object
+) -> Grant:
+    return Grant.model_validate(
+        {
+            "iss": iss,
+            "kind": kind,
+            "report_id": report_id,
+            "exp": int(time.time()) + ttl_seconds,
+            **claims,
+        }
+    )
 
 
 def verify(token: str, verify_keys: dict[str, VerifyKey], now: float | None = None) -> Grant:
     """The grant's claims if a known issuer signed them and they have not expired."""
-    malformed = GrantRefused("grant_malformed", "Izin unggah/unduh tidak dapat dibaca.",
-                             "The grant cannot be read.")
+    malformed = GrantRefused(
+        "grant_malformed", "Izin unggah/unduh tidak dapat dibaca.", "The grant cannot be read."
+    )
     if not token or len(token) > 4096:
         raise GrantRefused("grant_missing", "Izin (grant) tidak ada.", "No grant was given.")
     try:
@@ -93,16 +102,23 @@ def verify(token: str, verify_keys: dict[str, VerifyKey], now: float | None = No
         raise malformed from exc
     key = verify_keys.get(claimed.iss)
     if key is None:
-        raise GrantRefused("grant_unknown_issuer", "Penerbit izin tidak dikenal.",
-                           "The grant's issuer is unknown.")
+        raise GrantRefused(
+            "grant_unknown_issuer", "Penerbit izin tidak dikenal.", "The grant's issuer is unknown."
+        )
     try:
         key.verify(raw)
     except BadSignatureError as exc:
-        raise GrantRefused("grant_bad_signature", "Tanda tangan izin tidak sah.",
-                           "The grant's signature is not valid.") from exc
+        raise GrantRefused(
+            "grant_bad_signature",
+            "Tanda tangan izin tidak sah.",
+            "The grant's signature is not valid.",
+        ) from exc
     if claimed.exp < (time.time() if now is None else now):
-        raise GrantRefused("grant_expired", "Izin sudah kedaluwarsa. Minta izin baru.",
-                           "The grant has expired. Ask for a new one.")
+        raise GrantRefused(
+            "grant_expired",
+            "Izin sudah kedaluwarsa. Minta izin baru.",
+            "The grant has expired. Ask for a new one.",
+        )
     return claimed
 
 

@@ -40,8 +40,12 @@ TITLES: dict[int, tuple[str, str]] = {
 
 def problem(status: int, detail: str | None = None, **extra: Any) -> Response[dict[str, Any]]:
     title_id, title_en = TITLES.get(status, ("Kesalahan", "Error"))
-    body: dict[str, Any] = {"type": "about:blank", "status": status, "title": title_id,
-                            "title_en": title_en}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "status": status,
+        "title": title_id,
+        "title_en": title_en,
+    }
     if detail:
         body["detail"] = detail
     body.update(extra)
@@ -100,8 +104,10 @@ def health_controller(checks: dict[str, ReadinessCheck]) -> type[Controller]:
             results = await asyncio.gather(*(checks[n]() for n in names), return_exceptions=True)
             status = {n: (r is True) for n, r in zip(names, results, strict=True)}
             ok = all(status.values())
-            return Response({"status": "ok" if ok else "unavailable", "checks": status},
-                            status_code=200 if ok else 503)
+            return Response(
+                {"status": "ok" if ok else "unavailable", "checks": status},
+                status_code=200 if ok else 503,
+            )
 
         @get("/metrics", sync_to_thread=False)
         def metrics(self) -> Response[bytes]:
@@ -110,8 +116,10 @@ def health_controller(checks: dict[str, ReadinessCheck]) -> type[Controller]:
     return Health
 
 
-def security_headers(csp: str = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-                     "form-action 'self'; object-src 'none'") -> Callable[[ASGIApp], ASGIApp]:
+def security_headers(
+    csp: str = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'; object-src 'none'",
+) -> Callable[[ASGIApp], ASGIApp]:
     """Middleware adding strict security headers to every response."""
     headers = [
         (b"content-security-policy", csp.encode()),

@@ -12,10 +12,33 @@ import structlog
 # Keys that must never reach a log line, whatever a caller passes.
 FORBIDDEN_KEYS = frozenset(
     {
-        "ip", "client", "client_ip", "remote_addr", "remote", "peer", "host_ip", "x_forwarded_for",
-        "forwarded", "user_agent", "headers", "cookie", "cookies", "authorization",
-        "identity", "reporter", "name", "email", "phone", "employee_number", "nip",
-        "receipt", "password", "body", "content", "report", "text",
+        "ip",
+        "client",
+        "client_ip",
+        "remote_addr",
+        "remote",
+        "peer",
+        "host_ip",
+        "x_forwarded_for",
+        "forwarded",
+        "user_agent",
+        "headers",
+        "cookie",
+        "cookies",
+        "authorization",
+        "identity",
+        "reporter",
+        "name",
+        "email",
+        "phone",
+        "employee_number",
+        "nip",
+        "receipt",
+        "password",
+        "body",
+        "content",
+        "report",
+        "text",
     }
 )
 REDACTED = "[redacted]"

@@ -66,7 +66,9 @@ async def migrate(conn: asyncpg.Connection, sources: dict[str, Path]) -> list[st
                 await conn.execute(m.sql)
                 await conn.execute(
                     "INSERT INTO schema_migrations (source, version, checksum) VALUES ($1,$2,$3)",
-                    m.source, m.version, m.checksum,
+                    m.source,
+                    m.version,
+                    m.checksum,
                 )
             applied_now.append(f"{m.source}/{m.version}")
     finally:

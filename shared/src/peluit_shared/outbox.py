@@ -39,7 +39,11 @@ async def add_to_outbox(conn: asyncpg.Connection, event: Event, topic: str | Non
     await conn.execute(
         """INSERT INTO outbox (event_id, event_type, topic, partition_key, payload, headers)
            VALUES ($1, $2, $3, $4, $5, $6::jsonb)""",
-        event.event_id, event.type, topic or event.TOPIC, event.partition_key(), event.to_bytes(),
+        event.event_id,
+        event.type,
+        topic or event.TOPIC,
+        event.partition_key(),
+        event.to_bytes(),
         json.dumps(headers),
     )
     await conn.execute("SELECT pg_notify($1, '')", CHANNEL)

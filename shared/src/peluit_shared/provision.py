@@ -32,8 +32,12 @@ async def ensure_topics(bootstrap: str, replication_factor: int = 1) -> list[str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bootstrap", default=InfraSettings().kafka_bootstrap)
-    parser.add_argument("--replication-factor", type=int, default=1,
-                        help="1 for the single local broker; 3 on a production cluster")
+    parser.add_argument(
+        "--replication-factor",
+        type=int,
+        default=1,
+        help="1 for the single local broker; 3 on a production cluster",
+    )
     args = parser.parse_args()
     created = asyncio.run(ensure_topics(args.bootstrap, args.replication_factor))
     print(f"[peluit] topics: {len(ALL_TOPICS)} ensured, {len(created)} created")

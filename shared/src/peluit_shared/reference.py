@@ -32,19 +32,25 @@ DEFAULT_UNITS: dict[str, tuple[str, str]] = {
     "Ditjen Perikanan Tangkap": ("Ditjen Perikanan Tangkap", "DG of Capture Fisheries"),
     "Ditjen Perikanan Budi Daya": ("Ditjen Perikanan Budi Daya", "DG of Aquaculture"),
     "Ditjen Pengelolaan Kelautan dan Ruang Laut": (
-        "Ditjen Pengelolaan Kelautan dan Ruang Laut", "DG of Marine Spatial Management"),
+        "Ditjen Pengelolaan Kelautan dan Ruang Laut",
+        "DG of Marine Spatial Management",
+    ),
     "Ditjen Penguatan Daya Saing Produk Kelautan dan Perikanan": (
         "Ditjen Penguatan Daya Saing Produk Kelautan dan Perikanan",
-        "DG of Strengthening Competitiveness of Marine and Fisheries Products"),
+        "DG of Strengthening Competitiveness of Marine and Fisheries Products",
+    ),
     "Ditjen PSDKP": (
         "Ditjen Pengawasan Sumber Daya Kelautan dan Perikanan (PSDKP)",
-        "DG of Marine and Fisheries Resources Surveillance (PSDKP)"),
+        "DG of Marine and Fisheries Resources Surveillance (PSDKP)",
+    ),
     "BPPSDM KP": (
         "Badan Penyuluhan dan Pengembangan SDM KP",
-        "Agency for Extension and Human Resources Development"),
+        "Agency for Extension and Human Resources Development",
+    ),
     "BPPMHKP": (
         "Badan Pengendalian dan Pengawasan Mutu Hasil KP",
-        "Agency for Quality Control of Marine and Fisheries Products"),
+        "Agency for Quality Control of Marine and Fisheries Products",
+    ),
     "Lainnya": ("Lainnya", "Other"),
 }
 

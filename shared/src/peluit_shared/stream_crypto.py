@@ -31,7 +31,8 @@ class StreamEncryptor:
     def __init__(self, key: bytes) -> None:
         self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
         self.header: bytes = sodium.crypto_secretstream_xchacha20poly1305_init_push(
-            self._state, key)
+            self._state, key
+        )
         self._pending = bytearray()
         self._started = False
 
@@ -48,13 +49,17 @@ class StreamEncryptor:
         while len(self._pending) > CHUNK:
             chunk = bytes(self._pending[:CHUNK])
             del self._pending[:CHUNK]
-            out.append(sodium.crypto_secretstream_xchacha20poly1305_push(
-                self._state, chunk, None, _MESSAGE))
+            out.append(
+                sodium.crypto_secretstream_xchacha20poly1305_push(
+                    self._state, chunk, None, _MESSAGE
+                )
+            )
         return b"".join(out)
 
     def finish(self) -> bytes:
         last = sodium.crypto_secretstream_xchacha20poly1305_push(
-            self._state, bytes(self._pending), None, _FINAL)
+            self._state, bytes(self._pending), None, _FINAL
+        )
         self._pending.clear()
         return self._prefix() + last
 
@@ -81,8 +86,8 @@ class StreamDecryptor:
         out = []
         # A full-size message may still be the final one: keep it until more bytes arrive.
         while len(self._buffer) > CHUNK + ABYTES:
-            out.append(self._pull(bytes(self._buffer[:CHUNK + ABYTES])))
-            del self._buffer[:CHUNK + ABYTES]
+            out.append(self._pull(bytes(self._buffer[: CHUNK + ABYTES])))
+            del self._buffer[: CHUNK + ABYTES]
         return b"".join(out)
 
     def _pull(self, message: bytes) -> bytes:
@@ -90,7 +95,8 @@ class StreamDecryptor:
             raise StreamCorrupted("data after the final chunk")
         try:
             plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(
-                self._state, message, None)
+                self._state, message, None
+            )
         except CryptoError as exc:
             raise StreamCorrupted("chunk failed authentication") from exc
         if tag == _FINAL:

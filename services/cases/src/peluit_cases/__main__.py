@@ -72,8 +72,9 @@ def _create(settings: CasesSettings, args: argparse.Namespace, role: Role) -> No
                 print(f"user {args.username} exists; left unchanged")
                 return
             raise SystemExit(f"user {args.username} already exists")
-        secret = await staff_admin.create_user(conn, args.username, password, role,
-                                               args.email, args.totp_secret_stdout)
+        secret = await staff_admin.create_user(
+            conn, args.username, password, role, args.email, args.totp_secret_stdout
+        )
         print(f"user {args.username} created with role {role.value}")
         _secret_out(secret)
 
@@ -87,7 +88,9 @@ def _set_notifications(settings: CasesSettings, args: argparse.Namespace) -> Non
         row = await staff_admin.find(conn, args.username)
         prefs, errors = parse_prefs(
             row["email"] if args.email is None else args.email,
-            args.mode or row["notification_mode"], args.language or row["language"])
+            args.mode or row["notification_mode"],
+            args.language or row["language"],
+        )
         if prefs is None:
             raise SystemExit("; ".join(f"--{f}: {m[1]}" for f, m in errors.items()))
         return await staff_admin.set_notifications(conn, row["id"], "cli", prefs)
@@ -112,27 +115,39 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--role", choices=[r.value for r in Role], required=True)
         if name in ("create-admin", "create-user"):
             p.add_argument("--email")
-            p.add_argument("--if-missing", action="store_true",
-                           help="succeed without change when the user exists")
+            p.add_argument(
+                "--if-missing",
+                action="store_true",
+                help="succeed without change when the user exists",
+            )
         if name in ("create-admin", "create-user", "reset-totp"):
-            p.add_argument("--totp-secret-stdout", action="store_true",
-                           help="set up TOTP now and print its secret (automation, tests); "
-                           "otherwise the user enrols with a QR code at first sign-in")
+            p.add_argument(
+                "--totp-secret-stdout",
+                action="store_true",
+                help="set up TOTP now and print its secret (automation, tests); "
+                "otherwise the user enrols with a QR code at first sign-in",
+            )
     grant = sub.add_parser("grant-reveal", help="allow a handler to reveal reporter identities")
     grant.add_argument("--username", required=True)
     grant.add_argument("--revoke", action="store_true")
-    notify = sub.add_parser("set-notifications",
-                            help="a user's notification email, mode and language")
+    notify = sub.add_parser(
+        "set-notifications", help="a user's notification email, mode and language"
+    )
     notify.add_argument("--username", required=True)
     notify.add_argument("--email", help='address for notices ("" removes it)')
-    notify.add_argument("--mode", choices=NOTIFICATION_MODES,
-                        help="immediate, or daily_digest (also hides when reports arrive)")
+    notify.add_argument(
+        "--mode",
+        choices=NOTIFICATION_MODES,
+        help="immediate, or daily_digest (also hides when reports arrive)",
+    )
     notify.add_argument("--language", choices=NOTICE_LANGUAGES)
     role = sub.add_parser("set-role", help="change a user's role")
     role.add_argument("--username", required=True)
     role.add_argument("--role", choices=[r.value for r in Role], required=True)
-    for name, text in (("disable", "disable an account (its sessions end)"),
-                       ("enable", "enable a disabled account")):
+    for name, text in (
+        ("disable", "disable an account (its sessions end)"),
+        ("enable", "enable a disabled account"),
+    ):
         sub.add_parser(name, help=text).add_argument("--username", required=True)
     sub.add_parser("verify-audit", help="verify the audit log's hash chain")
     sub.add_parser("check-deadlines", help="publish case.deadline_due notices now")
@@ -153,44 +168,48 @@ def main() -> None:
         elif command == "keys":
             keyring.keys_command(args.action, settings.key_dir, "peluit-cases")
             if args.action == "ensure" and grants.ensure_signing_key(
-                    settings.grant_key_file.parent):
+                settings.grant_key_file.parent
+            ):
                 print(f"[peluit-cases] grant key created: {settings.grant_key_file}")
         elif command in ("create-admin", "create-user"):
             _create(settings, args, Role.ADMIN if command == "create-admin" else Role(args.role))
         elif command == "reset-password":
             password = _password(args)
-            if not _db(settings, lambda c: staff_admin.reset_password(c, args.username,
-                                                                      password)):
+            if not _db(settings, lambda c: staff_admin.reset_password(c, args.username, password)):
                 raise SystemExit(f"no user {args.username}")
             print(f"password of {args.username} reset; sessions ended")
         elif command == "reset-totp":
             try:
-                secret = _db(settings, lambda c: staff_admin.reset_totp(
-                    c, args.username, args.totp_secret_stdout))
+                secret = _db(
+                    settings,
+                    lambda c: staff_admin.reset_totp(c, args.username, args.totp_secret_stdout),
+                )
             except LookupError as exc:
                 raise SystemExit(f"no user {args.username}") from exc
             print(f"TOTP of {args.username} reset; sessions ended")
             _secret_out(secret)
         elif command == "grant-reveal":
-            if not _db(settings, lambda c: staff_admin.set_reveal(c, args.username,
-                                                                  not args.revoke)):
+            if not _db(
+                settings, lambda c: staff_admin.set_reveal(c, args.username, not args.revoke)
+            ):
                 raise SystemExit(f"no user {args.username}")
             print(f"reveal {'revoked from' if args.revoke else 'granted to'} {args.username}")
         elif command == "set-notifications":
             _set_notifications(settings, args)
         elif command == "set-role":
-            changed = _db(settings, lambda c: staff_admin.set_role(c, args.username,
-                                                                   Role(args.role)))
+            changed = _db(
+                settings, lambda c: staff_admin.set_role(c, args.username, Role(args.role))
+            )
             print(f"role of {args.username}: {args.role}{'' if changed else ' (unchanged)'}")
         elif command in ("disable", "enable"):
-            changed = _db(settings, lambda c: staff_admin.set_active(c, args.username,
-                                                                     command == "enable"))
+            changed = _db(
+                settings, lambda c: staff_admin.set_active(c, args.username, command == "enable")
+            )
             print(f"{args.username} {command}d{'' if changed else ' (unchanged)'}")
         elif command == "verify-audit":
             checked, broken = _db(settings, audit_repo.verify)
             if broken is not None:
-                print(f"audit chain BROKEN at entry {broken} ({checked} entries)",
-                      file=sys.stderr)
+                print(f"audit chain BROKEN at entry {broken} ({checked} entries)", file=sys.stderr)
                 raise SystemExit(1)
             print(f"audit chain intact: {checked} entries")
         elif command == "check-deadlines":

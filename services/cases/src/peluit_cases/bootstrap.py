@@ -75,12 +75,20 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
     runtime.on_startup.append(keys_present)
     register_subscribers(cases)
     _deadline_watch(cases)
-    console = Router(path="/", route_handlers=[AuthPages, CasePages, OversightPages,
-                                                  AccountPages, NotificationPages],
-                     exception_handlers=CONSOLE_HANDLERS, include_in_schema=False)
+    console = Router(
+        path="/",
+        route_handlers=[AuthPages, CasePages, OversightPages, AccountPages, NotificationPages],
+        exception_handlers=CONSOLE_HANDLERS,
+        include_in_schema=False,
+    )
     app = Litestar(
         route_handlers=[
-            AuthApi, CasesApi, WorkflowApi, OversightApi, AccountApi, console,
+            AuthApi,
+            CasesApi,
+            WorkflowApi,
+            OversightApi,
+            AccountApi,
+            console,
             create_static_files_router(path="/console/static", directories=[STATIC]),
             health_controller(runtime.readiness_checks()),
         ],
@@ -89,7 +97,9 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
         middleware=[security_headers()],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
-            title="Peluit cases API", version="1.0.0", path="/schema",
+            title="Peluit cases API",
+            version="1.0.0",
+            path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),
         debug=False,

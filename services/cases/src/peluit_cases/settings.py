@@ -45,7 +45,8 @@ class CasesSettings(ServiceSettings):
     evidence_public_url: str | None = None
     # The console's "Notifications" page reads the inbox API of the notifications service.
     notifications_url: str = Field(
-        default_factory=lambda: f"http://127.0.0.1:{8040 + port_offset()}")
+        default_factory=lambda: f"http://127.0.0.1:{8040 + port_offset()}"
+    )
     notifications_service_token: str = "peluit-dev-notifications-service-token"  # noqa: S105
 
     @model_validator(mode="after")

@@ -25,8 +25,10 @@ async def _orphans(settings: EvidenceSettings, delete: bool, stale_minutes: int)
         if delete:
             await remove_orphans(conn, store, found)
         verb = "removed" if delete else "found"
-        print(f"[peluit-evidence] orphans {verb}: {len(found.objects_without_row)} objects, "
-              f"{len(found.rows_without_object)} rows, {len(found.stale_uploads)} uploads")
+        print(
+            f"[peluit-evidence] orphans {verb}: {len(found.objects_without_row)} objects, "
+            f"{len(found.rows_without_object)} rows, {len(found.stale_uploads)} uploads"
+        )
         return 0
     finally:
         await conn.close()
@@ -34,12 +36,16 @@ async def _orphans(settings: EvidenceSettings, delete: bool, stale_minutes: int)
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="peluit-evidence")
-    parser.add_argument("command", choices=["serve", "migrate", "orphans"], nargs="?",
-                        default="serve")
-    parser.add_argument("--delete", action="store_true",
-                        help="orphans: remove what is listed")
-    parser.add_argument("--stale-minutes", type=int, default=None,
-                        help="orphans: incomplete uploads older than this are stale")
+    parser.add_argument(
+        "command", choices=["serve", "migrate", "orphans"], nargs="?", default="serve"
+    )
+    parser.add_argument("--delete", action="store_true", help="orphans: remove what is listed")
+    parser.add_argument(
+        "--stale-minutes",
+        type=int,
+        default=None,
+        help="orphans: incomplete uploads older than this are stale",
+    )
     args = parser.parse_args()
     settings = EvidenceSettings()
     if args.command == "orphans":

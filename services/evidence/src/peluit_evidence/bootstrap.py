@@ -41,8 +41,10 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
         max_attempts=settings.consumer_max_attempts,
     )
     app = Litestar(
-        route_handlers=[health_controller(runtime.readiness_checks()),
-                        api(settings, runtime, store)],
+        route_handlers=[
+            health_controller(runtime.readiness_checks()),
+            api(settings, runtime, store),
+        ],
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[security_headers()],

@@ -69,14 +69,20 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
             path="/schema",
             # The JSON document itself at /schema: a UI would pull scripts from a CDN.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
-            components=Components(security_schemes={
-                "mailbox": SecurityScheme(
-                    type="http", scheme="bearer",
-                    description="Token from POST /api/v1/mailbox/session (receipt sign-in)"),
-                "manual_entry": SecurityScheme(
-                    type="http", scheme="bearer",
-                    description="Staff manual-entry token (PELUIT_INTAKE_MANUAL_ENTRY_TOKEN)"),
-            }),
+            components=Components(
+                security_schemes={
+                    "mailbox": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="Token from POST /api/v1/mailbox/session (receipt sign-in)",
+                    ),
+                    "manual_entry": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="Staff manual-entry token (PELUIT_INTAKE_MANUAL_ENTRY_TOKEN)",
+                    ),
+                }
+            ),
         ),
         debug=False,
     )

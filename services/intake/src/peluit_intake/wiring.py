@@ -62,7 +62,8 @@ class Intake:
     def notifications_key(self) -> PublicKey:
         if self._notifications_key is None:
             self._notifications_key = load_public_key(
-                self.settings.notifications_public_key_file, "notifications")
+                self.settings.notifications_public_key_file, "notifications"
+            )
         return self._notifications_key
 
     def evidence(self) -> EvidenceClient:
@@ -74,9 +75,13 @@ class Intake:
         """A signed upload grant for one report's files, and its expiry (Unix seconds)."""
         if self._grant_key is None:
             self._grant_key = grants.load_signing_key(self.settings.grant_key_file)
-        grant = grants.new_grant("intake", "upload", report_id,
-                                 self.settings.evidence_grant_seconds,
-                                 max_files=self.settings.max_evidence_files)
+        grant = grants.new_grant(
+            "intake",
+            "upload",
+            report_id,
+            self.settings.evidence_grant_seconds,
+            max_files=self.settings.max_evidence_files,
+        )
         return grants.issue(self._grant_key, grant), grant.exp
 
     def dummy_hash(self) -> str:

@@ -55,13 +55,17 @@ def build(settings: NotificationsSettings | None = None) -> tuple[Litestar, Serv
     plan = Plan(frozenset(channels), len(settings.webhook_urls))
     register_subscribers(runtime, settings, plan)
     sender = Sender(
-        settings.db_dsn, lambda: runtime.pool, channels,
-        RetryPolicy(settings.retry_max_attempts, settings.retry_base_seconds,
-                    settings.retry_max_seconds),
-        batch=settings.sender_batch, lease_seconds=settings.send_lease_seconds,
-        poll_seconds=settings.sender_poll_seconds)
-    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from,
-                        timeout=2.0)
+        settings.db_dsn,
+        lambda: runtime.pool,
+        channels,
+        RetryPolicy(
+            settings.retry_max_attempts, settings.retry_base_seconds, settings.retry_max_seconds
+        ),
+        batch=settings.sender_batch,
+        lease_seconds=settings.send_lease_seconds,
+        poll_seconds=settings.sender_poll_seconds,
+    )
+    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, timeout=2.0)
 
     @contextlib.asynccontextmanager
     async def background(_: Any) -> AsyncIterator[None]:
@@ -83,8 +87,12 @@ def build(settings: NotificationsSettings | None = None) -> tuple[Litestar, Serv
         return Response({"smtp": up}, status_code=200 if up else 503)
 
     app = Litestar(
-        route_handlers=[health_controller(runtime.readiness_checks()), smtp_health,
-                        inbox_api(settings, runtime), ops_api(settings, runtime)],
+        route_handlers=[
+            health_controller(runtime.readiness_checks()),
+            smtp_health,
+            inbox_api(settings, runtime),
+            ops_api(settings, runtime),
+        ],
         lifespan=[runtime.lifespan, background],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[security_headers()],
@@ -97,8 +105,9 @@ def build(settings: NotificationsSettings | None = None) -> tuple[Litestar, Serv
 async def _digest_schedule(runtime: ServiceRuntime, settings: NotificationsSettings) -> None:
     while True:
         try:
-            made = await run_if_due(runtime.pool, datetime.now(UTC), settings.digest_time,
-                                    settings.digest_timezone)
+            made = await run_if_due(
+                runtime.pool, datetime.now(UTC), settings.digest_time, settings.digest_timezone
+            )
             if made is not None:
                 log.info("digests_scheduled", digests=made)
         except Exception as exc:  # keep the schedule; the next check retries

@@ -27,9 +27,9 @@ class NotificationsSettings(ServiceSettings):
     mail_from: str = "wbs-noreply@kkp.go.id"
     # Links in emails: staff go to the console, reporters to the portal's mailbox sign-in.
     console_base_url: str = Field(
-        default_factory=lambda: f"http://127.0.0.1:{8020 + port_offset()}")
-    portal_base_url: str = Field(
-        default_factory=lambda: f"http://127.0.0.1:{8010 + port_offset()}")
+        default_factory=lambda: f"http://127.0.0.1:{8020 + port_offset()}"
+    )
+    portal_base_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8010 + port_offset()}")
     # Signed webhooks: every staff notice is POSTed to each URL (no content in the payload).
     webhook_urls: list[str] = []
     webhook_secret: str = "peluit-dev-webhook-secret"  # noqa: S105 - dev default

@@ -68,8 +68,10 @@ def parse_event(body: bytes, current: type[E], older: Sequence[type[Event]] = ()
     name, version = head.get("type"), head.get("version")
     candidates: tuple[type[Event], ...] = (current, *older)
     for model in candidates:
-        if (model.model_fields["type"].default == name
-                and model.model_fields["version"].default == version):
+        if (
+            model.model_fields["type"].default == name
+            and model.model_fields["version"].default == version
+        ):
             event: Event = model.model_validate(head)
             while not isinstance(event, current):
                 event = event.upgrade()

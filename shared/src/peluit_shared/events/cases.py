@@ -11,8 +11,15 @@ from peluit_shared.crypto import SealedData
 from peluit_shared.events.base import Event, Payload
 
 CaseStatus = Literal[
-    "received", "verifying", "needs_info", "reviewing", "investigating", "referred",
-    "not_actionable", "concluded", "archived",
+    "received",
+    "verifying",
+    "needs_info",
+    "reviewing",
+    "investigating",
+    "referred",
+    "not_actionable",
+    "concluded",
+    "archived",
 ]
 # What the reporter is shown (ARCHITECTURE §3): Diterima, Diproses, Perlu Kelengkapan,
 # Ditindaklanjuti, Dilimpahkan, Selesai. None: nothing changes for the reporter (archiving).

@@ -41,11 +41,15 @@ class EvidenceStored(Event):
     def upgrade(self) -> current_evidence.EvidenceStored:
         p = self.payload
         return current_evidence.EvidenceStored(
-            event_id=self.event_id, occurred_at=self.occurred_at,
+            event_id=self.event_id,
+            occurred_at=self.occurred_at,
             correlation_id=self.correlation_id,
             payload=current_evidence.EvidenceStoredPayload(
                 **p.model_dump(),
                 # Version 1 hashed only what it stored: the original is that file when nothing
                 # was removed, and unknown otherwise.
                 original_sha256=None if p.metadata_removed else p.sha256,
-                media_type="application/octet-stream", uploaded_by="reporter"))
+                media_type="application/octet-stream",
+                uploaded_by="reporter",
+            ),
+        )

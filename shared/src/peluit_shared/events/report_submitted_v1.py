@@ -39,6 +39,8 @@ class ReportSubmitted(Event):
 
     def upgrade(self) -> current.ReportSubmitted:
         return current.ReportSubmitted(
-            event_id=self.event_id, occurred_at=self.occurred_at,
+            event_id=self.event_id,
+            occurred_at=self.occurred_at,
             correlation_id=self.correlation_id,
-            payload=current.ReportSubmittedPayload(**self.payload.model_dump()))
+            payload=current.ReportSubmittedPayload(**self.payload.model_dump()),
+        )

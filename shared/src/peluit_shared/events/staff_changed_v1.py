@@ -37,6 +37,8 @@ class StaffChanged(Event):
 
     def upgrade(self) -> current_staff.StaffChanged:
         return current_staff.StaffChanged(
-            event_id=self.event_id, occurred_at=self.occurred_at,
+            event_id=self.event_id,
+            occurred_at=self.occurred_at,
             correlation_id=self.correlation_id,
-            payload=current_staff.StaffChangedPayload(**self.payload.model_dump()))
+            payload=current_staff.StaffChangedPayload(**self.payload.model_dump()),
+        )

@@ -16,9 +16,13 @@ LIST_COLUMNS = """id, report_number, status, channel, category, anonymous, recei
                   reporter_update_due"""
 
 
-async def insert_case(conn: asyncpg.Connection, case: NewCase, stage: str | None = None,
-                      due_on: date | None = None,
-                      reporter_update_due: date | None = None) -> bool:
+async def insert_case(
+    conn: asyncpg.Connection,
+    case: NewCase,
+    stage: str | None = None,
+    due_on: date | None = None,
+    reporter_update_due: date | None = None,
+) -> bool:
     """Insert unless a case for the report exists; True when inserted."""
     inserted = await conn.fetchval(
         """INSERT INTO cases (id, report_id, report_number, status, channel, category, anonymous,
@@ -26,27 +30,52 @@ async def insert_case(conn: asyncpg.Connection, case: NewCase, stage: str | None
                               stage, stage_started_on, due_on, units, reporter_update_due)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
            ON CONFLICT (report_id) DO NOTHING RETURNING true""",
-        case.id, case.report_id, case.report_number, case.status.value, case.channel,
-        case.category, case.anonymous, case.sealed_key_id, case.sealed_report, case.received_at,
-        case.reporter_public_key, stage, case.received_at.date() if stage else None, due_on,
-        list(case.units), reporter_update_due,
+        case.id,
+        case.report_id,
+        case.report_number,
+        case.status.value,
+        case.channel,
+        case.category,
+        case.anonymous,
+        case.sealed_key_id,
+        case.sealed_report,
+        case.received_at,
+        case.reporter_public_key,
+        stage,
+        case.received_at.date() if stage else None,
+        due_on,
+        list(case.units),
+        reporter_update_due,
     )
     if inserted:
         await add_history(conn, case.id, "system", "created", None, case.status.value, None)
         await conn.execute(
             "INSERT INTO case_stage_times (case_id, status, entered_at) VALUES ($1, $2, $3)",
-            case.id, case.status.value, case.received_at)
+            case.id,
+            case.status.value,
+            case.received_at,
+        )
     return bool(inserted)
 
 
 async def add_history(
-    conn: asyncpg.Connection, case_id: uuid.UUID, actor: str, action: str,
-    from_status: str | None, to_status: str | None, note: str | None,
+    conn: asyncpg.Connection,
+    case_id: uuid.UUID,
+    actor: str,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    note: str | None,
 ) -> None:
     await conn.execute(
         """INSERT INTO case_history (case_id, actor, action, from_status, to_status, note)
            VALUES ($1, $2, $3, $4, $5, $6)""",
-        case_id, actor, action, from_status, to_status, note,
+        case_id,
+        actor,
+        action,
+        from_status,
+        to_status,
+        note,
     )
 
 
@@ -72,7 +101,10 @@ SORTS = {
 
 
 async def list_cases(
-    conn: asyncpg.Connection, limit: int, flt: CaseFilter, sort: str = "newest",
+    conn: asyncpg.Connection,
+    limit: int,
+    flt: CaseFilter,
+    sort: str = "newest",
     after: tuple[datetime, uuid.UUID] | None = None,
 ) -> list[dict[str, Any]]:
     """One keyset page: rows after `after` in the chosen order."""
@@ -118,8 +150,9 @@ async def list_cases(
     return [dict(r) for r in rows]
 
 
-async def get_case(conn: asyncpg.Connection, case_id: uuid.UUID,
-                   for_update: bool = False) -> dict[str, Any] | None:
+async def get_case(
+    conn: asyncpg.Connection, case_id: uuid.UUID, for_update: bool = False
+) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         f"""SELECT {LIST_COLUMNS}, report_id, sealed_key_id, sealed_report, reporter_public_key,
                    stage_started_on, closed_at
@@ -140,39 +173,63 @@ async def case_history(conn: asyncpg.Connection, case_id: uuid.UUID) -> list[dic
     return [dict(r) for r in rows]
 
 
-async def set_status(conn: asyncpg.Connection, case_id: uuid.UUID, status: str,
-                     outcome: str | None, stage: str | None, stage_started_on: date | None,
-                     due_on: date | None, closed: bool,
-                     reporter_update_due: date | None) -> None:
+async def set_status(
+    conn: asyncpg.Connection,
+    case_id: uuid.UUID,
+    status: str,
+    outcome: str | None,
+    stage: str | None,
+    stage_started_on: date | None,
+    due_on: date | None,
+    closed: bool,
+    reporter_update_due: date | None,
+) -> None:
     await conn.execute(
         """UPDATE cases SET status = $2, outcome = coalesce($3, outcome), stage = $4,
                   stage_started_on = $5, due_on = $6,
                   closed_at = CASE WHEN $7 THEN coalesce(closed_at, now()) ELSE closed_at END,
                   reporter_update_due = $8, updated_at = now(), version = version + 1
            WHERE id = $1""",
-        case_id, status, outcome, stage, stage_started_on, due_on, closed, reporter_update_due)
+        case_id,
+        status,
+        outcome,
+        stage,
+        stage_started_on,
+        due_on,
+        closed,
+        reporter_update_due,
+    )
     await conn.execute(
         "UPDATE case_stage_times SET left_at = now() WHERE case_id = $1 AND left_at IS NULL",
-        case_id)
+        case_id,
+    )
     await conn.execute(
         "INSERT INTO case_stage_times (case_id, status, entered_at) VALUES ($1, $2, now())",
-        case_id, status)
+        case_id,
+        status,
+    )
 
 
-async def set_assignee(conn: asyncpg.Connection, case_id: uuid.UUID,
-                       assignee: uuid.UUID) -> None:
+async def set_assignee(conn: asyncpg.Connection, case_id: uuid.UUID, assignee: uuid.UUID) -> None:
     await conn.execute(
         "UPDATE cases SET assignee_id = $2, updated_at = now(), version = version + 1 "
-        "WHERE id = $1", case_id, assignee)
+        "WHERE id = $1",
+        case_id,
+        assignee,
+    )
 
 
 async def bump_version(conn: asyncpg.Connection, case_id: uuid.UUID) -> None:
     await conn.execute(
-        "UPDATE cases SET updated_at = now(), version = version + 1 WHERE id = $1", case_id)
+        "UPDATE cases SET updated_at = now(), version = version + 1 WHERE id = $1", case_id
+    )
 
 
 async def reporter_told(conn: asyncpg.Connection, case_id: uuid.UUID, due: date) -> None:
     """The reporter was told something: their clock restarts (open cases only)."""
     await conn.execute(
         "UPDATE cases SET reporter_update_due = $2 WHERE id = $1 "
-        "AND status NOT IN ('concluded', 'not_actionable', 'archived')", case_id, due)
+        "AND status NOT IN ('concluded', 'not_actionable', 'archived')",
+        case_id,
+        due,
+    )

@@ -14,14 +14,17 @@ class EvidenceUnavailable(Exception):
 
 class EvidenceClient:
     def __init__(self, base_url: str) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url,
-                                         timeout=httpx.Timeout(30.0, connect=3.0))
+        self._client = httpx.AsyncClient(
+            base_url=base_url, timeout=httpx.Timeout(30.0, connect=3.0)
+        )
 
     async def ciphertext(self, evidence_id: uuid.UUID, grant: str) -> AsyncIterator[bytes]:
         """Opens the download (raising EvidenceUnavailable now) and returns its byte stream."""
         request = self._client.build_request(
-            "GET", f"/api/v1/evidence/{evidence_id}/ciphertext",
-            headers={"authorization": f"Grant {grant}"})
+            "GET",
+            f"/api/v1/evidence/{evidence_id}/ciphertext",
+            headers={"authorization": f"Grant {grant}"},
+        )
         try:
             response = await self._client.send(request, stream=True)
         except httpx.HTTPError as exc:

@@ -18,13 +18,19 @@ class IntakeUnreachable(Exception):
     pass
 
 
-async def submit_report(base_url: str, token: str, report: dict[str, Any], channel: str,
-                        transport: httpx.AsyncBaseTransport | None = None) -> IntakeAnswer:
+async def submit_report(
+    base_url: str,
+    token: str,
+    report: dict[str, Any],
+    channel: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> IntakeAnswer:
     headers = {"authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base_url, timeout=10, transport=transport) as client:
         try:
-            r = await client.post("/api/v1/reports", json={**report, "channel": channel},
-                                  headers=headers)
+            r = await client.post(
+                "/api/v1/reports", json={**report, "channel": channel}, headers=headers
+            )
         except httpx.HTTPError as exc:
             raise IntakeUnreachable(type(exc).__name__) from exc
     try:

@@ -19,8 +19,10 @@ class NotificationsClient:
     async def _call(self, method: str, path: str, **params: Any) -> dict[str, Any]:
         try:
             async with httpx.AsyncClient(
-                    base_url=self._base_url, timeout=httpx.Timeout(5.0, connect=2.0),
-                    headers={"authorization": f"Bearer {self._token}"}) as client:
+                base_url=self._base_url,
+                timeout=httpx.Timeout(5.0, connect=2.0),
+                headers={"authorization": f"Bearer {self._token}"},
+            ) as client:
                 response = await client.request(method, path, params=params or None)
         except httpx.HTTPError as exc:
             raise NotificationsUnavailable(type(exc).__name__) from exc

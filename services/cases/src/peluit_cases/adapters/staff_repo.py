@@ -14,17 +14,27 @@ _USER = "u.id, u.username, u.role, u.can_reveal"
 
 
 def _user(row: asyncpg.Record) -> StaffUser:
-    return StaffUser(id=row["id"], username=row["username"], role=Role(row["role"]),
-                     can_reveal=row["can_reveal"])
+    return StaffUser(
+        id=row["id"], username=row["username"], role=Role(row["role"]), can_reveal=row["can_reveal"]
+    )
 
 
-async def create_user(conn: asyncpg.Connection, username: str, password_hash: str,
-                      role: Role, email: str | None = None) -> uuid.UUID:
+async def create_user(
+    conn: asyncpg.Connection,
+    username: str,
+    password_hash: str,
+    role: Role,
+    email: str | None = None,
+) -> uuid.UUID:
     user_id = uuid.uuid4()
     await conn.execute(
         "INSERT INTO staff_users (id, username, password_hash, role, email) "
         "VALUES ($1, $2, $3, $4, $5)",
-        user_id, username, password_hash, role.value, email,
+        user_id,
+        username,
+        password_hash,
+        role.value,
+        email,
     )
     return user_id
 
@@ -32,23 +42,32 @@ async def create_user(conn: asyncpg.Connection, username: str, password_hash: st
 async def set_password(conn: asyncpg.Connection, username: str, password_hash: str) -> bool:
     done = await conn.execute(
         "UPDATE staff_users SET password_hash = $2, failed_logins = 0, locked_until = NULL "
-        "WHERE username = $1", username, password_hash,
+        "WHERE username = $1",
+        username,
+        password_hash,
     )
     return bool(done.endswith(" 1"))
 
 
-async def set_totp(conn: asyncpg.Connection, user_id: uuid.UUID, secret: str | None,
-                   confirmed: bool) -> None:
+async def set_totp(
+    conn: asyncpg.Connection, user_id: uuid.UUID, secret: str | None, confirmed: bool
+) -> None:
     await conn.execute(
         "UPDATE staff_users SET totp_secret = $2, totp_confirmed = $3, totp_last_step = 0 "
-        "WHERE id = $1", user_id, secret, confirmed)
+        "WHERE id = $1",
+        user_id,
+        secret,
+        confirmed,
+    )
 
 
 async def use_totp_step(conn: asyncpg.Connection, user_id: uuid.UUID, step: int) -> bool:
     """Record the accepted code's time step; False if it (or a later one) was used: no replay."""
     done = await conn.execute(
         "UPDATE staff_users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2",
-        user_id, step)
+        user_id,
+        step,
+    )
     return bool(done.endswith(" 1"))
 
 
@@ -62,32 +81,45 @@ async def find_login(conn: asyncpg.Connection, username: str) -> dict[str, Any] 
     return dict(row) if row else None
 
 
-_ACCOUNT = ("id, username, role, can_reveal, totp_secret, totp_confirmed, email, disabled, "
-            "notification_mode, language")
+_ACCOUNT = (
+    "id, username, role, can_reveal, totp_secret, totp_confirmed, email, disabled, "
+    "notification_mode, language"
+)
 
 
-async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID,
-                   for_update: bool = False) -> dict[str, Any] | None:
+async def get_user(
+    conn: asyncpg.Connection, user_id: uuid.UUID, for_update: bool = False
+) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         f"SELECT {_ACCOUNT} FROM staff_users WHERE id = $1"  # noqa: S608 - constant columns
-        + (" FOR UPDATE" if for_update else ""), user_id)
+        + (" FOR UPDATE" if for_update else ""),
+        user_id,
+    )
     return dict(row) if row else None
 
 
-async def find_by_username(conn: asyncpg.Connection, username: str,
-                           for_update: bool = False) -> dict[str, Any] | None:
+async def find_by_username(
+    conn: asyncpg.Connection, username: str, for_update: bool = False
+) -> dict[str, Any] | None:
     """Any account, disabled ones included (administration)."""
     row = await conn.fetchrow(
         f"SELECT {_ACCOUNT} FROM staff_users WHERE username = $1"  # noqa: S608 - constant
-        + (" FOR UPDATE" if for_update else ""), username)
+        + (" FOR UPDATE" if for_update else ""),
+        username,
+    )
     return dict(row) if row else None
 
 
-async def set_notifications(conn: asyncpg.Connection, user_id: uuid.UUID, email: str | None,
-                            mode: str, language: str) -> None:
+async def set_notifications(
+    conn: asyncpg.Connection, user_id: uuid.UUID, email: str | None, mode: str, language: str
+) -> None:
     await conn.execute(
-        "UPDATE staff_users SET email = $2, notification_mode = $3, language = $4 "
-        "WHERE id = $1", user_id, email, mode, language)
+        "UPDATE staff_users SET email = $2, notification_mode = $3, language = $4 WHERE id = $1",
+        user_id,
+        email,
+        mode,
+        language,
+    )
 
 
 async def set_role(conn: asyncpg.Connection, user_id: uuid.UUID, role: Role) -> None:
@@ -98,8 +130,9 @@ async def set_disabled(conn: asyncpg.Connection, user_id: uuid.UUID, disabled: b
     await conn.execute("UPDATE staff_users SET disabled = $2 WHERE id = $1", user_id, disabled)
 
 
-async def record_failure(conn: asyncpg.Connection, user_id: uuid.UUID, attempts: int,
-                         window_minutes: int) -> bool:
+async def record_failure(
+    conn: asyncpg.Connection, user_id: uuid.UUID, attempts: int, window_minutes: int
+) -> bool:
     """Count a failure in the window; lock when the count reaches `attempts`. True if locked."""
     locked = await conn.fetchval(
         """UPDATE staff_users SET
@@ -110,39 +143,57 @@ async def record_failure(conn: asyncpg.Connection, user_id: uuid.UUID, attempts:
                  OR first_failed_at < now() - make_interval(mins => $3)
                  THEN now() ELSE first_failed_at END
            WHERE id = $1 RETURNING failed_logins >= $2""",
-        user_id, attempts, window_minutes)
+        user_id,
+        attempts,
+        window_minutes,
+    )
     if locked:
         await conn.execute(
             "UPDATE staff_users SET locked_until = now() + make_interval(mins => $2), "
-            "failed_logins = 0, first_failed_at = NULL WHERE id = $1", user_id, window_minutes)
+            "failed_logins = 0, first_failed_at = NULL WHERE id = $1",
+            user_id,
+            window_minutes,
+        )
     return bool(locked)
 
 
 async def clear_failures(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
     await conn.execute(
         "UPDATE staff_users SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL "
-        "WHERE id = $1", user_id)
+        "WHERE id = $1",
+        user_id,
+    )
 
 
 async def list_users(conn: asyncpg.Connection, role: Role | None = None) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         "SELECT id, username, role, email, disabled, totp_confirmed, can_reveal, locked_until "
         "FROM staff_users WHERE ($1::text IS NULL OR role = $1) ORDER BY username",
-        role.value if role else None)
+        role.value if role else None,
+    )
     return [dict(r) for r in rows]
 
 
-async def add_session(conn: asyncpg.Connection, token_hash: bytes, user_id: uuid.UUID,
-                      expires_at: datetime, scope: str = "full") -> None:
+async def add_session(
+    conn: asyncpg.Connection,
+    token_hash: bytes,
+    user_id: uuid.UUID,
+    expires_at: datetime,
+    scope: str = "full",
+) -> None:
     await conn.execute(
         "INSERT INTO staff_sessions (token_hash, user_id, expires_at, scope) "
         "VALUES ($1, $2, $3, $4)",
-        token_hash, user_id, expires_at, scope,
+        token_hash,
+        user_id,
+        expires_at,
+        scope,
     )
 
 
-async def touch_session(conn: asyncpg.Connection, token_hash: bytes,
-                        idle_minutes: int) -> tuple[StaffUser, str] | None:
+async def touch_session(
+    conn: asyncpg.Connection, token_hash: bytes, idle_minutes: int
+) -> tuple[StaffUser, str] | None:
     """(user, scope) if the session is neither expired nor idle too long; refreshes last_seen."""
     row = await conn.fetchrow(
         f"""UPDATE staff_sessions s SET last_seen = now()
@@ -150,7 +201,8 @@ async def touch_session(conn: asyncpg.Connection, token_hash: bytes,
            WHERE s.token_hash = $1 AND u.id = s.user_id AND NOT u.disabled
              AND s.expires_at > now() AND s.last_seen > now() - make_interval(mins => $2)
            RETURNING {_USER}, s.scope""",  # noqa: S608 - constant columns
-        token_hash, idle_minutes,
+        token_hash,
+        idle_minutes,
     )
     if row is None:
         return None
@@ -158,8 +210,7 @@ async def touch_session(conn: asyncpg.Connection, token_hash: bytes,
 
 
 async def upgrade_session(conn: asyncpg.Connection, token_hash: bytes) -> None:
-    await conn.execute("UPDATE staff_sessions SET scope = 'full' WHERE token_hash = $1",
-                       token_hash)
+    await conn.execute("UPDATE staff_sessions SET scope = 'full' WHERE token_hash = $1", token_hash)
 
 
 async def drop_session(conn: asyncpg.Connection, token_hash: bytes) -> None:

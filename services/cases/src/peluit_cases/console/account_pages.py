@@ -27,25 +27,45 @@ class AccountPages(Controller):
         async with cases.runtime.pool.acquire() as conn:
             row = await staff_repo.get_user(conn, v.staff.id)
         assert row is not None, "a session always names an existing account"
-        values = {"email": row["email"] or "", "notification_mode": row["notification_mode"],
-                  "language": row["language"]}
-        return render(request, "account.html", v=v, values=values, errors={},
-                      modes=NOTIFICATION_MODES, languages=NOTICE_LANGUAGES,
-                      saved=request.query_params.get("saved") == "1")
+        values = {
+            "email": row["email"] or "",
+            "notification_mode": row["notification_mode"],
+            "language": row["language"],
+        }
+        return render(
+            request,
+            "account.html",
+            v=v,
+            values=values,
+            errors={},
+            modes=NOTIFICATION_MODES,
+            languages=NOTICE_LANGUAGES,
+            saved=request.query_params.get("saved") == "1",
+        )
 
     @post("/")
     async def save(self, request: Request[Any, Any, Any], cases: Cases) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
         values = {name: form.get(name, "")[:500] for name in FIELDS}
-        prefs, problems = parse_prefs(values["email"], values["notification_mode"],
-                                      values["language"])
+        prefs, problems = parse_prefs(
+            values["email"], values["notification_mode"], values["language"]
+        )
         if prefs is None:
-            errors = {field: pair[1] if v.lang == "en" else pair[0]
-                      for field, pair in problems.items()}
-            return render(request, "account.html", status=422, v=v, values=values,
-                          errors=errors, modes=NOTIFICATION_MODES, languages=NOTICE_LANGUAGES,
-                          saved=False)
+            errors = {
+                field: pair[1] if v.lang == "en" else pair[0] for field, pair in problems.items()
+            }
+            return render(
+                request,
+                "account.html",
+                status=422,
+                v=v,
+                values=values,
+                errors=errors,
+                modes=NOTIFICATION_MODES,
+                languages=NOTICE_LANGUAGES,
+                saved=False,
+            )
         async with cases.runtime.pool.acquire() as conn:
             await staff_admin.set_notifications(conn, v.staff.id, str(v.staff.id), prefs)
         return redirect("/console/account?saved=1")

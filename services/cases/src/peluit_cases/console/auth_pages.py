@@ -29,8 +29,12 @@ class AuthPages(Controller):
         form = await request.form()
         try:
             session = await auth.login(
-                cases.runtime.pool, cases.settings, str(form.get("username", ""))[:100],
-                str(form.get("password", ""))[:500], str(form.get("totp", ""))[:10] or None)
+                cases.runtime.pool,
+                cases.settings,
+                str(form.get("username", ""))[:100],
+                str(form.get("password", ""))[:500],
+                str(form.get("totp", ""))[:10] or None,
+            )
         except auth.LoginRefused as exc:
             key = "locked" if exc.reason == "locked" else "login_failed"
             return render(request, "login.html", status=401, error=key)
@@ -56,12 +60,10 @@ class AuthPages(Controller):
     async def enrol(self, request: Request[Any, Any, Any], cases: Cases) -> Response[Any]:
         v = await visit(request, cases, enrol=True)
         form = await form_of(request, v)
-        if await auth.confirm_enrolment(cases.runtime.pool, v.staff, v.token,
-                                        form.get("totp", "")):
+        if await auth.confirm_enrolment(cases.runtime.pool, v.staff, v.token, form.get("totp", "")):
             return redirect("/console/cases")
         secret = await auth.start_enrolment(cases.runtime.pool, v.staff)
-        return render(request, "enrol.html", status=422, v=v, secret=secret,
-                      error="enrol_failed")
+        return render(request, "enrol.html", status=422, v=v, secret=secret, error="enrol_failed")
 
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any], cases: Cases) -> Response[Any]:

@@ -68,109 +68,177 @@ class CasePages(Controller):
             raise Invalid("status", "Status tidak dikenal | Unknown status")
         assignee = q.get("assignee") or None
         flt = CaseFilter(
-            status=status, category=q.get("category") or None,
-            channel=q.get("channel") or None, unit=(q.get("unit") or "").strip()[:200] or None,
+            status=status,
+            category=q.get("category") or None,
+            channel=q.get("channel") or None,
+            unit=(q.get("unit") or "").strip()[:200] or None,
             assignee=_uuid(assignee, "assignee") if assignee not in (None, "none") else None,
             unassigned=assignee == "none",
-            received_from=_date(q.get("from"), "from"), received_to=_date(q.get("to"), "to"),
-            search=(q.get("q") or "").strip()[:40] or None)
+            received_from=_date(q.get("from"), "from"),
+            received_to=_date(q.get("to"), "to"),
+            search=(q.get("q") or "").strip()[:40] or None,
+        )
         sort = q.get("sort") or "newest"
-        rows, cursor = await list_page(cases, v.staff, flt, q.get("overdue") == "1", sort,
-                                       q.get("cursor") or None, 50)
+        rows, cursor = await list_page(
+            cases, v.staff, flt, q.get("overdue") == "1", sort, q.get("cursor") or None, 50
+        )
         async with cases.runtime.pool.acquire() as conn:
             staff = {u["id"]: u["username"] for u in await staff_repo.list_users(conn)}
-        params = {k: q.get(k) for k in ("status", "category", "channel", "unit", "assignee", "from",
-                                        "to", "q", "sort", "overdue") if q.get(k)}
+        params = {
+            k: q.get(k)
+            for k in (
+                "status",
+                "category",
+                "channel",
+                "unit",
+                "assignee",
+                "from",
+                "to",
+                "q",
+                "sort",
+                "overdue",
+            )
+            if q.get(k)
+        }
         next_query = urlencode({**params, "cursor": cursor or ""})
-        return render(request, "cases.html", v=v, rows=rows, staff=staff, params=params,
-                      statuses=list(Status), channels=CHANNELS, sorts=list(SORTS),
-                      next_url=f"/console/cases?{next_query}" if cursor else None)
+        return render(
+            request,
+            "cases.html",
+            v=v,
+            rows=rows,
+            staff=staff,
+            params=params,
+            statuses=list(Status),
+            channels=CHANNELS,
+            sorts=list(SORTS),
+            next_url=f"/console/cases?{next_query}" if cursor else None,
+        )
 
     @get("/cases/{case_id:uuid}/evidence/{evidence_id:uuid}")
-    async def evidence_file(self, request: Request[Any, Any, Any], cases: Cases,
-                            case_id: uuid.UUID, evidence_id: uuid.UUID) -> Response[Any]:
+    async def evidence_file(
+        self,
+        request: Request[Any, Any, Any],
+        cases: Cases,
+        case_id: uuid.UUID,
+        evidence_id: uuid.UUID,
+    ) -> Response[Any]:
         v = await visit(request, cases)
         got = await evidence.download(cases, v.staff, case_id, evidence_id)
-        return Stream(got.body, media_type="application/octet-stream",
-                      headers=evidence.attachment_headers(got))
+        return Stream(
+            got.body,
+            media_type="application/octet-stream",
+            headers=evidence.attachment_headers(got),
+        )
 
     @get("/cases/{case_id:uuid}")
-    async def case_page(self, request: Request[Any, Any, Any], cases: Cases,
-                        case_id: uuid.UUID) -> Response[Any]:
+    async def case_page(
+        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+    ) -> Response[Any]:
         v = await visit(request, cases)
         d = await viewing.view_case(cases, v.staff, case_id)
         async with cases.runtime.pool.acquire() as conn:
             users = await staff_repo.list_users(conn)
-        assignees = [u for u in users if u["role"] in (Role.HANDLER, Role.COORDINATOR)
-                     and not u["disabled"]]
+        assignees = [
+            u for u in users if u["role"] in (Role.HANDLER, Role.COORDINATOR) and not u["disabled"]
+        ]
         names = {u["id"]: u["username"] for u in users}
         targets = cases.table.targets(Status(d["status"]), v.staff.role)
         return render(
-            request, "case.html", v=v, c=d, targets=targets, endings=ENDINGS,
-            outcomes=OUTCOMES, assignees=assignees, names=names,
-            contact_channels=CONTACT_CHANNELS, done=request.query_params.get("done"),
+            request,
+            "case.html",
+            v=v,
+            c=d,
+            targets=targets,
+            endings=ENDINGS,
+            outcomes=OUTCOMES,
+            assignees=assignees,
+            names=names,
+            contact_channels=CONTACT_CHANNELS,
+            done=request.query_params.get("done"),
             today=date.today().isoformat(),
-            can={p.name: allowed(v.staff.role, p, v.staff.can_reveal) for p in Permission})
+            can={p.name: allowed(v.staff.role, p, v.staff.can_reveal) for p in Permission},
+        )
 
     @post("/cases/{case_id:uuid}/transition")
-    async def transition(self, request: Request[Any, Any, Any], cases: Cases,
-                         case_id: uuid.UUID) -> Response[Any]:
+    async def transition(
+        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+    ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
         try:
             target = Status(form.get("to", ""))
         except ValueError as exc:
             raise Invalid("to", "Status tidak dikenal | Unknown status") from exc
-        await workflow.transition(cases, v.staff, case_id, _version(form), target,
-                                  form.get("note", ""), form.get("reason") or None,
-                                  form.get("outcome") or None)
+        await workflow.transition(
+            cases,
+            v.staff,
+            case_id,
+            _version(form),
+            target,
+            form.get("note", ""),
+            form.get("reason") or None,
+            form.get("outcome") or None,
+        )
         return redirect(f"/console/cases/{case_id}?done=transition")
 
     @post("/cases/{case_id:uuid}/assign")
-    async def assign(self, request: Request[Any, Any, Any], cases: Cases,
-                     case_id: uuid.UUID) -> Response[Any]:
+    async def assign(
+        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+    ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
         assignee = _uuid(form.get("assignee_id"), "assignee_id")
         if assignee is None:
             raise Invalid("assignee_id", "Pilih penangan | Choose a handler")
-        await assignment.assign(cases, v.staff, case_id, _version(form), assignee,
-                                form.get("reason") or None)
+        await assignment.assign(
+            cases, v.staff, case_id, _version(form), assignee, form.get("reason") or None
+        )
         return redirect(f"/console/cases/{case_id}?done=assign")
 
     @post("/cases/{case_id:uuid}/conflict")
-    async def conflict(self, request: Request[Any, Any, Any], cases: Cases,
-                       case_id: uuid.UUID) -> Response[Any]:
+    async def conflict(
+        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+    ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
         await assignment.declare_conflict(cases, v.staff, case_id, form.get("note", ""))
         return redirect(f"/console/cases/{case_id}?done=conflict")
 
     @post("/cases/{case_id:uuid}/message")
-    async def message(self, request: Request[Any, Any, Any], cases: Cases,
-                      case_id: uuid.UUID) -> Response[Any]:
+    async def message(
+        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+    ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
-        await mailbox.send(cases, v.staff, case_id, form.get("kind", "question"),
-                           form.get("text", ""))
+        await mailbox.send(
+            cases, v.staff, case_id, form.get("kind", "question"), form.get("text", "")
+        )
         return redirect(f"/console/cases/{case_id}?done=message")
 
     @post("/cases/{case_id:uuid}/contact")
-    async def contact(self, request: Request[Any, Any, Any], cases: Cases,
-                      case_id: uuid.UUID) -> Response[Any]:
+    async def contact(
+        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+    ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
         on = _date(form.get("on_date"), "on_date") or date.today()
-        await contacts.add_contact(cases, v.staff, case_id, form.get("kind", "contact"), on,
-                                   form.get("channel", ""), form.get("party", ""),
-                                   form.get("result", ""))
+        await contacts.add_contact(
+            cases,
+            v.staff,
+            case_id,
+            form.get("kind", "contact"),
+            on,
+            form.get("channel", ""),
+            form.get("party", ""),
+            form.get("result", ""),
+        )
         return redirect(f"/console/cases/{case_id}?done=contact")
 
     @post("/cases/{case_id:uuid}/reveal")
-    async def reveal(self, request: Request[Any, Any, Any], cases: Cases,
-                     case_id: uuid.UUID) -> Response[Any]:
+    async def reveal(
+        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+    ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
-        identity = await viewing.reveal_identity(cases, v.staff, case_id,
-                                                 form.get("reason", ""))
+        identity = await viewing.reveal_identity(cases, v.staff, case_id, form.get("reason", ""))
         return render(request, "identity.html", v=v, case_id=case_id, identity=identity)

@@ -23,9 +23,16 @@ def refused_page(request: Request[Any, Any, Any], exc: Refused) -> Response[Any]
     message = exc.message.split(" | ")
     shown = message[-1] if request.cookies.get("peluit_lang") == "en" else message[0]
     case = request.path_params.get("case_id")
-    return render(request, "error.html", status=exc.status, v=None, message=shown,
-                  field=exc.extra.get("field"), allowed=exc.extra.get("allowed"),
-                  back=f"/console/cases/{case}" if case else None)
+    return render(
+        request,
+        "error.html",
+        status=exc.status,
+        v=None,
+        message=shown,
+        field=exc.extra.get("field"),
+        allowed=exc.extra.get("allowed"),
+        back=f"/console/cases/{case}" if case else None,
+    )
 
 
 CONSOLE_HANDLERS: dict[Any, Any] = {

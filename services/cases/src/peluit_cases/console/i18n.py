@@ -16,16 +16,25 @@ WORDS: dict[str, tuple[str, str]] = {
     "username": ("Nama pengguna", "Username"),
     "password": ("Kata sandi", "Password"),
     "totp_code": ("Kode autentikator (6 digit)", "Authenticator code (6 digits)"),
-    "totp_hint": ("Kosongkan bila belum mengaktifkan autentikator.",
-                  "Leave empty if you have not set up an authenticator yet."),
-    "login_failed": ("Nama pengguna, kata sandi atau kode salah.",
-                     "Wrong username, password or code."),
-    "locked": ("Akun terkunci sementara karena terlalu banyak percobaan. Coba lagi nanti.",
-               "Account temporarily locked after too many attempts. Try again later."),
+    "totp_hint": (
+        "Kosongkan bila belum mengaktifkan autentikator.",
+        "Leave empty if you have not set up an authenticator yet.",
+    ),
+    "login_failed": (
+        "Nama pengguna, kata sandi atau kode salah.",
+        "Wrong username, password or code.",
+    ),
+    "locked": (
+        "Akun terkunci sementara karena terlalu banyak percobaan. Coba lagi nanti.",
+        "Account temporarily locked after too many attempts. Try again later.",
+    ),
     "enrol": ("Aktifkan autentikasi dua langkah", "Set up two-step sign-in"),
-    "enrol_intro": ("Pindai kode QR dengan aplikasi autentikator (mis. FreeOTP, Aegis), lalu "
-                    "masukkan kode 6 digit.", "Scan the QR code with an authenticator app "
-                    "(e.g. FreeOTP, Aegis), then enter the 6-digit code."),
+    "enrol_intro": (
+        "Pindai kode QR dengan aplikasi autentikator (mis. FreeOTP, Aegis), lalu "
+        "masukkan kode 6 digit.",
+        "Scan the QR code with an authenticator app "
+        "(e.g. FreeOTP, Aegis), then enter the 6-digit code.",
+    ),
     "secret_manual": ("Atau masukkan kunci ini secara manual:", "Or enter this key by hand:"),
     "confirm": ("Konfirmasi", "Confirm"),
     "enrol_failed": ("Kode salah. Coba lagi.", "Wrong code. Try again."),
@@ -60,8 +69,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "how": ("Bagaimana (modus)", "How"),
     "identity": ("Identitas pelapor", "Reporter identity"),
     "anonymous": ("Anonim", "Anonymous"),
-    "identity_hidden": ("Dirahasiakan. Pembukaan identitas dicatat di log audit.",
-                        "Confidential. Revealing it is recorded in the audit log."),
+    "identity_hidden": (
+        "Dirahasiakan. Pembukaan identitas dicatat di log audit.",
+        "Confidential. Revealing it is recorded in the audit log.",
+    ),
     "reveal": ("Buka identitas", "Reveal identity"),
     "reason": ("Alasan", "Reason"),
     "evidence": ("Bukti", "Evidence"),
@@ -72,8 +83,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "ev_meta_removed": ("Metadata dihapus", "Metadata removed"),
     "ev_stored": ("Diterima", "Received"),
     "ev_download": ("Unduh", "Download"),
-    "ev_note": ("Setiap unduhan dicatat di log audit. Periksa SHA-256 setelah mengunduh.",
-                "Every download is recorded in the audit log. Check the SHA-256 after download."),
+    "ev_note": (
+        "Setiap unduhan dicatat di log audit. Periksa SHA-256 setelah mengunduh.",
+        "Every download is recorded in the audit log. Check the SHA-256 after download.",
+    ),
     "yes": ("Ya", "Yes"),
     "no": ("Tidak", "No"),
     "history": ("Riwayat", "History"),
@@ -89,19 +102,25 @@ WORDS: dict[str, tuple[str, str]] = {
     "open_question": ("belum dijawab", "not answered yet"),
     "send": ("Kirim", "Send"),
     "ask": ("Tanya / kirim pesan ke pelapor", "Ask / write to the reporter"),
-    "no_mailbox": ("Pelapor tidak memiliki kotak pesan; gunakan log kontak.",
-                   "The reporter has no mailbox; use the contact log."),
+    "no_mailbox": (
+        "Pelapor tidak memiliki kotak pesan; gunakan log kontak.",
+        "The reporter has no mailbox; use the contact log.",
+    ),
     "workflow": ("Alur kerja", "Workflow"),
     "move_to": ("Ubah status ke", "Move to"),
     "note": ("Catatan", "Note"),
     "outcome": ("Hasil", "Outcome"),
     "reason_end": ("Alasan (wajib saat menutup kasus)", "Reason (required to end a case)"),
     "apply": ("Terapkan", "Apply"),
-    "no_transitions": ("Tidak ada langkah lanjut untuk peran Anda.",
-                       "No further steps for your role."),
+    "no_transitions": (
+        "Tidak ada langkah lanjut untuk peran Anda.",
+        "No further steps for your role.",
+    ),
     "assign": ("Tugaskan", "Assign"),
-    "assign_reason": ("Alasan pengalihan (wajib bila sudah ditugaskan)",
-                      "Reassignment reason (required if already assigned)"),
+    "assign_reason": (
+        "Alasan pengalihan (wajib bila sudah ditugaskan)",
+        "Reassignment reason (required if already assigned)",
+    ),
     "conflict": ("Nyatakan benturan kepentingan", "Declare a conflict of interest"),
     "conflicts": ("Benturan kepentingan", "Conflicts of interest"),
     "contacts": ("Log kontak & tindak lanjut", "Contact log & follow-up"),
@@ -114,8 +133,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "result": ("Hasil", "Result"),
     "record": ("Catat", "Record"),
     "deadline": ("Tenggat tahap", "Stage deadline"),
-    "reporter_update_due": ("Kabar ke pelapor berikutnya paling lambat",
-                            "Next update to the reporter due"),
+    "reporter_update_due": (
+        "Kabar ke pelapor berikutnya paling lambat",
+        "Next update to the reporter due",
+    ),
     "reporter_update": ("Kabar ke pelapor", "Update to the reporter"),
     "stage": ("Tahap", "Stage"),
     "verification": ("Verifikasi", "Verification"),
@@ -141,40 +162,54 @@ WORDS: dict[str, tuple[str, str]] = {
     "action": ("Tindakan", "Action"),
     "detail": ("Rincian", "Detail"),
     "time": ("Waktu", "Time"),
-    "manual_intro": ("Laporan yang diterima melalui surat, telepon, email atau tatap muka "
-                     "dimasukkan ke alur yang sama dengan laporan portal.",
-                     "Reports received by letter, phone, email or in person join the same "
-                     "pipeline as portal reports."),
-    "receipt_once": ("Berikan nomor bukti ini kepada pelapor. Nomor ini hanya ditampilkan "
-                     "sekali.", "Hand this receipt to the reporter. It is shown only once."),
+    "manual_intro": (
+        "Laporan yang diterima melalui surat, telepon, email atau tatap muka "
+        "dimasukkan ke alur yang sama dengan laporan portal.",
+        "Reports received by letter, phone, email or in person join the same "
+        "pipeline as portal reports.",
+    ),
+    "receipt_once": (
+        "Berikan nomor bukti ini kepada pelapor. Nomor ini hanya ditampilkan sekali.",
+        "Hand this receipt to the reporter. It is shown only once.",
+    ),
     "receipt": ("Nomor bukti", "Receipt"),
     "submit": ("Simpan", "Save"),
     "language": ("English", "Bahasa Indonesia"),
     "account": ("Akun saya", "My account"),
     "account_saved": ("Pengaturan pemberitahuan tersimpan.", "Notification settings saved."),
-    "form_errors": ("Periksa kembali isian yang ditandai. Isian Anda tidak hilang.",
-                    "Please check the fields marked. Nothing you entered was lost."),
+    "form_errors": (
+        "Periksa kembali isian yang ditandai. Isian Anda tidak hilang.",
+        "Please check the fields marked. Nothing you entered was lost.",
+    ),
     "notifications_settings": ("Pemberitahuan", "Notifications"),
-    "account_intro": ("Ke mana dan bagaimana Anda diberi tahu tentang laporan baru, penugasan, "
-                      "jawaban pelapor dan tenggat.",
-                      "Where and how you are told about new reports, assignments, the reporter's "
-                      "answers and deadlines."),
+    "account_intro": (
+        "Ke mana dan bagaimana Anda diberi tahu tentang laporan baru, penugasan, "
+        "jawaban pelapor dan tenggat.",
+        "Where and how you are told about new reports, assignments, the reporter's "
+        "answers and deadlines.",
+    ),
     "account_email": ("Alamat email", "Email address"),
-    "account_email_help": ("Email pemberitahuan tidak memuat isi laporan. Kosongkan untuk hanya "
-                           "menerima pemberitahuan di konsol.",
-                           "Notification emails never contain report content. Leave it empty "
-                           "to be notified in the console only."),
+    "account_email_help": (
+        "Email pemberitahuan tidak memuat isi laporan. Kosongkan untuk hanya "
+        "menerima pemberitahuan di konsol.",
+        "Notification emails never contain report content. Leave it empty "
+        "to be notified in the console only.",
+    ),
     "notification_mode": ("Cara pemberitahuan", "How to be notified"),
     "mode_immediate": ("Langsung", "Immediately"),
-    "mode_immediate_help": ("Satu pemberitahuan untuk setiap kejadian, segera setelah terjadi.",
-                            "One notice for each event, as soon as it happens."),
+    "mode_immediate_help": (
+        "Satu pemberitahuan untuk setiap kejadian, segera setelah terjadi.",
+        "One notice for each event, as soon as it happens.",
+    ),
     "mode_daily_digest": ("Ringkasan harian", "Daily digest"),
-    "mode_daily_digest_help": ("Satu email sehari yang merangkum semua kejadian. Ringkasan juga "
-                               "menyamarkan kapan masing-masing laporan masuk, sehingga waktu "
-                               "email tidak mengungkap waktu pelaporan.",
-                               "One email a day summing up every event. A digest also hides "
-                               "when each report arrived, so the timing of an email does not "
-                               "reveal when someone reported."),
+    "mode_daily_digest_help": (
+        "Satu email sehari yang merangkum semua kejadian. Ringkasan juga "
+        "menyamarkan kapan masing-masing laporan masuk, sehingga waktu "
+        "email tidak mengungkap waktu pelaporan.",
+        "One email a day summing up every event. A digest also hides "
+        "when each report arrived, so the timing of an email does not "
+        "reveal when someone reported.",
+    ),
     "notification_language": ("Bahasa pemberitahuan", "Language of notifications"),
     "notification_email": ("Email untuk pemberitahuan (opsional)", "Email for notices (optional)"),
     "notification_email_help": (
@@ -183,7 +218,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "bila ia anonim.",
         "Only if the reporter asks for it. They only get a generic notice that there is news "
         "(never the content, report number or names); suggest an address that does not identify "
-        "them if they are anonymous."),
+        "them if they are anonymous.",
+    ),
     "lang_id": ("Bahasa Indonesia", "Indonesian"),
     "lang_en": ("Bahasa Inggris", "English"),
     "role_admin": ("Administrator", "Administrator"),
@@ -192,9 +228,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "role_viewer": ("Pengamat/Auditor", "Viewer/auditor"),
     "proven": ("Terbukti", "Proven"),
     "not_proven": ("Tidak terbukti", "Not proven"),
-    "portal": ("Portal", "Portal"), "api": ("API", "API"), "letter": ("Surat", "Letter"),
-    "phone": ("Telepon", "Phone"), "email": ("Email", "Email"),
-    "in_person": ("Tatap muka", "In person"), "mailbox": ("Kotak pesan", "Mailbox"),
+    "portal": ("Portal", "Portal"),
+    "api": ("API", "API"),
+    "letter": ("Surat", "Letter"),
+    "phone": ("Telepon", "Phone"),
+    "email": ("Email", "Email"),
+    "in_person": ("Tatap muka", "In person"),
+    "mailbox": ("Kotak pesan", "Mailbox"),
     "other": ("Lainnya", "Other"),
 }
 

@@ -24,16 +24,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "mark_read": ("Tandai sudah dibaca", "Mark as read"),
     "mark_all": ("Tandai semua sudah dibaca", "Mark all as read"),
     "open_case": ("Buka kasus", "Open case"),
-    "unavailable": ("Pemberitahuan tidak dapat dimuat saat ini. Coba lagi nanti.",
-                    "Notifications cannot be loaded right now. Try again later."),
+    "unavailable": (
+        "Pemberitahuan tidak dapat dimuat saat ini. Coba lagi nanti.",
+        "Notifications cannot be loaded right now. Try again later.",
+    ),
     "more": ("Lebih lama", "Older"),
     "new": ("Baru", "New"),
 }
 
 
 def _client(cases: Cases) -> NotificationsClient:
-    return NotificationsClient(cases.settings.notifications_url,
-                               cases.settings.notifications_service_token)
+    return NotificationsClient(
+        cases.settings.notifications_url, cases.settings.notifications_service_token
+    )
 
 
 class NotificationPages(Controller):
@@ -48,16 +51,18 @@ class NotificationPages(Controller):
         words = {k: pair[1] if v.lang == "en" else pair[0] for k, pair in WORDS.items()}
         try:
             page = await _client(cases).notices(
-                v.staff.id, int(before) if before.isdigit() else None)
+                v.staff.id, int(before) if before.isdigit() else None
+            )
         except NotificationsUnavailable:
-            return render(request, "notifications.html", status=503, v=v, w=words, page=None,
-                          unread=None)
-        return render(request, "notifications.html", v=v, w=words, page=page,
-                      unread=page["unread"])
+            return render(
+                request, "notifications.html", status=503, v=v, w=words, page=None, unread=None
+            )
+        return render(request, "notifications.html", v=v, w=words, page=page, unread=page["unread"])
 
     @post("/{notice_id:int}/read")
-    async def read_one(self, request: Request[Any, Any, Any], cases: Cases,
-                       notice_id: int) -> Response[Any]:
+    async def read_one(
+        self, request: Request[Any, Any, Any], cases: Cases, notice_id: int
+    ) -> Response[Any]:
         v = await visit(request, cases)
         await form_of(request, v)
         await self._mark(cases, v.staff.id, notice_id)

@@ -69,7 +69,8 @@ class OversightPages(Controller):
         before = request.query_params.get("before")
         async with cases.runtime.pool.acquire() as conn:
             entries = await audit_repo.recent(
-                conn, 100, before=int(before) if before and before.isdigit() else None)
+                conn, 100, before=int(before) if before and before.isdigit() else None
+            )
             names = {str(u["id"]): u["username"] for u in await staff_repo.list_users(conn)}
         return render(request, "audit.html", v=v, entries=entries, names=names)
 
@@ -77,35 +78,60 @@ class OversightPages(Controller):
     async def manual_form(self, request: Request[Any, Any, Any], cases: Cases) -> Response[Any]:
         v = await visit(request, cases)
         require(v.staff, Permission.CASE_ENTER)
-        return render(request, "manual.html", v=v, channels=MANUAL_CHANNELS, form={},
-                      errors={})
+        return render(request, "manual.html", v=v, channels=MANUAL_CHANNELS, form={}, errors={})
 
     @post("/manual")
     async def manual(self, request: Request[Any, Any, Any], cases: Cases) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
-        who = [{"name": form.get("who_name", ""), "position": form.get("who_position") or None,
-                "unit": form.get("who_unit") or None}] if form.get("who_name") else []
+        who = (
+            [
+                {
+                    "name": form.get("who_name", ""),
+                    "position": form.get("who_position") or None,
+                    "unit": form.get("who_unit") or None,
+                }
+            ]
+            if form.get("who_name")
+            else []
+        )
         report: dict[str, Any] = {
-            "category": form.get("category", ""), "what": form.get("what", ""), "who": who,
-            "where": form.get("where", ""), "when": form.get("when", ""),
+            "category": form.get("category", ""),
+            "what": form.get("what", ""),
+            "who": who,
+            "where": form.get("where", ""),
+            "when": form.get("when", ""),
             "how": form.get("how", ""),
         }
         if form.get("identity_name"):
-            report["identity"] = {"name": form["identity_name"],
-                                  "phone": form.get("identity_phone") or None}
+            report["identity"] = {
+                "name": form["identity_name"],
+                "phone": form.get("identity_phone") or None,
+            }
         if form.get("notification_email", "").strip():
             report["notification_email"] = form["notification_email"].strip()
             report["notification_language"] = (
-                "en" if form.get("notification_language") == "en" else "id")
+                "en" if form.get("notification_language") == "en" else "id"
+            )
         try:
-            accepted = await manual_entry.enter_report(cases, v.staff, report,
-                                                       form.get("channel", ""))
+            accepted = await manual_entry.enter_report(
+                cases, v.staff, report, form.get("channel", "")
+            )
         except manual_entry.IntakeRefused as exc:
             # Intake's field errors next to the fields; everything typed stays in the form.
-            errors = {str(e.get("field", "")).split(".")[0]:
-                      str(e.get("message_en" if v.lang == "en" else "message", ""))
-                      for e in exc.extra.get("errors", [])}
-            return render(request, "manual.html", status=422, v=v, channels=MANUAL_CHANNELS,
-                          form=form, errors=errors)
+            errors = {
+                str(e.get("field", "")).split(".")[0]: str(
+                    e.get("message_en" if v.lang == "en" else "message", "")
+                )
+                for e in exc.extra.get("errors", [])
+            }
+            return render(
+                request,
+                "manual.html",
+                status=422,
+                v=v,
+                channels=MANUAL_CHANNELS,
+                form=form,
+                errors=errors,
+            )
         return render(request, "manual_done.html", v=v, accepted=accepted)

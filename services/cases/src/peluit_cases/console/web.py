@@ -26,8 +26,12 @@ LANG_COOKIE = "peluit_lang"
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
-                   trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 class SignInRequired(Exception):
@@ -59,8 +63,13 @@ def lang_of(request: Request[Any, Any, Any]) -> str:
     return cookie if cookie in LANGS else "id"
 
 
-def render(request: Request[Any, Any, Any], template: str, status: int = 200,
-           cookies: list[Cookie] | None = None, **context: Any) -> Response[str]:
+def render(
+    request: Request[Any, Any, Any],
+    template: str,
+    status: int = 200,
+    cookies: list[Cookie] | None = None,
+    **context: Any,
+) -> Response[str]:
     lang = lang_of(request)
     other = "en" if lang == "id" else "id"
 
@@ -75,19 +84,41 @@ def render(request: Request[Any, Any, Any], template: str, status: int = 200,
         return label(categories(), code, lang)
 
     html = _env.get_template(template).render(
-        t=t, lang=lang, other_lang=other, status_label=status_label, path=request.url.path,
-        category_label=category_label, categories=categories(), units=units(), **context)
+        t=t,
+        lang=lang,
+        other_lang=other,
+        status_label=status_label,
+        path=request.url.path,
+        category_label=category_label,
+        categories=categories(),
+        units=units(),
+        **context,
+    )
     all_cookies = list(cookies or [])
     if request.query_params.get("lang") in LANGS:
-        all_cookies.append(Cookie(key=LANG_COOKIE, value=lang, httponly=True, samesite="strict",
-                                  path="/", max_age=365 * 86400))
+        all_cookies.append(
+            Cookie(
+                key=LANG_COOKIE,
+                value=lang,
+                httponly=True,
+                samesite="strict",
+                path="/",
+                max_age=365 * 86400,
+            )
+        )
     return Response(html, status_code=status, media_type=MediaType.HTML, cookies=all_cookies)
 
 
 def session_cookie(cases: Cases, token: str | None) -> Cookie:
-    return Cookie(key=SESSION_COOKIE, value=token or "", httponly=True,
-                  secure=cases.settings.cookie_secure, samesite="strict", path="/",
-                  max_age=None if token else 0)
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token or "",
+        httponly=True,
+        secure=cases.settings.cookie_secure,
+        samesite="strict",
+        path="/",
+        max_age=None if token else 0,
+    )
 
 
 async def visit(request: Request[Any, Any, Any], cases: Cases, enrol: bool = False) -> Visit:
@@ -95,8 +126,7 @@ async def visit(request: Request[Any, Any, Any], cases: Cases, enrol: bool = Fal
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise SignInRequired()
-    found = await auth.authenticate(cases.runtime.pool, token,
-                                    cases.settings.session_idle_minutes)
+    found = await auth.authenticate(cases.runtime.pool, token, cases.settings.session_idle_minutes)
     if found is None:
         raise SignInRequired()
     user, scope = found
@@ -110,8 +140,9 @@ async def form_of(request: Request[Any, Any, Any], v: Visit) -> dict[str, str]:
     form = await request.form()
     sent = str(form.get("csrf", ""))
     if not hmac.compare_digest(sent, v.csrf):
-        raise Forbidden("Token formulir tidak valid; muat ulang halaman | Invalid form token; "
-                        "reload the page")
+        raise Forbidden(
+            "Token formulir tidak valid; muat ulang halaman | Invalid form token; reload the page"
+        )
     return {k: str(form.get(k)) for k in form}
 
 

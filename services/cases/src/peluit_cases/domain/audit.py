@@ -22,11 +22,19 @@ class AuditEntry:
     detail: dict[str, Any]
 
     def canonical(self) -> bytes:
-        return json.dumps({
-            "id": self.id, "at": self.at.astimezone(UTC).isoformat(), "actor": self.actor,
-            "action": self.action, "case_id": str(self.case_id) if self.case_id else None,
-            "detail": self.detail,
-        }, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        return json.dumps(
+            {
+                "id": self.id,
+                "at": self.at.astimezone(UTC).isoformat(),
+                "actor": self.actor,
+                "action": self.action,
+                "case_id": str(self.case_id) if self.case_id else None,
+                "detail": self.detail,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ).encode()
 
 
 def chain_hash(prev_hash: bytes, entry: AuditEntry) -> bytes:

@@ -31,13 +31,19 @@ class WorkingCalendar:
         """Working days in (start, end]; negative when end is before start."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for i in range(1, (end - start).days + 1)
-                   if self.is_working_day(start + timedelta(days=i)))
+        return sum(
+            1
+            for i in range(1, (end - start).days + 1)
+            if self.is_working_day(start + timedelta(days=i))
+        )
 
     @classmethod
     def load(cls, path: Path | None = None) -> WorkingCalendar:
         """A JSON list of `{"date": "YYYY-MM-DD", "name": ...}` (or plain date strings)."""
         data = json.loads((path or DEFAULT_HOLIDAYS).read_text(encoding="utf-8"))
-        return cls(frozenset(
-            date.fromisoformat(item["date"] if isinstance(item, dict) else item) for item in data
-        ))
+        return cls(
+            frozenset(
+                date.fromisoformat(item["date"] if isinstance(item, dict) else item)
+                for item in data
+            )
+        )

@@ -28,9 +28,13 @@ class Deadline:
     due_on: date
 
 
-def deadline_for(calendar: WorkingCalendar, status: Status, entered_on: date,
-                 current: Deadline | None = None,
-                 stages: dict[Status, tuple[str, int]] = DEFAULT_STAGES) -> Deadline | None:
+def deadline_for(
+    calendar: WorkingCalendar,
+    status: Status,
+    entered_on: date,
+    current: Deadline | None = None,
+    stages: dict[Status, tuple[str, int]] = DEFAULT_STAGES,
+) -> Deadline | None:
     """The deadline after entering `status`; a stage that continues keeps its clock."""
     spec = stages.get(status)
     if spec is None:
@@ -68,9 +72,13 @@ def reporter_update_due(told_on: date, days: int = REPORTER_UPDATE_DAYS) -> date
     return told_on + timedelta(days=days)
 
 
-def reporter_update_after_transition(current: date | None, target: Status,
-                                     public_status: str | None, today: date,
-                                     days: int = REPORTER_UPDATE_DAYS) -> date | None:
+def reporter_update_after_transition(
+    current: date | None,
+    target: Status,
+    public_status: str | None,
+    today: date,
+    days: int = REPORTER_UPDATE_DAYS,
+) -> date | None:
     """The reporter clock after a status change to `target`, published as `public_status`."""
     if target in CLOSED:
         return None
@@ -79,8 +87,9 @@ def reporter_update_after_transition(current: date | None, target: Status,
     return current  # an internal step tells the reporter nothing
 
 
-def reporter_flag(due_on: date | None, today: date,
-                  soon_days: int = REPORTER_DUE_SOON_DAYS) -> str | None:
+def reporter_flag(
+    due_on: date | None, today: date, soon_days: int = REPORTER_DUE_SOON_DAYS
+) -> str | None:
     """'overdue', 'due_soon' (within `soon_days` calendar days) or None."""
     if due_on is None:
         return None

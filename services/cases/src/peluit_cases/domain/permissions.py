@@ -25,10 +25,19 @@ P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Admins run accounts and the audit trail; they do not read case content.
     Role.ADMIN: frozenset({P.STAFF_MANAGE, P.AUDIT_READ}),
-    Role.COORDINATOR: frozenset({
-        P.CASE_LIST, P.CASE_READ, P.ALL_CASES, P.CASE_WORK, P.CASE_ASSIGN, P.CASE_ENTER,
-        P.IDENTITY_REVEAL, P.DASHBOARD, P.EXPORT,
-    }),
+    Role.COORDINATOR: frozenset(
+        {
+            P.CASE_LIST,
+            P.CASE_READ,
+            P.ALL_CASES,
+            P.CASE_WORK,
+            P.CASE_ASSIGN,
+            P.CASE_ENTER,
+            P.IDENTITY_REVEAL,
+            P.DASHBOARD,
+            P.EXPORT,
+        }
+    ),
     # Handlers work the cases assigned to them; a reveal needs an explicit grant.
     Role.HANDLER: frozenset({P.CASE_LIST, P.CASE_READ, P.CASE_WORK, P.CASE_ENTER}),
     # Viewers are the auditors and leadership: metadata, statistics, exports, the audit log.

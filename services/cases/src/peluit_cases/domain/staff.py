@@ -73,7 +73,8 @@ def parse_prefs(
     """The preferences, or (Indonesian, English) messages per field."""
     try:
         return NotificationPrefs.model_validate(
-            {"email": email, "notification_mode": mode, "language": language}), {}
+            {"email": email, "notification_mode": mode, "language": language}
+        ), {}
     except ValidationError as exc:
         errors: dict[str, tuple[str, str]] = {}
         for err in exc.errors():

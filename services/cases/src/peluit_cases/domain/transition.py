@@ -36,26 +36,50 @@ class StatusChange:
 
 
 def transition_to(
-    table: TransitionTable, source: Status, target: Status, role: Role, note: str,
-    reason: str | None = None, outcome: str | None = None,
+    table: TransitionTable,
+    source: Status,
+    target: Status,
+    role: Role,
+    note: str,
+    reason: str | None = None,
+    outcome: str | None = None,
 ) -> StatusChange:
     rule = table.rule(source, target)
     allowed = table.targets(source, role)
     if rule is None:
         raise TransitionRefused(
-            "illegal", f"Tidak boleh dari {source} ke {target} | Not allowed from {source} "
-            f"to {target}", allowed)
+            "illegal",
+            f"Tidak boleh dari {source} ke {target} | Not allowed from {source} to {target}",
+            allowed,
+        )
     if role not in rule.roles:
-        raise TransitionRefused("role", f"Peran {role} tidak boleh | Role {role} may not",
-                                allowed)
+        raise TransitionRefused("role", f"Peran {role} tidak boleh | Role {role} may not", allowed)
     if len(note.strip()) < MIN_NOTE:
-        raise TransitionRefused("note", f"Catatan minimal {MIN_NOTE} karakter | Note needs at "
-                                f"least {MIN_NOTE} characters", allowed, "note")
+        raise TransitionRefused(
+            "note",
+            f"Catatan minimal {MIN_NOTE} karakter | Note needs at least {MIN_NOTE} characters",
+            allowed,
+            "note",
+        )
     if rule.reason_required and len((reason or "").strip()) < MIN_REASON:
-        raise TransitionRefused("reason", f"Alasan minimal {MIN_REASON} karakter | Reason needs "
-                                f"at least {MIN_REASON} characters", allowed, "reason")
+        raise TransitionRefused(
+            "reason",
+            f"Alasan minimal {MIN_REASON} karakter | Reason needs at least {MIN_REASON} characters",
+            allowed,
+            "reason",
+        )
     if target is Status.CONCLUDED and outcome not in OUTCOMES:
-        raise TransitionRefused("outcome", "Pilih terbukti/tidak terbukti | Choose proven or "
-                                "not_proven", allowed, "outcome")
-    return StatusChange(source, target, note.strip(), (reason or "").strip() or None,
-                        outcome if target is Status.CONCLUDED else None, PUBLIC_STATUS[target])
+        raise TransitionRefused(
+            "outcome",
+            "Pilih terbukti/tidak terbukti | Choose proven or not_proven",
+            allowed,
+            "outcome",
+        )
+    return StatusChange(
+        source,
+        target,
+        note.strip(),
+        (reason or "").strip() or None,
+        outcome if target is Status.CONCLUDED else None,
+        PUBLIC_STATUS[target],
+    )

@@ -21,9 +21,15 @@ OUTCOME_LABELS = {"proven": ("Terbukti", "Proven"), "not_proven": ("Tidak terbuk
 
 # What the reporter sees for each status (contract of case.status_changed).
 PUBLIC_STATUS: dict[Status, str | None] = {
-    S.RECEIVED: "received", S.VERIFYING: "in_process", S.NEEDS_INFO: "needs_info",
-    S.REVIEWING: "in_process", S.INVESTIGATING: "followed_up", S.REFERRED: "referred",
-    S.NOT_ACTIONABLE: "closed", S.CONCLUDED: "closed", S.ARCHIVED: None,
+    S.RECEIVED: "received",
+    S.VERIFYING: "in_process",
+    S.NEEDS_INFO: "needs_info",
+    S.REVIEWING: "in_process",
+    S.INVESTIGATING: "followed_up",
+    S.REFERRED: "referred",
+    S.NOT_ACTIONABLE: "closed",
+    S.CONCLUDED: "closed",
+    S.ARCHIVED: None,
 }
 
 
@@ -43,20 +49,36 @@ class TransitionTable:
         return next((r for r in self.rules if r.source is source and r.target is target), None)
 
     def targets(self, source: Status, role: Role | None = None) -> list[Status]:
-        return [r.target for r in self.rules
-                if r.source is source and (role is None or role in r.roles)]
+        return [
+            r.target for r in self.rules if r.source is source and (role is None or role in r.roles)
+        ]
 
     def to_json(self) -> str:
-        return json.dumps({"transitions": [
-            {"from": r.source.value, "to": r.target.value, "roles": sorted(r.roles),
-             "reason_required": r.reason_required} for r in self.rules]}, indent=1)
+        return json.dumps(
+            {
+                "transitions": [
+                    {
+                        "from": r.source.value,
+                        "to": r.target.value,
+                        "roles": sorted(r.roles),
+                        "reason_required": r.reason_required,
+                    }
+                    for r in self.rules
+                ]
+            },
+            indent=1,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> TransitionTable:
         data = json.loads(text)
         rules = tuple(
-            Rule(S(t["from"]), S(t["to"]), frozenset(Role(r) for r in t["roles"]),
-                 bool(t.get("reason_required", S(t["to"]) in ENDINGS)))
+            Rule(
+                S(t["from"]),
+                S(t["to"]),
+                frozenset(Role(r) for r in t["roles"]),
+                bool(t.get("reason_required", S(t["to"]) in ENDINGS)),
+            )
             for t in data["transitions"]
         )
         return cls(rules)
@@ -74,22 +96,24 @@ def _r(source: Status, target: Status, roles: frozenset[Role] = _WORK) -> Rule:
     return Rule(source, target, roles, target in ENDINGS)
 
 
-DEFAULT_TABLE = TransitionTable((
-    _r(S.RECEIVED, S.VERIFYING),
-    _r(S.RECEIVED, S.NOT_ACTIONABLE, _LEAD),
-    _r(S.VERIFYING, S.NEEDS_INFO),
-    _r(S.VERIFYING, S.REVIEWING),
-    _r(S.VERIFYING, S.NOT_ACTIONABLE, _LEAD),
-    _r(S.NEEDS_INFO, S.VERIFYING),
-    _r(S.NEEDS_INFO, S.REVIEWING),
-    _r(S.NEEDS_INFO, S.NOT_ACTIONABLE, _LEAD),
-    _r(S.REVIEWING, S.NEEDS_INFO),
-    _r(S.REVIEWING, S.INVESTIGATING),
-    _r(S.REVIEWING, S.REFERRED, _LEAD),
-    _r(S.REVIEWING, S.NOT_ACTIONABLE, _LEAD),
-    _r(S.INVESTIGATING, S.REFERRED, _LEAD),
-    _r(S.INVESTIGATING, S.CONCLUDED, _LEAD),
-    _r(S.REFERRED, S.CONCLUDED, _LEAD),
-    _r(S.CONCLUDED, S.ARCHIVED, _LEAD),
-    _r(S.NOT_ACTIONABLE, S.ARCHIVED, _LEAD),
-))
+DEFAULT_TABLE = TransitionTable(
+    (
+        _r(S.RECEIVED, S.VERIFYING),
+        _r(S.RECEIVED, S.NOT_ACTIONABLE, _LEAD),
+        _r(S.VERIFYING, S.NEEDS_INFO),
+        _r(S.VERIFYING, S.REVIEWING),
+        _r(S.VERIFYING, S.NOT_ACTIONABLE, _LEAD),
+        _r(S.NEEDS_INFO, S.VERIFYING),
+        _r(S.NEEDS_INFO, S.REVIEWING),
+        _r(S.NEEDS_INFO, S.NOT_ACTIONABLE, _LEAD),
+        _r(S.REVIEWING, S.NEEDS_INFO),
+        _r(S.REVIEWING, S.INVESTIGATING),
+        _r(S.REVIEWING, S.REFERRED, _LEAD),
+        _r(S.REVIEWING, S.NOT_ACTIONABLE, _LEAD),
+        _r(S.INVESTIGATING, S.REFERRED, _LEAD),
+        _r(S.INVESTIGATING, S.CONCLUDED, _LEAD),
+        _r(S.REFERRED, S.CONCLUDED, _LEAD),
+        _r(S.CONCLUDED, S.ARCHIVED, _LEAD),
+        _r(S.NOT_ACTIONABLE, S.ARCHIVED, _LEAD),
+    )
+)

@@ -34,8 +34,8 @@ class AccountIn(BaseModel):
 
     email: StaffEmail | None = Field(description="null: notices in the console only")
     notification_mode: NotificationMode = Field(
-        description="immediate, or daily_digest (one email a day; also hides when reports "
-        "arrive)")
+        description="immediate, or daily_digest (one email a day; also hides when reports arrive)"
+    )
     language: NoticeLanguage = Field(description="language of the notices: id | en")
 
 
@@ -43,9 +43,14 @@ async def _read(cases: Cases, staff: StaffUser) -> AccountOut:
     async with cases.runtime.pool.acquire() as conn:
         row = await staff_repo.get_user(conn, staff.id)
     assert row is not None, "a session always names an existing account"
-    return AccountOut(id=row["id"], username=row["username"], role=row["role"],
-                      email=row["email"], notification_mode=row["notification_mode"],
-                      language=row["language"])
+    return AccountOut(
+        id=row["id"],
+        username=row["username"],
+        role=row["role"],
+        email=row["email"],
+        notification_mode=row["notification_mode"],
+        language=row["language"],
+    )
 
 
 class AccountApi(Controller):
@@ -59,8 +64,9 @@ class AccountApi(Controller):
 
     @put("/", summary="Set my notification email, mode and language (publishes staff.changed)")
     async def update(self, data: AccountIn, cases: Cases, staff: StaffUser) -> AccountOut:
-        prefs = NotificationPrefs(email=data.email, notification_mode=data.notification_mode,
-                                  language=data.language)
+        prefs = NotificationPrefs(
+            email=data.email, notification_mode=data.notification_mode, language=data.language
+        )
         async with cases.runtime.pool.acquire() as conn:
             await staff_admin.set_notifications(conn, staff.id, str(staff.id), prefs)
         return await _read(cases, staff)

@@ -40,8 +40,9 @@ def _bearer(request: Request[Any, Any, Any]) -> str:
 
 
 async def current_staff(request: Request[Any, Any, Any], cases: Cases) -> StaffUser:
-    found = await auth.authenticate(cases.runtime.pool, _bearer(request),
-                                    cases.settings.session_idle_minutes)
+    found = await auth.authenticate(
+        cases.runtime.pool, _bearer(request), cases.settings.session_idle_minutes
+    )
     if found is None or found[1] != "full":
         raise NotAuthorizedException(
             "Sesi tidak valid atau kedaluwarsa / session invalid or expired"
@@ -58,10 +59,13 @@ async def sign_in(cases: Cases, username: str, password: str, code: str | None) 
         return await auth.login(cases.runtime.pool, cases.settings, username, password, code)
     except auth.LoginRefused as exc:
         if exc.reason == "locked":
-            raise Refused("Akun terkunci sementara; coba lagi nanti | Account temporarily "
-                          "locked; try again later") from exc
+            raise Refused(
+                "Akun terkunci sementara; coba lagi nanti | Account temporarily "
+                "locked; try again later"
+            ) from exc
         raise NotAuthorizedException(
-            "Nama pengguna, kata sandi atau kode salah / wrong credentials or code") from exc
+            "Nama pengguna, kata sandi atau kode salah / wrong credentials or code"
+        ) from exc
 
 
 class AuthApi(Controller):
@@ -76,9 +80,11 @@ class AuthApi(Controller):
             await auth.logout(cases.runtime.pool, session.token)
             raise PermissionDeniedException(
                 "Aktifkan TOTP dulu lewat konsol (/console/login) | Set up TOTP in the console "
-                "first (/console/login)")
-        return LoginOut(token=session.token, expires_at=session.expires_at,
-                        role=session.user.role.value)
+                "first (/console/login)"
+            )
+        return LoginOut(
+            token=session.token, expires_at=session.expires_at, role=session.user.role.value
+        )
 
     @post("/logout", status_code=204, summary="End the current session")
     async def logout(self, request: Request[Any, Any, Any], cases: Cases) -> None:

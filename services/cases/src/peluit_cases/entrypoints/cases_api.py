@@ -39,10 +39,13 @@ class CaseSummary(BaseModel):
     stage: str | None = None
     due_on: date | None = None
     deadline_flag: str | None = Field(
-        default=None, description="overdue | due_soon: the more urgent of the stage deadline "
-        "and the reporter clock")
+        default=None,
+        description="overdue | due_soon: the more urgent of the stage deadline "
+        "and the reporter clock",
+    )
     reporter_update_due: date | None = Field(
-        default=None, description="tell the reporter something by this date (open cases)")
+        default=None, description="tell the reporter something by this date (open cases)"
+    )
     reporter_update_flag: str | None = None
     outcome: str | None = None
     units: list[str] = []
@@ -119,7 +122,7 @@ def version_of(request: Request[Any, Any, Any], body: int | None) -> int | None:
     if header is None:
         return body
     try:
-        return int(header.strip().strip('W/').strip('"'))
+        return int(header.strip().strip("W/").strip('"'))
     except ValueError as exc:
         raise Invalid("If-Match", "Versi tidak valid | Invalid version") from exc
 
@@ -131,7 +134,9 @@ class CasesApi(Controller):
 
     @get("/", summary="List cases (filters, sort, keyset cursor)")
     async def list_cases(
-        self, cases: Cases, staff: StaffUser,
+        self,
+        cases: Cases,
+        staff: StaffUser,
         status: Status | None = None,
         category: str | None = Parameter(default=None, max_length=60),
         channel: str | None = Parameter(default=None, max_length=20),
@@ -147,10 +152,17 @@ class CasesApi(Controller):
         cursor: str | None = None,
         limit: int = Parameter(default=50, ge=1, le=200),
     ) -> CasePage:
-        flt = CaseFilter(status=status.value if status else None, category=category,
-                         channel=channel, unit=unit, assignee=assignee_id, unassigned=unassigned,
-                         received_from=received_from, received_to=received_to,
-                         search=report_number or q)
+        flt = CaseFilter(
+            status=status.value if status else None,
+            category=category,
+            channel=channel,
+            unit=unit,
+            assignee=assignee_id,
+            unassigned=unassigned,
+            received_from=received_from,
+            received_to=received_to,
+            search=report_number or q,
+        )
         rows, next_cursor = await list_page(cases, staff, flt, overdue, sort, cursor, limit)
         if report_number:  # exact lookup
             rows = [r for r in rows if r["report_number"] == report_number.strip().upper()]
@@ -160,65 +172,110 @@ class CasesApi(Controller):
     async def get_case(self, case_id: uuid.UUID, cases: Cases, staff: StaffUser) -> CaseDetail:
         d = await viewing.view_case(cases, staff, case_id)
         return CaseDetail(
-            **summary(d).model_dump(), report_id=d["report_id"], report=d["report"],
-            history=d["history"], messages=d["messages"], contacts=d["contacts"],
-            evidence=d["evidence"], can_message=bool(d["reporter_public_key"]),
-            allowed_transitions=[s.value for s in
-                                 cases.table.targets(Status(d["status"]), staff.role)],
+            **summary(d).model_dump(),
+            report_id=d["report_id"],
+            report=d["report"],
+            history=d["history"],
+            messages=d["messages"],
+            contacts=d["contacts"],
+            evidence=d["evidence"],
+            can_message=bool(d["reporter_public_key"]),
+            allowed_transitions=[
+                s.value for s in cases.table.targets(Status(d["status"]), staff.role)
+            ],
         )
 
-    @get("/{case_id:uuid}/evidence/{evidence_id:uuid}",
-         summary="Download an evidence file, decrypted on the fly (audited)",
-         media_type="application/octet-stream")
-    async def evidence_file(self, case_id: uuid.UUID, evidence_id: uuid.UUID, cases: Cases,
-                            staff: StaffUser) -> Stream:
+    @get(
+        "/{case_id:uuid}/evidence/{evidence_id:uuid}",
+        summary="Download an evidence file, decrypted on the fly (audited)",
+        media_type="application/octet-stream",
+    )
+    async def evidence_file(
+        self, case_id: uuid.UUID, evidence_id: uuid.UUID, cases: Cases, staff: StaffUser
+    ) -> Stream:
         got = await evidence.download(cases, staff, case_id, evidence_id)
-        return Stream(got.body, media_type="application/octet-stream",
-                      headers=evidence.attachment_headers(got))
+        return Stream(
+            got.body,
+            media_type="application/octet-stream",
+            headers=evidence.attachment_headers(got),
+        )
 
-    @post("/{case_id:uuid}/evidence-grant", status_code=201,
-          summary="An upload grant for this case's report: POST the file's bytes to upload_url "
-                  "with `Authorization: Grant <grant>` and its name in X-Filename")
-    async def evidence_grant(self, case_id: uuid.UUID, cases: Cases,
-                             staff: StaffUser) -> dict[str, Any]:
+    @post(
+        "/{case_id:uuid}/evidence-grant",
+        status_code=201,
+        summary="An upload grant for this case's report: POST the file's bytes to upload_url "
+        "with `Authorization: Grant <grant>` and its name in X-Filename",
+    )
+    async def evidence_grant(
+        self, case_id: uuid.UUID, cases: Cases, staff: StaffUser
+    ) -> dict[str, Any]:
         granted = await evidence.upload_grant(cases, staff, case_id)
-        return {"grant": granted.grant, "upload_url": granted.upload_url,
-                "expires_at": granted.expires_at.isoformat()}
+        return {
+            "grant": granted.grant,
+            "upload_url": granted.upload_url,
+            "expires_at": granted.expires_at.isoformat(),
+        }
 
     @post("/{case_id:uuid}/transitions", status_code=200, summary="Workflow step")
-    async def transition(self, case_id: uuid.UUID, data: TransitionIn, cases: Cases,
-                         staff: StaffUser, request: Request[Any, Any, Any]) -> VersionOut:
-        v = await workflow.transition(cases, staff, case_id, version_of(request, data.version),
-                                      data.to, data.note, data.reason, data.outcome)
+    async def transition(
+        self,
+        case_id: uuid.UUID,
+        data: TransitionIn,
+        cases: Cases,
+        staff: StaffUser,
+        request: Request[Any, Any, Any],
+    ) -> VersionOut:
+        v = await workflow.transition(
+            cases,
+            staff,
+            case_id,
+            version_of(request, data.version),
+            data.to,
+            data.note,
+            data.reason,
+            data.outcome,
+        )
         return VersionOut(version=v)
 
     @post("/{case_id:uuid}/assignment", status_code=200, summary="Assign or reassign")
-    async def assign(self, case_id: uuid.UUID, data: AssignIn, cases: Cases, staff: StaffUser,
-                     request: Request[Any, Any, Any]) -> VersionOut:
-        v = await assignment.assign(cases, staff, case_id, version_of(request, data.version),
-                                    data.assignee_id, data.reason)
+    async def assign(
+        self,
+        case_id: uuid.UUID,
+        data: AssignIn,
+        cases: Cases,
+        staff: StaffUser,
+        request: Request[Any, Any, Any],
+    ) -> VersionOut:
+        v = await assignment.assign(
+            cases, staff, case_id, version_of(request, data.version), data.assignee_id, data.reason
+        )
         return VersionOut(version=v)
 
     @post("/{case_id:uuid}/conflicts", status_code=204, summary="Declare a conflict of interest")
-    async def conflict(self, case_id: uuid.UUID, data: ConflictIn, cases: Cases,
-                       staff: StaffUser) -> None:
+    async def conflict(
+        self, case_id: uuid.UUID, data: ConflictIn, cases: Cases, staff: StaffUser
+    ) -> None:
         await assignment.declare_conflict(cases, staff, case_id, data.note)
 
     @post("/{case_id:uuid}/messages", status_code=201, summary="Question/message to reporter")
-    async def message(self, case_id: uuid.UUID, data: MessageIn, cases: Cases,
-                      staff: StaffUser) -> dict[str, str]:
+    async def message(
+        self, case_id: uuid.UUID, data: MessageIn, cases: Cases, staff: StaffUser
+    ) -> dict[str, str]:
         mid = await mailbox.send(cases, staff, case_id, data.kind, data.text)
         return {"message_id": str(mid)}
 
     @post("/{case_id:uuid}/contacts", status_code=201, summary="Contact log / follow-up record")
-    async def contact(self, case_id: uuid.UUID, data: ContactIn, cases: Cases,
-                      staff: StaffUser) -> None:
-        await contacts.add_contact(cases, staff, case_id, data.kind, data.on_date, data.channel,
-                                   data.party, data.result)
+    async def contact(
+        self, case_id: uuid.UUID, data: ContactIn, cases: Cases, staff: StaffUser
+    ) -> None:
+        await contacts.add_contact(
+            cases, staff, case_id, data.kind, data.on_date, data.channel, data.party, data.result
+        )
 
     @post("/{case_id:uuid}/identity", status_code=200, summary="Reveal identity (audited)")
-    async def reveal(self, case_id: uuid.UUID, data: RevealIn, cases: Cases,
-                     staff: StaffUser) -> dict[str, Any]:
+    async def reveal(
+        self, case_id: uuid.UUID, data: RevealIn, cases: Cases, staff: StaffUser
+    ) -> dict[str, Any]:
         return {"identity": await viewing.reveal_identity(cases, staff, case_id, data.reason)}
 
 

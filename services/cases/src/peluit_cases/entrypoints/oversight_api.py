@@ -26,9 +26,11 @@ async def export_register(cases: Cases, staff: StaffUser, fmt: str) -> Response[
         rows = await statistics.register(conn)
         await audit_repo.append(conn, str(staff.id), "export", None, format=fmt, rows=len(rows))
     body = statistics.to_csv(rows) if fmt == "csv" else statistics.to_xlsx(rows)
-    return Response(body, media_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX,
-                    headers={"content-disposition":
-                             f'attachment; filename="register-kasus.{fmt}"'})
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX,
+        headers={"content-disposition": f'attachment; filename="register-kasus.{fmt}"'},
+    )
 
 
 class ManualReportIn(BaseModel):
@@ -56,9 +58,13 @@ class OversightApi(Controller):
         return await export_register(cases, staff, "xlsx")
 
     @get("/audit", tags=["oversight"], summary="The audit log, newest first")
-    async def audit(self, cases: Cases, staff: StaffUser,
-                    before: int | None = None,
-                    limit: int = Parameter(default=100, ge=1, le=500)) -> list[dict[str, Any]]:
+    async def audit(
+        self,
+        cases: Cases,
+        staff: StaffUser,
+        before: int | None = None,
+        limit: int = Parameter(default=100, ge=1, le=500),
+    ) -> list[dict[str, Any]]:
         require(staff, Permission.AUDIT_READ)
         async with cases.runtime.pool.acquire() as conn:
             return await audit_repo.recent(conn, limit, before=before)
@@ -72,9 +78,12 @@ class OversightApi(Controller):
         async with cases.runtime.pool.acquire() as conn:
             return await staff_repo.list_users(conn)
 
-    @post("/manual-reports", tags=["cases"], status_code=201,
-          summary="Enter a report received by letter, phone, email or in person")
-    async def manual(self, data: ManualReportIn, cases: Cases,
-                     staff: StaffUser) -> dict[str, Any]:
+    @post(
+        "/manual-reports",
+        tags=["cases"],
+        status_code=201,
+        summary="Enter a report received by letter, phone, email or in person",
+    )
+    async def manual(self, data: ManualReportIn, cases: Cases, staff: StaffUser) -> dict[str, Any]:
         report = data.model_dump(exclude={"channel"})
         return await manual_entry.enter_report(cases, staff, report, data.channel)

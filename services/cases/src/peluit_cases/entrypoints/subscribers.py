@@ -21,8 +21,9 @@ from peluit_shared.events import (
 
 def register_subscribers(cases: Cases) -> None:
     async def on_report_submitted(conn: asyncpg.Connection, event: ReportSubmitted) -> None:
-        await open_case(conn, cases.keys(), event, cases.calendar,
-                        cases.settings.reporter_update_days)
+        await open_case(
+            conn, cases.keys(), event, cases.calendar, cases.settings.reporter_update_days
+        )
 
     async def on_followup(conn: asyncpg.Connection, event: ReportFollowupPosted) -> None:
         await receive_followup(conn, cases.keys(), event)

@@ -15,17 +15,23 @@ from peluit_cases.service.errors import Forbidden, NotFound, Stale
 
 def require(staff: StaffUser, permission: Permission) -> None:
     if not allowed(staff.role, permission, staff.can_reveal):
-        raise Forbidden(f"Peran {staff.role} tidak berwenang | Role {staff.role} may not: "
-                        f"{permission.value}")
+        raise Forbidden(
+            f"Peran {staff.role} tidak berwenang | Role {staff.role} may not: {permission.value}"
+        )
 
 
 def sees(staff: StaffUser, row: dict[str, Any]) -> bool:
     return allowed(staff.role, Permission.ALL_CASES) or row["assignee_id"] == staff.id
 
 
-async def load_case(conn: asyncpg.Connection, staff: StaffUser, case_id: uuid.UUID,
-                    permission: Permission, version: int | None = None,
-                    for_update: bool = False) -> dict[str, Any]:
+async def load_case(
+    conn: asyncpg.Connection,
+    staff: StaffUser,
+    case_id: uuid.UUID,
+    permission: Permission,
+    version: int | None = None,
+    for_update: bool = False,
+) -> dict[str, Any]:
     """The case row, after permission, visibility and (when given) version checks."""
     require(staff, permission)
     row = await cases_repo.get_case(conn, case_id, for_update=for_update)

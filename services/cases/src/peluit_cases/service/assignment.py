@@ -17,43 +17,80 @@ from peluit_shared.outbox import add_to_outbox
 MIN_REASON = 10
 
 
-async def assign(cases: Cases, staff: StaffUser, case_id: uuid.UUID, version: int | None,
-                 assignee_id: uuid.UUID, reason: str | None) -> int:
+async def assign(
+    cases: Cases,
+    staff: StaffUser,
+    case_id: uuid.UUID,
+    version: int | None,
+    assignee_id: uuid.UUID,
+    reason: str | None,
+) -> int:
     async with cases.runtime.pool.acquire() as conn, conn.transaction():
-        row = await load_case(conn, staff, case_id, Permission.CASE_ASSIGN, version,
-                              for_update=True)
+        row = await load_case(
+            conn, staff, case_id, Permission.CASE_ASSIGN, version, for_update=True
+        )
         assignee = await staff_repo.get_user(conn, assignee_id)
-        if assignee is None or assignee["disabled"] or Role(assignee["role"]) not in (
-                Role.HANDLER, Role.COORDINATOR):
+        if (
+            assignee is None
+            or assignee["disabled"]
+            or Role(assignee["role"]) not in (Role.HANDLER, Role.COORDINATOR)
+        ):
             raise Invalid("assignee_id", "Bukan penangan aktif | Not an active handler")
         conflict = await conn.fetchval(
             "SELECT note FROM case_conflicts WHERE case_id = $1 AND staff_id = $2",
-            case_id, assignee_id)
+            case_id,
+            assignee_id,
+        )
         if conflict is not None:
-            raise Refused("Penangan menyatakan benturan kepentingan | The handler declared a "
-                          "conflict of interest", field="assignee_id")
+            raise Refused(
+                "Penangan menyatakan benturan kepentingan | The handler declared a "
+                "conflict of interest",
+                field="assignee_id",
+            )
         reassignment = row["assignee_id"] is not None
         if reassignment and len((reason or "").strip()) < MIN_REASON:
-            raise Invalid("reason", f"Alasan pengalihan minimal {MIN_REASON} karakter | A "
-                          f"reassignment needs a reason of {MIN_REASON}+ characters")
+            raise Invalid(
+                "reason",
+                f"Alasan pengalihan minimal {MIN_REASON} karakter | A "
+                f"reassignment needs a reason of {MIN_REASON}+ characters",
+            )
         await cases_repo.set_assignee(conn, case_id, assignee_id)
         note = f"→ {assignee['username']}" + (f" — {reason.strip()}" if reason else "")
-        await cases_repo.add_history(conn, case_id, str(staff.id),
-                                     "reassigned" if reassignment else "assigned", None, None,
-                                     note)
-        await audit_repo.append(conn, str(staff.id), "assign", case_id,
-                                assignee=str(assignee_id), reassignment=reassignment)
-        await add_to_outbox(conn, CaseAssigned(
-            correlation_id=row["report_id"],
-            payload=CaseAssignedPayload(
-                case_id=case_id, report_id=row["report_id"], report_number=row["report_number"],
-                assignee_id=assignee_id, assigned_by_id=staff.id, reassignment=reassignment),
-        ))
+        await cases_repo.add_history(
+            conn,
+            case_id,
+            str(staff.id),
+            "reassigned" if reassignment else "assigned",
+            None,
+            None,
+            note,
+        )
+        await audit_repo.append(
+            conn,
+            str(staff.id),
+            "assign",
+            case_id,
+            assignee=str(assignee_id),
+            reassignment=reassignment,
+        )
+        await add_to_outbox(
+            conn,
+            CaseAssigned(
+                correlation_id=row["report_id"],
+                payload=CaseAssignedPayload(
+                    case_id=case_id,
+                    report_id=row["report_id"],
+                    report_number=row["report_number"],
+                    assignee_id=assignee_id,
+                    assigned_by_id=staff.id,
+                    reassignment=reassignment,
+                ),
+            ),
+        )
         return int(row["version"]) + 1
 
 
-async def declare_conflict(cases: Cases, staff: StaffUser, case_id: uuid.UUID,
-                           note: str) -> None:
+async def declare_conflict(cases: Cases, staff: StaffUser, case_id: uuid.UUID, note: str) -> None:
     """A team member declares a conflict of interest: they can no longer be assigned."""
     if len(note.strip()) < 3:
         raise Invalid("note", "Keterangan minimal 3 karakter | Note needs 3+ characters")
@@ -65,10 +102,16 @@ async def declare_conflict(cases: Cases, staff: StaffUser, case_id: uuid.UUID,
             raise NotFound("Kasus tidak ditemukan | Case not found")
         await conn.execute(
             "INSERT INTO case_conflicts (case_id, staff_id, note) VALUES ($1, $2, $3) "
-            "ON CONFLICT DO NOTHING", case_id, staff.id, note.strip())
-        await cases_repo.add_history(conn, case_id, str(staff.id), "conflict_declared", None,
-                                     None, None)
+            "ON CONFLICT DO NOTHING",
+            case_id,
+            staff.id,
+            note.strip(),
+        )
+        await cases_repo.add_history(
+            conn, case_id, str(staff.id), "conflict_declared", None, None, None
+        )
         await audit_repo.append(conn, str(staff.id), "conflict_declared", case_id)
         if row["assignee_id"] == staff.id:
-            await conn.execute("UPDATE cases SET assignee_id = NULL, version = version + 1 "
-                               "WHERE id = $1", case_id)
+            await conn.execute(
+                "UPDATE cases SET assignee_id = NULL, version = version + 1 WHERE id = $1", case_id
+            )

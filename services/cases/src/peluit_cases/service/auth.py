@@ -86,8 +86,9 @@ class Session:
     scope: str  # 'full', or 'enrol' until TOTP is set up
 
 
-async def login(pool: asyncpg.Pool, settings: CasesSettings, username: str, password: str,
-                code: str | None) -> Session:
+async def login(
+    pool: asyncpg.Pool, settings: CasesSettings, username: str, password: str, code: str | None
+) -> Session:
     async with pool.acquire() as conn:
         row = await staff_repo.find_login(conn, username)
     stored = row["password_hash"] if row else _DUMMY_HASH
@@ -103,7 +104,8 @@ async def login(pool: asyncpg.Pool, settings: CasesSettings, username: str, pass
             ok = await staff_repo.use_totp_step(conn, row["id"], step)
         if not ok or step is None:
             locked = await staff_repo.record_failure(
-                conn, row["id"], settings.lockout_attempts, settings.lockout_minutes)
+                conn, row["id"], settings.lockout_attempts, settings.lockout_minutes
+            )
             await audit_repo.append(conn, str(row["id"]), "login_failed", locked=locked)
     if not ok or step is None:  # raised after the commit, so the failure stays counted
         raise LoginRefused("locked" if locked else "credentials")
@@ -114,13 +116,15 @@ async def login(pool: asyncpg.Pool, settings: CasesSettings, username: str, pass
         expires = datetime.now(UTC) + timedelta(hours=settings.session_max_hours)
         await staff_repo.add_session(conn, hash_token(token), row["id"], expires, scope)
         await audit_repo.append(conn, str(row["id"]), "login", scope=scope)
-    user = StaffUser(id=row["id"], username=row["username"], role=Role(row["role"]),
-                     can_reveal=row["can_reveal"])
+    user = StaffUser(
+        id=row["id"], username=row["username"], role=Role(row["role"]), can_reveal=row["can_reveal"]
+    )
     return Session(token=token, expires_at=expires, user=user, scope=scope)
 
 
-async def authenticate(pool: asyncpg.Pool, token: str,
-                       idle_minutes: int) -> tuple[StaffUser, str] | None:
+async def authenticate(
+    pool: asyncpg.Pool, token: str, idle_minutes: int
+) -> tuple[StaffUser, str] | None:
     async with pool.acquire() as conn:
         return await staff_repo.touch_session(conn, hash_token(token), idle_minutes)
 

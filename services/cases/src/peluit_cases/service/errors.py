@@ -38,5 +38,7 @@ class Stale(Refused):
     """The case changed since the client read it (optimistic concurrency)."""
 
     def __init__(self, current: int) -> None:
-        super().__init__("Kasus telah diubah orang lain; muat ulang | The case changed; reload",
-                         current_version=current)
+        super().__init__(
+            "Kasus telah diubah orang lain; muat ulang | The case changed; reload",
+            current_version=current,
+        )

@@ -51,8 +51,11 @@ def open_report(keys: Mapping[str, PrivateKey], event: ReportSubmitted) -> bytes
 
 
 async def open_case(
-    conn: asyncpg.Connection, keys: Mapping[str, PrivateKey], event: ReportSubmitted,
-    calendar: WorkingCalendar | None = None, reporter_update_days: int = REPORTER_UPDATE_DAYS,
+    conn: asyncpg.Connection,
+    keys: Mapping[str, PrivateKey],
+    event: ReportSubmitted,
+    calendar: WorkingCalendar | None = None,
+    reporter_update_days: int = REPORTER_UPDATE_DAYS,
 ) -> None:
     plaintext = open_report(keys, event)
     try:
@@ -73,18 +76,27 @@ async def open_case(
         reporter_public_key=p.reporter_public_key,
         units=triage.units(),
     )
-    deadline = deadline_for(calendar or WorkingCalendar(), Status.RECEIVED,
-                            event.occurred_at.date())
-    if await insert_case(conn, case, deadline.stage if deadline else None,
-                         deadline.due_on if deadline else None,
-                         reporter_update_due(event.occurred_at.date(), reporter_update_days)):
+    deadline = deadline_for(
+        calendar or WorkingCalendar(), Status.RECEIVED, event.occurred_at.date()
+    )
+    if await insert_case(
+        conn,
+        case,
+        deadline.stage if deadline else None,
+        deadline.due_on if deadline else None,
+        reporter_update_due(event.occurred_at.date(), reporter_update_days),
+    ):
         await add_to_outbox(
             conn,
             CaseCreated(
                 correlation_id=event.correlation_id,
                 payload=CaseCreatedPayload(
-                    case_id=case.id, report_id=case.report_id, report_number=case.report_number,
-                    status="received", category=case.category, channel=case.channel,
+                    case_id=case.id,
+                    report_id=case.report_id,
+                    report_number=case.report_number,
+                    status="received",
+                    category=case.category,
+                    channel=case.channel,
                 ),
             ),
         )

@@ -33,9 +33,15 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise Invalid("cursor", "Cursor tidak valid | Invalid cursor") from exc
 
 
-async def list_page(cases: Cases, staff: StaffUser, flt: CaseFilter, overdue: bool,
-                    sort: str, cursor: str | None,
-                    limit: int) -> tuple[list[dict[str, Any]], str | None]:
+async def list_page(
+    cases: Cases,
+    staff: StaffUser,
+    flt: CaseFilter,
+    overdue: bool,
+    sort: str,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], str | None]:
     require(staff, Permission.CASE_LIST)
     if sort not in SORTS:
         raise Invalid("sort", f"Urutan: {', '.join(SORTS)} | Sort: one of {', '.join(SORTS)}")

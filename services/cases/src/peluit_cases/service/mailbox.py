@@ -28,19 +28,23 @@ from peluit_shared.outbox import add_to_outbox
 MAX_TEXT = 5000
 
 
-async def send(cases: Cases, staff: StaffUser, case_id: uuid.UUID, kind: str,
-               text: str) -> uuid.UUID:
+async def send(
+    cases: Cases, staff: StaffUser, case_id: uuid.UUID, kind: str, text: str
+) -> uuid.UUID:
     """Seal `text` to the reporter (and a copy to the cases key); returns the message id."""
     if kind not in ("question", "message"):
         raise Invalid("kind", "Pilih question atau message | Choose question or message")
     if not 3 <= len(text.strip()) <= MAX_TEXT:
-        raise Invalid("text", f"Pesan 3–{MAX_TEXT} karakter | Message needs 3–{MAX_TEXT} "
-                      "characters")
+        raise Invalid(
+            "text", f"Pesan 3–{MAX_TEXT} karakter | Message needs 3–{MAX_TEXT} characters"
+        )
     async with cases.runtime.pool.acquire() as conn, conn.transaction():
         row = await load_case(conn, staff, case_id, Permission.CASE_WORK, for_update=True)
         if not row["reporter_public_key"]:
-            raise Refused("Pelapor tidak dapat dihubungi lewat kotak pesan (tanpa kunci "
-                          "pelapor) | The reporter has no mailbox key; use the contact log")
+            raise Refused(
+                "Pelapor tidak dapat dihubungi lewat kotak pesan (tanpa kunci "
+                "pelapor) | The reporter has no mailbox key; use the contact log"
+            )
         body = json.dumps({"text": text.strip()}).encode()
         reporter = PublicKey(row["reporter_public_key"].encode(), encoder=Base64Encoder)
         message_id = uuid.uuid4()
@@ -49,24 +53,40 @@ async def send(cases: Cases, staff: StaffUser, case_id: uuid.UUID, kind: str,
             """INSERT INTO case_messages (id, case_id, direction, kind, sealed_key_id,
                                           sealed_text, author)
                VALUES ($1, $2, 'to_reporter', $3, $4, $5, $6)""",
-            message_id, case_id, kind, copy.key_id, copy.ciphertext, str(staff.id))
-        await cases_repo.add_history(conn, case_id, str(staff.id), f"{kind}_sent", None, None,
-                                     None)
-        await cases_repo.reporter_told(conn, case_id, reporter_update_due(
-            datetime.now(UTC).date(), cases.settings.reporter_update_days))
+            message_id,
+            case_id,
+            kind,
+            copy.key_id,
+            copy.ciphertext,
+            str(staff.id),
+        )
+        await cases_repo.add_history(conn, case_id, str(staff.id), f"{kind}_sent", None, None, None)
+        await cases_repo.reporter_told(
+            conn,
+            case_id,
+            reporter_update_due(datetime.now(UTC).date(), cases.settings.reporter_update_days),
+        )
         await audit_repo.append(conn, str(staff.id), "message_sent", case_id, kind=kind)
-        await add_to_outbox(conn, CaseMessageToReporter(
-            correlation_id=row["report_id"],
-            payload=CaseMessageToReporterPayload(
-                message_id=message_id, case_id=case_id, report_id=row["report_id"],
-                report_number=row["report_number"], kind=kind,  # type: ignore[arg-type]
-                sealed_message=seal(reporter, body)),
-        ))
+        await add_to_outbox(
+            conn,
+            CaseMessageToReporter(
+                correlation_id=row["report_id"],
+                payload=CaseMessageToReporterPayload(
+                    message_id=message_id,
+                    case_id=case_id,
+                    report_id=row["report_id"],
+                    report_number=row["report_number"],
+                    kind=kind,  # type: ignore[arg-type]
+                    sealed_message=seal(reporter, body),
+                ),
+            ),
+        )
         return message_id
 
 
-async def receive_followup(conn: asyncpg.Connection, keys: Mapping[str, PrivateKey],
-                           event: ReportFollowupPosted) -> None:
+async def receive_followup(
+    conn: asyncpg.Connection, keys: Mapping[str, PrivateKey], event: ReportFollowupPosted
+) -> None:
     """Store the reporter's follow-up on the case; an answer closes its question."""
     p = event.payload
     try:
@@ -83,26 +103,37 @@ async def receive_followup(conn: asyncpg.Connection, keys: Mapping[str, PrivateK
                                       sealed_text, author, at)
            VALUES ($1, $2, 'from_reporter', $3, $4, $5, $6, 'reporter', $7)
            ON CONFLICT (id) DO NOTHING RETURNING true""",
-        p.followup_id, case_id, p.kind, p.in_reply_to, p.sealed_followup.key_id,
-        p.sealed_followup.ciphertext, event.occurred_at)  # its time, not the batch's now()
+        p.followup_id,
+        case_id,
+        p.kind,
+        p.in_reply_to,
+        p.sealed_followup.key_id,
+        p.sealed_followup.ciphertext,
+        event.occurred_at,
+    )  # its time, not the batch's now()
     if not inserted:
         return
     if p.kind == "answer" and p.in_reply_to:
         await conn.execute(
             "UPDATE case_messages SET answered_at = now() WHERE id = $1 AND case_id = $2 "
-            "AND kind = 'question'", p.in_reply_to, case_id)
-    await cases_repo.add_history(conn, case_id, "reporter", f"reporter_{p.kind}", None, None,
-                                 None)
+            "AND kind = 'question'",
+            p.in_reply_to,
+            case_id,
+        )
+    await cases_repo.add_history(conn, case_id, "reporter", f"reporter_{p.kind}", None, None, None)
     await cases_repo.bump_version(conn, case_id)
 
 
-async def thread(conn: asyncpg.Connection, keys: Mapping[str, PrivateKey],
-                 case_id: uuid.UUID) -> list[dict[str, object]]:
+async def thread(
+    conn: asyncpg.Connection, keys: Mapping[str, PrivateKey], case_id: uuid.UUID
+) -> list[dict[str, object]]:
     rows = await conn.fetch(
         """SELECT m.id, m.direction, m.kind, m.in_reply_to, m.sealed_key_id, m.sealed_text,
                   m.at, m.answered_at, coalesce(u.username, m.author) AS author
            FROM case_messages m LEFT JOIN staff_users u ON u.id::text = m.author
-           WHERE m.case_id = $1 ORDER BY m.at, m.id""", case_id)
+           WHERE m.case_id = $1 ORDER BY m.at, m.id""",
+        case_id,
+    )
     out: list[dict[str, object]] = []
     for r in rows:
         sealed = SealedData(key_id=r["sealed_key_id"], ciphertext=bytes(r["sealed_text"]))
@@ -110,7 +141,16 @@ async def thread(conn: asyncpg.Connection, keys: Mapping[str, PrivateKey],
             text = str(json.loads(unseal(keys, sealed))["text"])
         except (UnknownKey, CryptoError, ValueError, KeyError):
             text = "[tidak dapat dibuka | cannot be opened]"
-        out.append({"id": r["id"], "direction": r["direction"], "kind": r["kind"],
-                    "in_reply_to": r["in_reply_to"], "at": r["at"],
-                    "answered_at": r["answered_at"], "author": r["author"], "text": text})
+        out.append(
+            {
+                "id": r["id"],
+                "direction": r["direction"],
+                "kind": r["kind"],
+                "in_reply_to": r["in_reply_to"],
+                "at": r["at"],
+                "answered_at": r["answered_at"],
+                "author": r["author"],
+                "text": text,
+            }
+        )
     return out

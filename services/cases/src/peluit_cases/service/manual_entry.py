@@ -25,12 +25,19 @@ class IntakeRefused(Refused):
     status = 422
 
 
-async def forward(url: str, token: str, report: dict[str, Any], channel: str,
-                  transport: httpx.AsyncBaseTransport | None = None) -> dict[str, Any]:
+async def forward(
+    url: str,
+    token: str,
+    report: dict[str, Any],
+    channel: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> dict[str, Any]:
     """Send the report to intake; the 201 answer, or a refusal carrying intake's field errors."""
     if channel not in MANUAL_CHANNELS:
-        raise Invalid("channel", f"Saluran: {', '.join(MANUAL_CHANNELS)} | Channel: one of "
-                      f"{', '.join(MANUAL_CHANNELS)}")
+        raise Invalid(
+            "channel",
+            f"Saluran: {', '.join(MANUAL_CHANNELS)} | Channel: one of {', '.join(MANUAL_CHANNELS)}",
+        )
     try:
         answer = await submit_report(url, token, report, channel, transport)
     except IntakeUnreachable as exc:
@@ -38,17 +45,27 @@ async def forward(url: str, token: str, report: dict[str, Any], channel: str,
     if answer.status == 201:
         return answer.body
     if answer.status == 422:
-        raise IntakeRefused("Laporan ditolak intake | Intake refused the report",
-                            errors=answer.body.get("errors", []))
+        raise IntakeRefused(
+            "Laporan ditolak intake | Intake refused the report",
+            errors=answer.body.get("errors", []),
+        )
     raise Refused(f"Intake menjawab {answer.status} | Intake answered {answer.status}")
 
 
-async def enter_report(cases: Cases, staff: StaffUser, report: dict[str, Any],
-                       channel: str) -> dict[str, Any]:
+async def enter_report(
+    cases: Cases, staff: StaffUser, report: dict[str, Any], channel: str
+) -> dict[str, Any]:
     require(staff, Permission.CASE_ENTER)
-    accepted = await forward(cases.settings.intake_url, cases.settings.intake_manual_entry_token,
-                             report, channel)
+    accepted = await forward(
+        cases.settings.intake_url, cases.settings.intake_manual_entry_token, report, channel
+    )
     async with cases.runtime.pool.acquire() as conn:
-        await audit_repo.append(conn, str(staff.id), "manual_entry", None, channel=channel,
-                                report_number=accepted.get("report_number"))
+        await audit_repo.append(
+            conn,
+            str(staff.id),
+            "manual_entry",
+            None,
+            channel=channel,
+            report_number=accepted.get("report_number"),
+        )
     return accepted

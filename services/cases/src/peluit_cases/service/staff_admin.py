@@ -23,18 +23,31 @@ from peluit_shared.outbox import add_to_outbox
 async def _publish(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
     row = await staff_repo.get_user(conn, user_id)
     assert row is not None
-    await add_to_outbox(conn, StaffChanged(
-        correlation_id=user_id,
-        payload=StaffChangedPayload(staff_id=user_id, username=row["username"],
-                                    role=row["role"], email=row["email"],
-                                    active=not row["disabled"],
-                                    notification_mode=row["notification_mode"],
-                                    language=row["language"]),
-    ))
+    await add_to_outbox(
+        conn,
+        StaffChanged(
+            correlation_id=user_id,
+            payload=StaffChangedPayload(
+                staff_id=user_id,
+                username=row["username"],
+                role=row["role"],
+                email=row["email"],
+                active=not row["disabled"],
+                notification_mode=row["notification_mode"],
+                language=row["language"],
+            ),
+        ),
+    )
 
 
-async def create_user(conn: asyncpg.Connection, username: str, password: str, role: Role,
-                      email: str | None, with_totp: bool) -> str | None:
+async def create_user(
+    conn: asyncpg.Connection,
+    username: str,
+    password: str,
+    role: Role,
+    email: str | None,
+    with_totp: bool,
+) -> str | None:
     """Create the account; with_totp: set up TOTP now and return its secret (for tests/ops)."""
     password_hash = hash_password(password)
     async with conn.transaction():
@@ -42,8 +55,9 @@ async def create_user(conn: asyncpg.Connection, username: str, password: str, ro
         secret = new_totp_secret() if with_totp else None
         if secret:
             await staff_repo.set_totp(conn, user_id, secret, confirmed=True)
-        await audit_repo.append(conn, "cli", "staff_created", None, staff=str(user_id),
-                                role=role.value)
+        await audit_repo.append(
+            conn, "cli", "staff_created", None, staff=str(user_id), role=role.value
+        )
         await _publish(conn, user_id)
     return secret
 
@@ -79,17 +93,20 @@ async def reset_totp(conn: asyncpg.Connection, username: str, with_totp: bool) -
 
 async def set_reveal(conn: asyncpg.Connection, username: str, allowed: bool) -> bool:
     async with conn.transaction():
-        done = await conn.execute("UPDATE staff_users SET can_reveal = $2 WHERE username = $1",
-                                  username, allowed)
+        done = await conn.execute(
+            "UPDATE staff_users SET can_reveal = $2 WHERE username = $1", username, allowed
+        )
         if done.endswith(" 1"):
-            await audit_repo.append(conn, "cli", "reveal_grant", None, username=username,
-                                    allowed=allowed)
+            await audit_repo.append(
+                conn, "cli", "reveal_grant", None, username=username, allowed=allowed
+            )
             return True
     return False
 
 
-async def set_notifications(conn: asyncpg.Connection, user_id: uuid.UUID, actor: str,
-                            prefs: NotificationPrefs) -> bool:
+async def set_notifications(
+    conn: asyncpg.Connection, user_id: uuid.UUID, actor: str, prefs: NotificationPrefs
+) -> bool:
     """Store the preferences, audit and publish staff.changed; False if nothing changed."""
     async with conn.transaction():
         row = await staff_repo.get_user(conn, user_id, for_update=True)
@@ -99,12 +116,21 @@ async def set_notifications(conn: asyncpg.Connection, user_id: uuid.UUID, actor:
         before = (row["email"], row["notification_mode"], row["language"])
         if before == (email, prefs.notification_mode, prefs.language):
             return False
-        await staff_repo.set_notifications(conn, user_id, email, prefs.notification_mode,
-                                           prefs.language)
+        await staff_repo.set_notifications(
+            conn, user_id, email, prefs.notification_mode, prefs.language
+        )
         # The address itself stays out of the audit log; that it changed is recorded.
-        await audit_repo.append(conn, actor, "notifications_changed", None, staff=str(user_id),
-                                mode=prefs.notification_mode, language=prefs.language,
-                                email_changed=before[0] != email, email_set=email is not None)
+        await audit_repo.append(
+            conn,
+            actor,
+            "notifications_changed",
+            None,
+            staff=str(user_id),
+            mode=prefs.notification_mode,
+            language=prefs.language,
+            email_changed=before[0] != email,
+            email_set=email is not None,
+        )
         await _publish(conn, user_id)
     return True
 
@@ -126,8 +152,15 @@ async def set_role(conn: asyncpg.Connection, username: str, role: Role) -> bool:
         if row["role"] == role.value:
             return False
         await staff_repo.set_role(conn, row["id"], role)
-        await audit_repo.append(conn, "cli", "role_changed", None, staff=str(row["id"]),
-                                role=role.value, previous=row["role"])
+        await audit_repo.append(
+            conn,
+            "cli",
+            "role_changed",
+            None,
+            staff=str(row["id"]),
+            role=role.value,
+            previous=row["role"],
+        )
         await _publish(conn, row["id"])
     return True
 
@@ -143,7 +176,8 @@ async def set_active(conn: asyncpg.Connection, username: str, active: bool) -> b
         await staff_repo.set_disabled(conn, row["id"], not active)
         if not active:
             await staff_repo.drop_user_sessions(conn, row["id"])
-        await audit_repo.append(conn, "cli", "staff_enabled" if active else "staff_disabled",
-                                None, staff=str(row["id"]))
+        await audit_repo.append(
+            conn, "cli", "staff_enabled" if active else "staff_disabled", None, staff=str(row["id"])
+        )
         await _publish(conn, row["id"])
     return True

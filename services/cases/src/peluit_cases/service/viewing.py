@@ -27,8 +27,9 @@ def _open(cases: Cases, row: dict[str, Any]) -> dict[str, Any]:
     try:
         return dict(json.loads(unseal(cases.keys(), sealed)))
     except (UnknownKey, CryptoError) as exc:
-        raise Refused("Laporan tidak dapat dibuka (kunci?) | The report cannot be opened (key?)"
-                      ) from exc
+        raise Refused(
+            "Laporan tidak dapat dibuka (kunci?) | The report cannot be opened (key?)"
+        ) from exc
 
 
 async def view_case(cases: Cases, staff: StaffUser, case_id: uuid.UUID) -> dict[str, Any]:
@@ -40,8 +41,7 @@ async def view_case(cases: Cases, staff: StaffUser, case_id: uuid.UUID) -> dict[
         today = datetime.now(UTC).date()
         detail["stage_flag"] = flag(cases.calendar, row["due_on"], today)
         detail["reporter_update_flag"] = reporter_flag(row["reporter_update_due"], today)
-        detail["deadline_flag"] = worst_flag(detail["stage_flag"],
-                                             detail["reporter_update_flag"])
+        detail["deadline_flag"] = worst_flag(detail["stage_flag"], detail["reporter_update_flag"])
         if content:
             report = _open(cases, row)
             # The reporter's identity is shown only through an audited reveal, never in a view.
@@ -55,24 +55,35 @@ async def view_case(cases: Cases, staff: StaffUser, case_id: uuid.UUID) -> dict[
             detail["report"] = None
             detail["messages"] = []
             detail["contacts"] = []
-        detail["conflicts"] = [dict(r) for r in await conn.fetch(
-            """SELECT u.username, u.id, c.at FROM case_conflicts c JOIN staff_users u
-               ON u.id = c.staff_id WHERE c.case_id = $1""", case_id)]
+        detail["conflicts"] = [
+            dict(r)
+            for r in await conn.fetch(
+                """SELECT u.username, u.id, c.at FROM case_conflicts c JOIN staff_users u
+               ON u.id = c.staff_id WHERE c.case_id = $1""",
+                case_id,
+            )
+        ]
         await audit_repo.append(conn, str(staff.id), "case_viewed", case_id, content=content)
     return detail
 
 
-async def reveal_identity(cases: Cases, staff: StaffUser, case_id: uuid.UUID,
-                          reason: str) -> dict[str, Any] | None:
+async def reveal_identity(
+    cases: Cases, staff: StaffUser, case_id: uuid.UUID, reason: str
+) -> dict[str, Any] | None:
     """The reporter's identity (None if anonymous), after a written reason; audited."""
     if len(reason.strip()) < cases.settings.reveal_min_reason:
-        raise Invalid("reason", f"Alasan minimal {cases.settings.reveal_min_reason} karakter | "
-                      f"Reason needs at least {cases.settings.reveal_min_reason} characters")
+        raise Invalid(
+            "reason",
+            f"Alasan minimal {cases.settings.reveal_min_reason} karakter | "
+            f"Reason needs at least {cases.settings.reveal_min_reason} characters",
+        )
     async with cases.runtime.pool.acquire() as conn, conn.transaction():
         row = await load_case(conn, staff, case_id, Permission.IDENTITY_REVEAL)
         identity = _open(cases, row).get("identity")
-        await cases_repo.add_history(conn, case_id, str(staff.id), "identity_revealed", None,
-                                     None, reason.strip())
-        await audit_repo.append(conn, str(staff.id), "identity_revealed", case_id,
-                                reason=reason.strip())
+        await cases_repo.add_history(
+            conn, case_id, str(staff.id), "identity_revealed", None, None, reason.strip()
+        )
+        await audit_repo.append(
+            conn, str(staff.id), "identity_revealed", case_id, reason=reason.strip()
+        )
     return dict(identity) if identity else None

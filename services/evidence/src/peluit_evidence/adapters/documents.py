@@ -36,29 +36,34 @@ _OOXML_EMPTY = {
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
         'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'),
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
+    ),
     "docProps/app.xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
         'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'docPropsVTypes"/>'),
+        'docPropsVTypes"/>'
+    ),
     "docProps/custom.xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
         'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'docPropsVTypes"/>'),
+        'docPropsVTypes"/>'
+    ),
 }
 _ODF_EMPTY = {
     "meta.xml": (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'office:version="1.2"><office:meta/></office:document-meta>'),
+        'office:version="1.2"><office:meta/></office:document-meta>'
+    ),
 }
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def clean_document(cleaner: Cleaner, source: BinaryIO, target: io.RawIOBase,
-                   max_expanded_bytes: int) -> None:
+def clean_document(
+    cleaner: Cleaner, source: BinaryIO, target: io.RawIOBase, max_expanded_bytes: int
+) -> None:
     """Write `source` without its identifying metadata to `target`."""
     if cleaner is Cleaner.PDF:
         _clean_pdf(source, target)
@@ -89,8 +94,9 @@ def _clean_pdf(source: BinaryIO, target: io.RawIOBase) -> None:
         pdf.close()
 
 
-def _clean_zip(source: BinaryIO, target: io.RawIOBase, empty: dict[str, str],
-               max_expanded_bytes: int) -> None:
+def _clean_zip(
+    source: BinaryIO, target: io.RawIOBase, empty: dict[str, str], max_expanded_bytes: int
+) -> None:
     try:
         with zipfile.ZipFile(source) as zin:
             entries = zin.infolist()
@@ -110,6 +116,11 @@ def _clean_zip(source: BinaryIO, target: io.RawIOBase, empty: dict[str, str],
                     info.file_size = entry.file_size
                     with zin.open(entry) as src, zout.open(info, "w") as dst:
                         shutil.copyfileobj(src, dst, 64 * 1024)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
-            RuntimeError) as exc:  # RuntimeError: an encrypted entry
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:  # RuntimeError: an encrypted entry
         raise DocumentUnreadable(type(exc).__name__) from exc

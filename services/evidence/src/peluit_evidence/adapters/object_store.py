@@ -75,16 +75,23 @@ class ObjectStore:
         except _ERRORS:
             return False
 
-    def put_stream(self, object_key: str, data: Readable, part_size: int,
-                   parallel_parts: int) -> None:
+    def put_stream(
+        self, object_key: str, data: Readable, part_size: int, parallel_parts: int
+    ) -> None:
         """Blocking: upload a stream of unknown length as a multipart object.
 
         Memory is bounded: minio blocks reading the next part while `parallel_parts` parts are
         in flight, so at most (parallel_parts + 1) parts are held whatever the file size.
         """
-        self.client.put_object(self.bucket, object_key, cast(BinaryIO, data), length=-1,
-                               part_size=part_size, num_parallel_uploads=parallel_parts,
-                               content_type="application/octet-stream")
+        self.client.put_object(
+            self.bucket,
+            object_key,
+            cast(BinaryIO, data),
+            length=-1,
+            part_size=part_size,
+            num_parallel_uploads=parallel_parts,
+            content_type="application/octet-stream",
+        )
 
     def read_chunks(self, object_key: str, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
         """Blocking iterator over an object's bytes."""
@@ -118,16 +125,23 @@ class ObjectStore:
         upload_marker: str | None = None
         while True:
             result = self.client._list_multipart_uploads(  # minio has no public API for it
-                self.bucket, prefix=prefix or None, key_marker=key_marker,
-                upload_id_marker=upload_marker)
+                self.bucket,
+                prefix=prefix or None,
+                key_marker=key_marker,
+                upload_id_marker=upload_marker,
+            )
             for upload in result.uploads:
                 if upload.object_name and upload.upload_id:
-                    found.append(IncompleteUpload(upload.object_name, upload.upload_id,
-                                                  upload.initiated_time))
+                    found.append(
+                        IncompleteUpload(
+                            upload.object_name, upload.upload_id, upload.initiated_time
+                        )
+                    )
             if not result.is_truncated:
                 return found
             key_marker, upload_marker = result.next_key_marker, result.next_upload_id_marker
 
     def abort_upload(self, upload: IncompleteUpload) -> None:
         self.client._abort_multipart_upload(  # minio has no public API for it
-            self.bucket, upload.object_key, upload.upload_id)
+            self.bucket, upload.object_key, upload.upload_id
+        )

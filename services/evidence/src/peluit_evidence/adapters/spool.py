@@ -45,8 +45,9 @@ class EncryptedSpool:
     def _seal(self, index: int, plain: bytes, last: bool) -> bytes:
         nonce = self._prefix + index.to_bytes(8, "big")
         aad = index.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
-        return bytes(sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, aad, nonce,
-                                                                      self._key))
+        return bytes(
+            sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, aad, nonce, self._key)
+        )
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         assert not self.finished, "spool already finished"
@@ -75,8 +76,9 @@ class EncryptedSpool:
         nonce = self._prefix + index.to_bytes(8, "big")
         aad = index.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
         try:
-            return bytes(sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(sealed, aad, nonce,
-                                                                          self._key))
+            return bytes(
+                sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(sealed, aad, nonce, self._key)
+            )
         except CryptoError as exc:
             raise SpoolCorrupted(f"block {index}") from exc
 
@@ -119,8 +121,8 @@ class _SpoolReader(io.RawIOBase):
         index, within = divmod(self._pos, BLOCK)
         if self._cached is None or self._cached[0] != index:
             self._cached = (index, self._spool.block(index))
-        data = self._cached[1][within:within + len(buffer)]
-        buffer[:len(data)] = data
+        data = self._cached[1][within : within + len(buffer)]
+        buffer[: len(data)] = data
         self._pos += len(data)
         return len(data)
 

@@ -25,13 +25,22 @@ def check_filename(name: str) -> str:
     if not name or not name.strip():
         raise BadFilename("filename_empty", "Nama berkas kosong.", "The file name is empty.")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
-        raise BadFilename("filename_control", "Nama berkas berisi karakter kendali.",
-                          "The file name contains control characters.")
+        raise BadFilename(
+            "filename_control",
+            "Nama berkas berisi karakter kendali.",
+            "The file name contains control characters.",
+        )
     if "/" in name or "\\" in name or name.strip() in (".", "..") or name.startswith(".."):
-        raise BadFilename("filename_path", "Nama berkas tidak boleh berisi jalur (/, \\, ..).",
-                          "The file name must not contain a path (/, \\, ..).")
+        raise BadFilename(
+            "filename_path",
+            "Nama berkas tidak boleh berisi jalur (/, \\, ..).",
+            "The file name must not contain a path (/, \\, ..).",
+        )
     name = unicodedata.normalize("NFC", name)
     if len(name) > MAX_NAME:
-        raise BadFilename("filename_long", f"Nama berkas terlalu panjang (maks. {MAX_NAME}).",
-                          f"The file name is too long (at most {MAX_NAME}).")
+        raise BadFilename(
+            "filename_long",
+            f"Nama berkas terlalu panjang (maks. {MAX_NAME}).",
+            f"The file name is too long (at most {MAX_NAME}).",
+        )
     return name

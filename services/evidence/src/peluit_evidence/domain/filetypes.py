@@ -60,16 +60,30 @@ _PREFIXES: tuple[tuple[bytes, FileType], ...] = (
     (b"\x00\x00\x01\xba", FileType("video/mpeg", "video")),
     (b"FLV\x01", FileType("video/x-flv", "video")),
 )
-_RIFF = {b"WEBP": FileType("image/webp", "image"), b"WAVE": FileType("audio/wav", "audio"),
-         b"AVI ": FileType("video/x-msvideo", "video")}
-_FTYP_BRANDS = {b"heic": "image/heic", b"heix": "image/heic", b"mif1": "image/heif",
-                b"msf1": "image/heif", b"avif": "image/avif", b"M4A ": "audio/mp4",
-                b"M4B ": "audio/mp4", b"qt  ": "video/quicktime", b"3gp4": "video/3gpp",
-                b"3gp5": "video/3gpp", b"3g2a": "video/3gpp2"}
+_RIFF = {
+    b"WEBP": FileType("image/webp", "image"),
+    b"WAVE": FileType("audio/wav", "audio"),
+    b"AVI ": FileType("video/x-msvideo", "video"),
+}
+_FTYP_BRANDS = {
+    b"heic": "image/heic",
+    b"heix": "image/heic",
+    b"mif1": "image/heif",
+    b"msf1": "image/heif",
+    b"avif": "image/avif",
+    b"M4A ": "audio/mp4",
+    b"M4B ": "audio/mp4",
+    b"qt  ": "video/quicktime",
+    b"3gp4": "video/3gpp",
+    b"3gp5": "video/3gpp",
+    b"3g2a": "video/3gpp2",
+}
 _ZIP = FileType("application/zip", "archive")
-_OOXML = {b"word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-          b"xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          b"ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+_OOXML = {
+    b"word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    b"xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    b"ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
 _TAR = FileType("application/x-tar", "archive")
 _TEXT = FileType("text/plain", "text")
 # Text that a browser or shell would run: refused even though it is "text".
@@ -107,15 +121,14 @@ def _zip_kind(head: bytes) -> FileType:
     # ODF: the first entry is an uncompressed "mimetype" naming the document type.
     if head[30:38] == b"mimetype" and b"application/vnd.oasis.opendocument." in head[38:120]:
         end = head.find(b"PK", 38)
-        media = head[38:end if end > 0 else 120].decode("ascii", "replace")
+        media = head[38 : end if end > 0 else 120].decode("ascii", "replace")
         return FileType(media, "document", Cleaner.ODF)
     # OOXML: the package's parts ([Content_Types].xml, word/, xl/, ppt/) come first.
     if b"[Content_Types].xml" in head or b"docProps/" in head:
         for marker, media in _OOXML.items():
             if marker in head:
                 return FileType(media, "document", Cleaner.OOXML)
-        return FileType("application/vnd.openxmlformats-officedocument", "document",
-                        Cleaner.OOXML)
+        return FileType("application/vnd.openxmlformats-officedocument", "document", Cleaner.OOXML)
     return _ZIP
 
 
@@ -133,4 +146,5 @@ def _is_plain_text(head: bytes) -> bool:
         return False
     lowered = body.lstrip().lower()
     return not lowered.startswith(_ACTIVE_TEXT) and not any(
-        marker in lowered for marker in _ACTIVE_ANYWHERE)
+        marker in lowered for marker in _ACTIVE_ANYWHERE
+    )

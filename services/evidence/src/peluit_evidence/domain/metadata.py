@@ -17,7 +17,6 @@ _JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
 _SOS = 0xDA
 
 
-
 def _move(buf: bytearray, out: bytearray, remaining: int, keep: bool) -> int:
     """Take up to `remaining` bytes off `buf` (into `out` when kept); return how many are left."""
     take = min(remaining, len(buf))
@@ -25,6 +24,7 @@ def _move(buf: bytearray, out: bytearray, remaining: int, keep: bool) -> int:
         out += buf[:take]
     del buf[:take]
     return remaining - take
+
 
 class MalformedImage(ValueError):
     """The file claims to be a JPEG or PNG but its structure is broken."""

@@ -44,18 +44,26 @@ TOO_LARGE = ("Berkas terlalu besar (maksimum {mib} MiB).", "File too large (at m
 EMPTY = ("Berkas kosong.", "The file is empty.")
 MALFORMED = ("Berkas gambar rusak atau tidak lengkap.", "The image file is damaged or incomplete.")
 UNREADABLE = ("Dokumen rusak atau tidak dapat dibaca.", "The document is damaged or unreadable.")
-DISALLOWED = ("Jenis berkas tidak diizinkan (dikenali dari isinya, bukan dari namanya). Yang "
-              "diterima: gambar, PDF, dokumen kantor, audio, video, arsip, teks.",
-              "File type not allowed (recognised from its content, not its name). Accepted: "
-              "images, PDF, office documents, audio, video, archives, plain text.")
-TOO_MANY = ("Laporan ini sudah memiliki jumlah berkas maksimum ({n}).",
-            "This report already has the maximum number of files ({n}).")
-STORE_DOWN = ("Penyimpanan bukti sedang tidak tersedia; berkas tidak disimpan. Laporan Anda "
-              "tetap aman. Coba lagi nanti.",
-              "Evidence storage is unavailable; the file was not stored. Your report is safe. "
-              "Please try again later.")
-PURGED = ("Laporan ini sudah dihapus; bukti tidak diterima lagi.",
-          "This report was purged; no more evidence is accepted.")
+DISALLOWED = (
+    "Jenis berkas tidak diizinkan (dikenali dari isinya, bukan dari namanya). Yang "
+    "diterima: gambar, PDF, dokumen kantor, audio, video, arsip, teks.",
+    "File type not allowed (recognised from its content, not its name). Accepted: "
+    "images, PDF, office documents, audio, video, archives, plain text.",
+)
+TOO_MANY = (
+    "Laporan ini sudah memiliki jumlah berkas maksimum ({n}).",
+    "This report already has the maximum number of files ({n}).",
+)
+STORE_DOWN = (
+    "Penyimpanan bukti sedang tidak tersedia; berkas tidak disimpan. Laporan Anda "
+    "tetap aman. Coba lagi nanti.",
+    "Evidence storage is unavailable; the file was not stored. Your report is safe. "
+    "Please try again later.",
+)
+PURGED = (
+    "Laporan ini sudah dihapus; bukti tidak diterima lagi.",
+    "This report was purged; no more evidence is accepted.",
+)
 
 
 def _error(status: int, texts: tuple[str, str], code: str, **fmt: Any) -> Response[Any]:
@@ -64,17 +72,21 @@ def _error(status: int, texts: tuple[str, str], code: str, **fmt: Any) -> Respon
 
 
 def _refused(exc: GrantRefused) -> Response[Any]:
-    return problem(exc.status, exc.message_en, message=exc.message, message_en=exc.message_en,
-                   code=exc.code)
+    return problem(
+        exc.status, exc.message_en, message=exc.message, message_en=exc.message_en, code=exc.code
+    )
 
 
-def api(settings: EvidenceSettings, runtime: ServiceRuntime,
-        store: ObjectStore) -> type[Controller]:
+def api(
+    settings: EvidenceSettings, runtime: ServiceRuntime, store: ObjectStore
+) -> type[Controller]:
     def verify_keys() -> dict[str, VerifyKey]:
         # Read on each request so a rotated issuer key is used at once.
         keys: dict[str, VerifyKey] = {}
-        for issuer, path in (("intake", settings.intake_grant_key_file),
-                             ("cases", settings.cases_grant_key_file)):
+        for issuer, path in (
+            ("intake", settings.intake_grant_key_file),
+            ("cases", settings.cases_grant_key_file),
+        ):
             if path.exists():
                 keys[issuer] = grants.load_verify_key(path)
         return keys
@@ -98,45 +110,76 @@ def api(settings: EvidenceSettings, runtime: ServiceRuntime,
             try:
                 grant = grant_of(request)
                 if grant.kind != "upload":
-                    raise GrantForbidden("grant_wrong_kind", "Izin ini bukan izin unggah.",
-                                         "This grant does not allow uploads.")
+                    raise GrantForbidden(
+                        "grant_wrong_kind",
+                        "Izin ini bukan izin unggah.",
+                        "This grant does not allow uploads.",
+                    )
                 if grant.report_id != report_id:
-                    raise GrantForbidden("grant_other_report", "Izin ini untuk laporan lain.",
-                                         "This grant is for another report.")
+                    raise GrantForbidden(
+                        "grant_other_report",
+                        "Izin ini untuk laporan lain.",
+                        "This grant is for another report.",
+                    )
             except GrantRefused as exc:
                 return _refused(exc)
             declared = request.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > settings.max_file_bytes:
                 return _error(413, TOO_LARGE, "file_too_large", mib=mib)
             try:
-                filename = check_filename(unquote(request.headers.get("x-filename", ""),
-                                                  errors="strict"))
+                filename = check_filename(
+                    unquote(request.headers.get("x-filename", ""), errors="strict")
+                )
             except UnicodeDecodeError:
-                return problem(422, "Bad file name", code="filename_encoding", errors=[
-                    field_error("filename", "Nama berkas bukan UTF-8 | The file name is not "
-                                            "UTF-8")])
+                return problem(
+                    422,
+                    "Bad file name",
+                    code="filename_encoding",
+                    errors=[
+                        field_error(
+                            "filename", "Nama berkas bukan UTF-8 | The file name is not UTF-8"
+                        )
+                    ],
+                )
             except BadFilename as exc:
-                return problem(422, exc.message_en, code=exc.code, message=exc.message,
-                               message_en=exc.message_en, errors=[field_error(
-                                   "filename", f"{exc.message} | {exc.message_en}")])
+                return problem(
+                    422,
+                    exc.message_en,
+                    code=exc.code,
+                    message=exc.message,
+                    message_en=exc.message_en,
+                    errors=[field_error("filename", f"{exc.message} | {exc.message_en}")],
+                )
             key = request.headers.get("idempotency-key", "").strip()[:100] or None
-            max_files = min(settings.max_files_per_report,
-                            grant.max_files or settings.max_files_per_report)
+            max_files = min(
+                settings.max_files_per_report, grant.max_files or settings.max_files_per_report
+            )
             upload = Upload(
-                report_id=report_id, filename=filename,
-                content_type=request.headers.get("content-type",
-                                                 "application/octet-stream")[:200],
+                report_id=report_id,
+                filename=filename,
+                content_type=request.headers.get("content-type", "application/octet-stream")[:200],
                 correlation_id=_uuid(request.headers.get("x-correlation-id")) or report_id,
-                max_files=max_files, idempotency_key=key,
-                uploaded_by="reporter" if grant.iss == "intake" else "staff")
+                max_files=max_files,
+                idempotency_key=key,
+                uploaded_by="reporter" if grant.iss == "intake" else "staff",
+            )
             try:
                 stored, new = await store_once(
-                    runtime.pool, store, load_public_key(settings.cases_public_key_file),
-                    upload, request.stream(), UploadLimits(
-                        settings.max_file_bytes, settings.upload_part_bytes,
-                        settings.upload_parallel_parts, settings.upload_buffer_bytes,
-                        settings.remove_metadata, settings.spool_dir,
-                        settings.max_expanded_bytes))
+                    runtime.pool,
+                    store,
+                    load_public_key(settings.cases_public_key_file),
+                    upload,
+                    request.stream(),
+                    UploadLimits(
+                        settings.max_file_bytes,
+                        settings.upload_part_bytes,
+                        settings.upload_parallel_parts,
+                        settings.upload_buffer_bytes,
+                        settings.remove_metadata,
+                        settings.spool_dir,
+                        settings.max_expanded_bytes,
+                    ),
+                )
             except FileTooLarge:
                 return _error(413, TOO_LARGE, "file_too_large", mib=mib)
             except EmptyFile:
@@ -160,8 +203,7 @@ def api(settings: EvidenceSettings, runtime: ServiceRuntime,
             self, evidence_id: uuid.UUID, request: Request[Any, Any, Any]
         ) -> Response[Any]:
             try:
-                body = await open_ciphertext(runtime.pool, store, grant_of(request),
-                                             evidence_id)
+                body = await open_ciphertext(runtime.pool, store, grant_of(request), evidence_id)
             except GrantRefused as exc:
                 return _refused(exc)
             except EvidenceMissing:

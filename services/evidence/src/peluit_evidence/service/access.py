@@ -29,29 +29,50 @@ class StoreDown(Exception):
     """The object store could not be read."""
 
 
-async def open_ciphertext(pool: asyncpg.Pool, store: ObjectStore, grant: Grant,
-                          evidence_id: uuid.UUID) -> AsyncIterator[bytes]:
-    if grant.kind != "download" or grant.evidence_id != evidence_id or grant.iss != "cases" \
-            or grant.case_id is None or grant.staff_id is None:
-        raise GrantForbidden("grant_wrong_file", "Izin ini bukan untuk berkas ini.",
-                             "This grant is not for this file.")
-    row = await pool.fetchrow("SELECT report_id, object_key FROM evidence_files WHERE id = $1",
-                              evidence_id)
+async def open_ciphertext(
+    pool: asyncpg.Pool, store: ObjectStore, grant: Grant, evidence_id: uuid.UUID
+) -> AsyncIterator[bytes]:
+    if (
+        grant.kind != "download"
+        or grant.evidence_id != evidence_id
+        or grant.iss != "cases"
+        or grant.case_id is None
+        or grant.staff_id is None
+    ):
+        raise GrantForbidden(
+            "grant_wrong_file",
+            "Izin ini bukan untuk berkas ini.",
+            "This grant is not for this file.",
+        )
+    row = await pool.fetchrow(
+        "SELECT report_id, object_key FROM evidence_files WHERE id = $1", evidence_id
+    )
     if row is None:
         raise EvidenceMissing
     if row["report_id"] != grant.report_id:
-        raise GrantForbidden("grant_other_report", "Izin ini untuk laporan lain.",
-                             "This grant is for another report.")
+        raise GrantForbidden(
+            "grant_other_report",
+            "Izin ini untuk laporan lain.",
+            "This grant is for another report.",
+        )
     try:
         chunks = await asyncio.to_thread(store.read_chunks, row["object_key"])
         first = await asyncio.to_thread(next, chunks, b"")
     except STORE_ERRORS as exc:
         raise StoreDown(type(exc).__name__) from exc
     async with pool.acquire() as conn, conn.transaction():
-        await add_to_outbox(conn, EvidenceAccessed(
-            correlation_id=grant.report_id, payload=EvidenceAccessedPayload(
-                evidence_id=evidence_id, report_id=grant.report_id, case_id=grant.case_id,
-                staff_id=grant.staff_id)))
+        await add_to_outbox(
+            conn,
+            EvidenceAccessed(
+                correlation_id=grant.report_id,
+                payload=EvidenceAccessedPayload(
+                    evidence_id=evidence_id,
+                    report_id=grant.report_id,
+                    case_id=grant.case_id,
+                    staff_id=grant.staff_id,
+                ),
+            ),
+        )
     return _rest(first, chunks)
 
 

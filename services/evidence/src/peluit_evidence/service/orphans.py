@@ -28,26 +28,33 @@ class Orphans:
     stale_uploads: list[IncompleteUpload] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return ([f"object-without-row {k}" for k in self.objects_without_row]
-                + [f"row-without-object {k}" for k in self.rows_without_object]
-                + [f"incomplete-upload {u.object_key} {u.upload_id}"
-                   for u in self.stale_uploads])
+        return (
+            [f"object-without-row {k}" for k in self.objects_without_row]
+            + [f"row-without-object {k}" for k in self.rows_without_object]
+            + [f"incomplete-upload {u.object_key} {u.upload_id}" for u in self.stale_uploads]
+        )
 
 
-async def find_orphans(conn: asyncpg.Connection, store: ObjectStore,
-                       stale_after: timedelta) -> Orphans:
+async def find_orphans(
+    conn: asyncpg.Connection, store: ObjectStore, stale_after: timedelta
+) -> Orphans:
     objects = set(await asyncio.to_thread(lambda: list(store.object_keys())))
     rows = {r["object_key"] for r in await conn.fetch("SELECT object_key FROM evidence_files")}
     cutoff = datetime.now(UTC) - stale_after
     uploads = await asyncio.to_thread(store.incomplete_uploads)
     # A row may commit just after the listing: look again before calling an object orphaned.
     candidates = sorted(objects - rows)
-    still = {r["object_key"] for r in await conn.fetch(
-        "SELECT object_key FROM evidence_files WHERE object_key = ANY($1::text[])", candidates)}
+    still = {
+        r["object_key"]
+        for r in await conn.fetch(
+            "SELECT object_key FROM evidence_files WHERE object_key = ANY($1::text[])", candidates
+        )
+    }
     return Orphans(
         objects_without_row=[k for k in candidates if k not in still],
         rows_without_object=sorted(rows - objects),
-        stale_uploads=[u for u in uploads if u.initiated is None or u.initiated < cutoff])
+        stale_uploads=[u for u in uploads if u.initiated is None or u.initiated < cutoff],
+    )
 
 
 async def remove_orphans(conn: asyncpg.Connection, store: ObjectStore, found: Orphans) -> None:
@@ -56,5 +63,7 @@ async def remove_orphans(conn: asyncpg.Connection, store: ObjectStore, found: Or
     for upload in found.stale_uploads:
         await asyncio.to_thread(store.abort_upload, upload)
     if found.rows_without_object:
-        await conn.execute("DELETE FROM evidence_files WHERE object_key = ANY($1::text[])",
-                           found.rows_without_object)
+        await conn.execute(
+            "DELETE FROM evidence_files WHERE object_key = ANY($1::text[])",
+            found.rows_without_object,
+        )

@@ -25,7 +25,8 @@ def purge_handler(
         await conn.execute(
             """INSERT INTO purged_cases (report_id, case_id) VALUES ($1, $2)
                ON CONFLICT (report_id) DO NOTHING""",
-            report_id, event.payload.case_id,
+            report_id,
+            event.payload.case_id,
         )
 
     return record_purge

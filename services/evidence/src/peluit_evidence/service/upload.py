@@ -95,9 +95,14 @@ class StoredEvidence:
     metadata_removed: bool
 
     def as_json(self) -> dict[str, object]:
-        return {"evidence_id": str(self.evidence_id), "size_bytes": self.size_bytes,
-                "sha256": self.sha256, "original_sha256": self.original_sha256,
-                "media_type": self.media_type, "metadata_removed": self.metadata_removed}
+        return {
+            "evidence_id": str(self.evidence_id),
+            "size_bytes": self.size_bytes,
+            "sha256": self.sha256,
+            "original_sha256": self.original_sha256,
+            "media_type": self.media_type,
+            "metadata_removed": self.metadata_removed,
+        }
 
 
 def object_key_of(report_id: uuid.UUID, evidence_id: uuid.UUID) -> str:
@@ -110,26 +115,34 @@ _SELECT = """SELECT id, size_bytes, sha256, original_sha256, media_type, metadat
 
 def _stored(row: asyncpg.Record) -> StoredEvidence:
     original = row["original_sha256"]
-    return StoredEvidence(row["id"], row["size_bytes"], bytes(row["sha256"]).hex(),
-                          bytes(original).hex() if original else bytes(row["sha256"]).hex(),
-                          row["media_type"] or "application/octet-stream",
-                          row["metadata_removed"])
+    return StoredEvidence(
+        row["id"],
+        row["size_bytes"],
+        bytes(row["sha256"]).hex(),
+        bytes(original).hex() if original else bytes(row["sha256"]).hex(),
+        row["media_type"] or "application/octet-stream",
+        row["metadata_removed"],
+    )
 
 
 async def already_stored(pool: asyncpg.Pool, upload: Upload) -> StoredEvidence | None:
     """The file an earlier attempt with the same idempotency key stored, if any."""
     if not upload.idempotency_key:
         return None
-    row = await pool.fetchrow(f"{_SELECT} WHERE report_id = $1 AND idempotency_key = $2",
-                              upload.report_id, upload.idempotency_key)
+    row = await pool.fetchrow(
+        f"{_SELECT} WHERE report_id = $1 AND idempotency_key = $2",
+        upload.report_id,
+        upload.idempotency_key,
+    )
     return _stored(row) if row else None
 
 
 async def check_room(pool: asyncpg.Pool, upload: Upload) -> None:
     if await pool.fetchval("SELECT 1 FROM purged_cases WHERE report_id = $1", upload.report_id):
         raise ReportPurged
-    count = await pool.fetchval("SELECT count(*) FROM evidence_files WHERE report_id = $1",
-                                upload.report_id)
+    count = await pool.fetchval(
+        "SELECT count(*) FROM evidence_files WHERE report_id = $1", upload.report_id
+    )
     if count >= upload.max_files:
         raise TooManyFiles
 
@@ -169,8 +182,12 @@ class _Received:
 
 
 async def store_evidence(
-    pool: asyncpg.Pool, store: ObjectStore, cases_key: PublicKey, upload: Upload,
-    body: AsyncIterator[bytes], limits: UploadLimits,
+    pool: asyncpg.Pool,
+    store: ObjectStore,
+    cases_key: PublicKey,
+    upload: Upload,
+    body: AsyncIterator[bytes],
+    limits: UploadLimits,
 ) -> StoredEvidence:
     received = _Received(body, limits.max_file_bytes)
     head, ended = await received.head()
@@ -179,8 +196,9 @@ async def store_evidence(
     kind = detect(head)
     if kind is None:
         raise DisallowedType
-    unchanged = not limits.remove_metadata or (kind.cleaner not in (
-        Cleaner.JPEG, Cleaner.PNG) and not kind.spooled)
+    unchanged = not limits.remove_metadata or (
+        kind.cleaner not in (Cleaner.JPEG, Cleaner.PNG) and not kind.spooled
+    )
     if not unchanged:
         # The stored bytes will differ: hash the original as it is received.
         received.sha.update(head)
@@ -192,8 +210,11 @@ async def store_evidence(
             spool, removed = await _cleaned_document(kind, head, rest, limits)
             plain: AsyncIterator[bytes] = _spool_chunks(spool)
         else:
-            stripper = MetadataStripper() if limits.remove_metadata and kind.cleaner in (
-                Cleaner.JPEG, Cleaner.PNG) else None
+            stripper = (
+                MetadataStripper()
+                if limits.remove_metadata and kind.cleaner in (Cleaner.JPEG, Cleaner.PNG)
+                else None
+            )
             plain = _stripped(stripper, head, rest)
             removed = stripper is not None
         # Stored bytes that are the received bytes are hashed once, on the way to the store
@@ -206,8 +227,14 @@ async def store_evidence(
     finally:
         if spool is not None:
             spool.close()
-    stored = StoredEvidence(evidence_id, size, stored_sha.hexdigest(), received.sha.hexdigest(),
-                            kind.media_type, removed)
+    stored = StoredEvidence(
+        evidence_id,
+        size,
+        stored_sha.hexdigest(),
+        received.sha.hexdigest(),
+        kind.media_type,
+        removed,
+    )
     try:
         return await _record(pool, cases_key, upload, stored, object_key, file_key)
     except BaseException:
@@ -221,8 +248,9 @@ async def _nothing() -> AsyncIterator[bytes]:
     yield b""  # pragma: no cover
 
 
-async def _stripped(stripper: MetadataStripper | None, head: bytes,
-                    rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+async def _stripped(
+    stripper: MetadataStripper | None, head: bytes, rest: AsyncIterator[bytes]
+) -> AsyncIterator[bytes]:
     if stripper is None:
         yield head
         async for chunk in rest:
@@ -234,8 +262,9 @@ async def _stripped(stripper: MetadataStripper | None, head: bytes,
     yield stripper.finish()
 
 
-async def _cleaned_document(kind: FileType, head: bytes, rest: AsyncIterator[bytes],
-                            limits: UploadLimits) -> tuple[EncryptedSpool, bool]:
+async def _cleaned_document(
+    kind: FileType, head: bytes, rest: AsyncIterator[bytes], limits: UploadLimits
+) -> tuple[EncryptedSpool, bool]:
     """Spool (encrypted), clean in a thread into a second spool; (spool to store, removed).
 
     A document that can be read but not cleaned (a password-protected PDF) is stored as it came.
@@ -251,8 +280,9 @@ async def _cleaned_document(kind: FileType, head: bytes, rest: AsyncIterator[byt
 
         def work() -> bool:
             try:
-                clean_document(kind.cleaner, original.reader(), SpoolWriter(cleaned),
-                               limits.max_expanded_bytes)
+                clean_document(
+                    kind.cleaner, original.reader(), SpoolWriter(cleaned), limits.max_expanded_bytes
+                )
             except CannotClean:
                 return False
             cleaned.finish()
@@ -276,8 +306,14 @@ async def _spool_chunks(spool: EncryptedSpool) -> AsyncIterator[bytes]:
         yield block
 
 
-async def _upload(store: ObjectStore, object_key: str, plain: AsyncIterator[bytes],
-                  file_key: bytes, limits: UploadLimits, sha: hashlib._Hash) -> int:
+async def _upload(
+    store: ObjectStore,
+    object_key: str,
+    plain: AsyncIterator[bytes],
+    file_key: bytes,
+    limits: UploadLimits,
+    sha: hashlib._Hash,
+) -> int:
     pipe = BytePipe(max_chunks=max(2, limits.buffer_bytes // CHUNK))
 
     def upload_thread() -> None:
@@ -306,8 +342,9 @@ async def _upload(store: ObjectStore, object_key: str, plain: AsyncIterator[byte
     return size
 
 
-async def _encrypt_into(pipe: BytePipe, plain: AsyncIterator[bytes], file_key: bytes,
-                        sha: hashlib._Hash) -> int:
+async def _encrypt_into(
+    pipe: BytePipe, plain: AsyncIterator[bytes], file_key: bytes, sha: hashlib._Hash
+) -> int:
     """Hash and encrypt `plain` into the pipe; the size of the plaintext."""
     encryptor = StreamEncryptor(file_key)
     size = 0
@@ -321,31 +358,47 @@ async def _encrypt_into(pipe: BytePipe, plain: AsyncIterator[bytes], file_key: b
     return size
 
 
-async def _record(pool: asyncpg.Pool, cases_key: PublicKey, upload: Upload,
-                  stored: StoredEvidence, object_key: str, file_key: bytes) -> StoredEvidence:
+async def _record(
+    pool: asyncpg.Pool,
+    cases_key: PublicKey,
+    upload: Upload,
+    stored: StoredEvidence,
+    object_key: str,
+    file_key: bytes,
+) -> StoredEvidence:
     """Row and event in one transaction, under a per-report lock so the count holds."""
     metadata = json.dumps({"filename": upload.filename, "content_type": upload.content_type})
-    event = EvidenceStored(correlation_id=upload.correlation_id, payload=EvidenceStoredPayload(
-        evidence_id=stored.evidence_id, report_id=upload.report_id, size_bytes=stored.size_bytes,
-        sha256=stored.sha256, original_sha256=stored.original_sha256,
-        media_type=stored.media_type, metadata_removed=stored.metadata_removed,
-        uploaded_by=upload.uploaded_by,
-        sealed_metadata=seal(cases_key, metadata.encode()),
-        sealed_file_key=seal(cases_key, file_key)))
+    event = EvidenceStored(
+        correlation_id=upload.correlation_id,
+        payload=EvidenceStoredPayload(
+            evidence_id=stored.evidence_id,
+            report_id=upload.report_id,
+            size_bytes=stored.size_bytes,
+            sha256=stored.sha256,
+            original_sha256=stored.original_sha256,
+            media_type=stored.media_type,
+            metadata_removed=stored.metadata_removed,
+            uploaded_by=upload.uploaded_by,
+            sealed_metadata=seal(cases_key, metadata.encode()),
+            sealed_file_key=seal(cases_key, file_key),
+        ),
+    )
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", str(upload.report_id))
         if upload.idempotency_key:
             row = await conn.fetchrow(
                 f"{_SELECT} WHERE report_id = $1 AND idempotency_key = $2",
-                upload.report_id, upload.idempotency_key)
+                upload.report_id,
+                upload.idempotency_key,
+            )
             if row is not None:  # a concurrent retry won: ours is removed by the caller
                 raise _Duplicate(_stored(row))
         # A purge that arrived while this file was uploading wins: the object is removed.
-        if await conn.fetchval("SELECT 1 FROM purged_cases WHERE report_id = $1",
-                               upload.report_id):
+        if await conn.fetchval("SELECT 1 FROM purged_cases WHERE report_id = $1", upload.report_id):
             raise ReportPurged
         count = await conn.fetchval(
-            "SELECT count(*) FROM evidence_files WHERE report_id = $1", upload.report_id)
+            "SELECT count(*) FROM evidence_files WHERE report_id = $1", upload.report_id
+        )
         if count >= upload.max_files:
             raise TooManyFiles
         await conn.execute(
@@ -353,10 +406,18 @@ async def _record(pool: asyncpg.Pool, cases_key: PublicKey, upload: Upload,
                    sealed_metadata, sealed_file_key, metadata_removed, original_sha256,
                    media_type, idempotency_key)
                VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11)""",
-            stored.evidence_id, upload.report_id, object_key, stored.size_bytes,
-            bytes.fromhex(stored.sha256), event.payload.sealed_metadata.model_dump_json(),
-            event.payload.sealed_file_key.model_dump_json(), stored.metadata_removed,
-            bytes.fromhex(stored.original_sha256), stored.media_type, upload.idempotency_key)
+            stored.evidence_id,
+            upload.report_id,
+            object_key,
+            stored.size_bytes,
+            bytes.fromhex(stored.sha256),
+            event.payload.sealed_metadata.model_dump_json(),
+            event.payload.sealed_file_key.model_dump_json(),
+            stored.metadata_removed,
+            bytes.fromhex(stored.original_sha256),
+            stored.media_type,
+            upload.idempotency_key,
+        )
         await add_to_outbox(conn, event)
     return stored
 
@@ -368,8 +429,12 @@ class _Duplicate(Exception):
 
 
 async def store_once(
-    pool: asyncpg.Pool, store: ObjectStore, cases_key: PublicKey, upload: Upload,
-    body: AsyncIterator[bytes], limits: UploadLimits,
+    pool: asyncpg.Pool,
+    store: ObjectStore,
+    cases_key: PublicKey,
+    upload: Upload,
+    body: AsyncIterator[bytes],
+    limits: UploadLimits,
 ) -> tuple[StoredEvidence, bool]:
     """(the stored file, whether it is new); a retried idempotency key gets the first file."""
     first = await already_stored(pool, upload)

@@ -35,15 +35,25 @@ class StatusEntry:
 
 
 async def insert_message(
-    conn: asyncpg.Connection, report_id: uuid.UUID, message_id: uuid.UUID, kind: str,
-    key_id: str, sealed: bytes, sent_at: datetime,
+    conn: asyncpg.Connection,
+    report_id: uuid.UUID,
+    message_id: uuid.UUID,
+    kind: str,
+    key_id: str,
+    sealed: bytes,
+    sent_at: datetime,
 ) -> None:
     # `sent_at` is when the team sent it (the event's time), not now(): a consumer handles a
     # batch of events in one transaction, where now() is the same for all of them.
     await conn.execute(
         """INSERT INTO mailbox_messages (message_id, report_id, kind, key_id, sealed, received_at)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING""",
-        message_id, report_id, kind, key_id, sealed, sent_at,
+        message_id,
+        report_id,
+        kind,
+        key_id,
+        sealed,
+        sent_at,
     )
 
 
@@ -61,19 +71,30 @@ async def message_kind(
 ) -> str | None:
     kind = await conn.fetchval(
         "SELECT kind FROM mailbox_messages WHERE report_id = $1 AND message_id = $2",
-        report_id, message_id,
+        report_id,
+        message_id,
     )
     return str(kind) if kind is not None else None
 
 
 async def insert_followup(
-    conn: asyncpg.Connection, report_id: uuid.UUID, followup_id: uuid.UUID, kind: str,
-    in_reply_to: uuid.UUID | None, reporter_copy: bytes, event_id: uuid.UUID,
+    conn: asyncpg.Connection,
+    report_id: uuid.UUID,
+    followup_id: uuid.UUID,
+    kind: str,
+    in_reply_to: uuid.UUID | None,
+    reporter_copy: bytes,
+    event_id: uuid.UUID,
 ) -> None:
     await conn.execute(
         """INSERT INTO followups (id, report_id, kind, in_reply_to, reporter_copy, event_id)
            VALUES ($1, $2, $3, $4, $5, $6)""",
-        followup_id, report_id, kind, in_reply_to, reporter_copy, event_id,
+        followup_id,
+        report_id,
+        kind,
+        in_reply_to,
+        reporter_copy,
+        event_id,
     )
 
 

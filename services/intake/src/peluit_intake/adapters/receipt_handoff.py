@@ -39,14 +39,12 @@ class ReceiptHandoff:
     clock: Callable[[], float] = time.monotonic
     _waiting: dict[str, Handoff] = field(default_factory=dict)
 
-    def put(self, report_number: str, receipt: str,
-            attached: tuple[AttachedFile, ...] = ()) -> str:
+    def put(self, report_number: str, receipt: str, attached: tuple[AttachedFile, ...] = ()) -> str:
         now = self.clock()
         for key in [k for k, h in self._waiting.items() if h.expires_at <= now]:
             del self._waiting[key]
         token = secrets.token_urlsafe(24)
-        self._waiting[token] = Handoff(report_number, receipt, now + self.ttl_seconds,
-                                       attached)
+        self._waiting[token] = Handoff(report_number, receipt, now + self.ttl_seconds, attached)
         return token
 
     def peek(self, token: str | None) -> Handoff | None:

@@ -38,8 +38,14 @@ async def insert_report(conn: asyncpg.Connection, report: StoredReport) -> None:
         """INSERT INTO reports (id, report_number, receipt_lookup, receipt_hash, reporter_salt,
                                 reporter_copy, channel, key_scheme, notices_by_email)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-        report.id, report.report_number, report.receipt_lookup, report.receipt_hash,
-        report.reporter_salt, report.reporter_copy, report.channel, report.key_scheme,
+        report.id,
+        report.report_number,
+        report.receipt_lookup,
+        report.receipt_hash,
+        report.reporter_salt,
+        report.reporter_copy,
+        report.channel,
+        report.key_scheme,
         report.notices_by_email,
     )
     await add_status(conn, report.id, "received")
@@ -79,10 +85,12 @@ async def add_status(conn: asyncpg.Connection, report_id: uuid.UUID, public_stat
     )
     if has_history and previous == public_status:
         return False
-    await conn.execute("UPDATE reports SET public_status = $2 WHERE id = $1",
-                       report_id, public_status)
+    await conn.execute(
+        "UPDATE reports SET public_status = $2 WHERE id = $1", report_id, public_status
+    )
     await conn.execute(
         "INSERT INTO status_history (report_id, public_status) VALUES ($1, $2)",
-        report_id, public_status,
+        report_id,
+        public_status,
     )
     return True

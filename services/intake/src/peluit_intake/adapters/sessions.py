@@ -49,8 +49,12 @@ class SessionStore:
                 del self._sessions[oldest]
         token = secrets.token_urlsafe(32)
         self._sessions[self._key(token)] = MailboxSession(
-            report_id=report_id, report_number=report_number, keys=keys,
-            csrf=secrets.token_urlsafe(24), last_seen=now, opened_at=now,
+            report_id=report_id,
+            report_number=report_number,
+            keys=keys,
+            csrf=secrets.token_urlsafe(24),
+            last_seen=now,
+            opened_at=now,
         )
         return token
 

@@ -79,7 +79,8 @@ class Throttle:
     receipt_failures_per_source: FixedWindowLimit
     receipt_failures_global: FixedWindowLimit
     followups_per_report: FixedWindowLimit = field(
-        default_factory=lambda: FixedWindowLimit(30, 3600.0))
+        default_factory=lambda: FixedWindowLimit(30, 3600.0)
+    )
     hasher: SourceHasher = field(default_factory=SourceHasher)
 
     def followup_wait(self, report_id: object) -> int:

@@ -86,16 +86,17 @@ class Identity(Closed):
 class ReportContent(Closed):
     """What the reporter tells: 4W+1H plus optional details. Never stored or sent in clear."""
 
-    category: str = Field(description="Kategori pelanggaran / category code",
-                          json_schema_extra={"enum": list(categories())})
+    category: str = Field(
+        description="Kategori pelanggaran / category code",
+        json_schema_extra={"enum": list(categories())},
+    )
     what: Annotated[Text, StringConstraints(min_length=10)] = Field(
         description="Apa yang terjadi / what happened"
     )
-    who: list[ReportedPerson] = Field(min_length=1, max_length=20,
-                                      description="Siapa yang terlibat / who is involved")
-    where: Annotated[Short, StringConstraints(min_length=2)] = Field(
-        description="Di mana / where"
+    who: list[ReportedPerson] = Field(
+        min_length=1, max_length=20, description="Siapa yang terlibat / who is involved"
     )
+    where: Annotated[Short, StringConstraints(min_length=2)] = Field(description="Di mana / where")
     when: Annotated[Short, StringConstraints(min_length=2)] = Field(
         description="Kapan (tanggal atau periode) / when (date or period)"
     )
@@ -104,8 +105,9 @@ class ReportContent(Closed):
     )
     date_from: date | None = Field(default=None, description="Tanggal (awal) / date (from)")
     date_to: date | None = Field(default=None, description="Sampai tanggal / until date")
-    estimated_loss: int | None = Field(default=None, ge=0, le=10**15,
-                                       description="Perkiraan kerugian negara (Rp)")
+    estimated_loss: int | None = Field(
+        default=None, ge=0, le=10**15, description="Perkiraan kerugian negara (Rp)"
+    )
     witnesses: Text | None = None
     other_parties: Text | None = None
     identity: Identity | None = Field(

@@ -46,7 +46,8 @@ class ReportRequest(ReportContent):
         "notifications service.",
     )
     notification_language: NoticeLanguage = Field(
-        default="id", description="Bahasa pemberitahuan / language of the notices (id | en)")
+        default="id", description="Bahasa pemberitahuan / language of the notices (id | en)"
+    )
 
     @field_validator("notification_email", mode="before")
     @classmethod
@@ -56,8 +57,9 @@ class ReportRequest(ReportContent):
     def notice(self) -> NotificationContact | None:
         if self.notification_email is None:
             return None
-        return NotificationContact(email=self.notification_email,
-                                   language=self.notification_language)
+        return NotificationContact(
+            email=self.notification_email, language=self.notification_language
+        )
 
 
 # Fields of the request that are not part of the report sealed to the cases service.
@@ -78,17 +80,29 @@ class ReportsApi(Controller):
     tags = ["reports"]
     dependencies = {"intake": Provide(Intake.current, sync_to_thread=False)}
 
-    @post("/", status_code=201, summary="Submit a report (4W+1H); identity optional",
-          responses=documented(201, ReportAccepted, 400, 413, 422, 429),
-          security=[{}, {"manual_entry": []}])
+    @post(
+        "/",
+        status_code=201,
+        summary="Submit a report (4W+1H); identity optional",
+        responses=documented(201, ReportAccepted, 400, 413, 422, 429),
+        security=[{}, {"manual_entry": []}],
+    )
     async def submit(
         self, data: ReportRequest, intake: Intake, request: Request[Any, Any, Any]
     ) -> Response[Any]:
         staff = manual_entry_allowed(request, intake.settings.manual_entry_token)
         if data.channel is not None and not staff:
-            return problem(422, "channel", errors=[field_error(
-                "channel", "Saluran hanya dapat diisi oleh petugas input manual | "
-                "Only staff entering a report manually may set the channel")])
+            return problem(
+                422,
+                "channel",
+                errors=[
+                    field_error(
+                        "channel",
+                        "Saluran hanya dapat diisi oleh petugas input manual | "
+                        "Only staff entering a report manually may set the channel",
+                    )
+                ],
+            )
         source = source_of(request)
         if not staff:
             wait = intake.throttle.submission_wait(source)
@@ -96,12 +110,21 @@ class ReportsApi(Controller):
                 return too_many(wait)
             intake.throttle.count_submission(source)
         content = ReportContent.model_validate(data.model_dump(exclude=NOT_CONTENT))
-        accepted = await submit_report(intake.runtime.pool, intake.crypto, intake.cases_key(),
-                                       content, channel=data.channel or "api",
-                                       notice=data.notice(),
-                                       notifications_key=intake.notifications_key())
-        body = ReportAccepted(report_number=accepted.report_number, receipt=accepted.receipt,
-                              message=KEEP_RECEIPT[0], message_en=KEEP_RECEIPT[1])
+        accepted = await submit_report(
+            intake.runtime.pool,
+            intake.crypto,
+            intake.cases_key(),
+            content,
+            channel=data.channel or "api",
+            notice=data.notice(),
+            notifications_key=intake.notifications_key(),
+        )
+        body = ReportAccepted(
+            report_number=accepted.report_number,
+            receipt=accepted.receipt,
+            message=KEEP_RECEIPT[0],
+            message_en=KEEP_RECEIPT[1],
+        )
         return Response(body, status_code=201)
 
 

@@ -24,8 +24,9 @@ def source_of(request: Request[Any, Any, Any]) -> str:
 
 
 def too_many(retry_after: int) -> Response[Any]:
-    response = problem(429, TOO_MANY[1], message=TOO_MANY[0], message_en=TOO_MANY[1],
-                       retry_after=retry_after)
+    response = problem(
+        429, TOO_MANY[1], message=TOO_MANY[0], message_en=TOO_MANY[1], retry_after=retry_after
+    )
     response.headers["Retry-After"] = str(retry_after)
     return response
 
@@ -65,6 +66,7 @@ def documented(success: int, model: type[BaseModel], *problems: int) -> dict[int
     """OpenAPI responses of a handler that returns `Response[Any]` (success or a problem)."""
     specs = {success: ResponseSpec(data_container=model, description="OK")}
     for status in problems:
-        specs[status] = ResponseSpec(data_container=Problem, description="Problem",
-                                     media_type="application/problem+json")
+        specs[status] = ResponseSpec(
+            data_container=Problem, description="Problem", media_type="application/problem+json"
+        )
     return specs

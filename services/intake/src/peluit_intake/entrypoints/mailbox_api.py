@@ -32,7 +32,8 @@ from peluit_shared.validation import field_error
 
 class SignInRequest(BaseModel):
     receipt: Annotated[str, StringConstraints(max_length=100)] = Field(
-        description="Kode rahasia 16 angka (tanda hubung/spasi diabaikan) / 16-digit receipt")
+        description="Kode rahasia 16 angka (tanda hubung/spasi diabaikan) / 16-digit receipt"
+    )
 
 
 class SessionOpened(BaseModel):
@@ -102,14 +103,15 @@ class MailboxOut(BaseModel):
     followups: list[FollowupOut]
     evidence: list[EvidenceOut] = []
     notices_by_email: bool = Field(
-        default=False, description="a generic notice goes to the address left with the report "
-        "(the address is not shown)")
+        default=False,
+        description="a generic notice goes to the address left with the report "
+        "(the address is not shown)",
+    )
 
 
 class FollowupIn(BaseModel):
     kind: Literal["answer", "information"]
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                           max_length=20_000)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
     in_reply_to: uuid.UUID | None = None
 
 
@@ -137,33 +139,57 @@ class MailboxApi(Controller):
     security = [{"mailbox": []}]
     dependencies = {"intake": Provide(Intake.current, sync_to_thread=False)}
 
-    @post("/session", status_code=201, summary="Sign in with the receipt; returns a bearer token",
-          responses=documented(201, SessionOpened, 400, 401, 422, 429), security=[{}])
+    @post(
+        "/session",
+        status_code=201,
+        summary="Sign in with the receipt; returns a bearer token",
+        responses=documented(201, SessionOpened, 400, 401, 422, 429),
+        security=[{}],
+    )
     async def open_session(
         self, data: SignInRequest, intake: Intake, request: Request[Any, Any, Any]
     ) -> Response[Any]:
         try:
-            signed = await sign_in(intake.runtime.pool, intake.crypto, intake.throttle,
-                                   intake.dummy_hash(), data.receipt, source_of(request))
+            signed = await sign_in(
+                intake.runtime.pool,
+                intake.crypto,
+                intake.throttle,
+                intake.dummy_hash(),
+                data.receipt,
+                source_of(request),
+            )
         except Throttled as exc:
             return too_many(exc.retry_after)
         except WrongReceipt:
-            return problem(401, WRONG_RECEIPT[1], message=WRONG_RECEIPT[0],
-                           message_en=WRONG_RECEIPT[1])
+            return problem(
+                401, WRONG_RECEIPT[1], message=WRONG_RECEIPT[0], message_en=WRONG_RECEIPT[1]
+            )
         token = intake.sessions.open(signed.report_id, signed.report_number, signed.keys)
-        return Response(SessionOpened(
-            token=token, idle_timeout_seconds=int(intake.settings.session_idle_seconds),
-            report_number=signed.report_number), status_code=201)
+        return Response(
+            SessionOpened(
+                token=token,
+                idle_timeout_seconds=int(intake.settings.session_idle_seconds),
+                report_number=signed.report_number,
+            ),
+            status_code=201,
+        )
 
-    @delete("/session", status_code=204, summary="Sign out",
-            dependencies={"session": Provide(api_session, sync_to_thread=False)})
+    @delete(
+        "/session",
+        status_code=204,
+        summary="Sign out",
+        dependencies={"session": Provide(api_session, sync_to_thread=False)},
+    )
     async def close_session(
         self, intake: Intake, session: MailboxSession, request: Request[Any, Any, Any]
     ) -> None:
         intake.sessions.close(bearer(request))
 
-    @get("/", summary="The report, its status history, the team's messages and your follow-ups",
-         dependencies={"session": Provide(api_session, sync_to_thread=False)})
+    @get(
+        "/",
+        summary="The report, its status history, the team's messages and your follow-ups",
+        dependencies={"session": Provide(api_session, sync_to_thread=False)},
+    )
     async def read(self, intake: Intake, session: MailboxSession) -> MailboxOut:
         box = await read_mailbox(intake.runtime.pool, session.report_id, session.keys)
         history = [_status(h.public_status, h.changed_at) for h in box.history]
@@ -172,20 +198,41 @@ class MailboxApi(Controller):
             status=history[-1] if history else _status(box.status, datetime.now(UTC)),
             history=history,
             report=box.content,
-            messages=[MessageOut(message_id=m.message_id, kind=m.kind, text=m.text,
-                                 received_at=m.received_at, answered=m.answered)
-                      for m in box.messages],
-            followups=[FollowupOut(followup_id=f.followup_id, kind=f.kind,
-                                   in_reply_to=f.in_reply_to, text=f.text, posted_at=f.posted_at,
-                                   sent_to_team=f.sent_to_team) for f in box.followups],
-            evidence=[EvidenceOut(**vars(e)) for e in await list_evidence(
-                intake.runtime.pool, session.report_id, session.keys)],
+            messages=[
+                MessageOut(
+                    message_id=m.message_id,
+                    kind=m.kind,
+                    text=m.text,
+                    received_at=m.received_at,
+                    answered=m.answered,
+                )
+                for m in box.messages
+            ],
+            followups=[
+                FollowupOut(
+                    followup_id=f.followup_id,
+                    kind=f.kind,
+                    in_reply_to=f.in_reply_to,
+                    text=f.text,
+                    posted_at=f.posted_at,
+                    sent_to_team=f.sent_to_team,
+                )
+                for f in box.followups
+            ],
+            evidence=[
+                EvidenceOut(**vars(e))
+                for e in await list_evidence(intake.runtime.pool, session.report_id, session.keys)
+            ],
             notices_by_email=box.notices_by_email,
         )
 
-    @post("/followups", status_code=201, summary="Answer a question or add information",
-          responses=documented(201, FollowupAccepted, 400, 401, 422, 429),
-          dependencies={"session": Provide(api_session, sync_to_thread=False)})
+    @post(
+        "/followups",
+        status_code=201,
+        summary="Answer a question or add information",
+        responses=documented(201, FollowupAccepted, 400, 401, 422, 429),
+        dependencies={"session": Provide(api_session, sync_to_thread=False)},
+    )
     async def followup(
         self, data: FollowupIn, intake: Intake, session: MailboxSession
     ) -> Response[Any]:
@@ -195,20 +242,35 @@ class MailboxApi(Controller):
         intake.throttle.count_followup(session.report_id)
         try:
             followup_id = await post_followup(
-                intake.runtime.pool, intake.cases_key(), session.report_id, session.keys,
-                data.kind, data.text, data.in_reply_to)
+                intake.runtime.pool,
+                intake.cases_key(),
+                session.report_id,
+                session.keys,
+                data.kind,
+                data.text,
+                data.in_reply_to,
+            )
         except FollowupRefused as exc:
             return problem(422, exc.field, errors=[field_error(exc.field, exc.message)])
-        return Response(FollowupAccepted(
-            followup_id=followup_id, message="Tanggapan Anda telah diterima.",
-            message_en="Your follow-up was received."), status_code=201)
+        return Response(
+            FollowupAccepted(
+                followup_id=followup_id,
+                message="Tanggapan Anda telah diterima.",
+                message_en="Your follow-up was received.",
+            ),
+            status_code=201,
+        )
 
-    @post("/evidence", status_code=201, request_max_body_size=None,
-          summary="Add an evidence file: the raw bytes as the body, the file name in "
-                  "X-Filename (percent-encoded), optionally an Idempotency-Key; the type is "
-                  "decided from the content; JPEG/PNG/PDF/Office metadata is removed",
-          responses=documented(201, EvidenceAccepted, 401, 409, 413, 415, 422, 503),
-          dependencies={"session": Provide(api_session, sync_to_thread=False)})
+    @post(
+        "/evidence",
+        status_code=201,
+        request_max_body_size=None,
+        summary="Add an evidence file: the raw bytes as the body, the file name in "
+        "X-Filename (percent-encoded), optionally an Idempotency-Key; the type is "
+        "decided from the content; JPEG/PNG/PDF/Office metadata is removed",
+        responses=documented(201, EvidenceAccepted, 401, 409, 413, 415, 422, 503),
+        dependencies={"session": Provide(api_session, sync_to_thread=False)},
+    )
     async def evidence(
         self, intake: Intake, session: MailboxSession, request: Request[Any, Any, Any]
     ) -> Response[Any]:
@@ -216,41 +278,62 @@ class MailboxApi(Controller):
         length = int(declared) if declared.isdigit() else None
         if length is not None and length > intake.settings.max_evidence_bytes:
             mib = intake.settings.max_evidence_bytes // (1024 * 1024)
-            return problem(413, f"File too large (at most {mib} MiB).",
-                           message=f"Berkas terlalu besar (maksimum {mib} MiB).",
-                           message_en=f"File too large (at most {mib} MiB).")
+            return problem(
+                413,
+                f"File too large (at most {mib} MiB).",
+                message=f"Berkas terlalu besar (maksimum {mib} MiB).",
+                message_en=f"File too large (at most {mib} MiB).",
+            )
         try:
             forwarded = await add_evidence(
-                intake.runtime.pool, intake.evidence(),
-                intake.upload_grant(session.report_id)[0], session.report_id, session.keys,
+                intake.runtime.pool,
+                intake.evidence(),
+                intake.upload_grant(session.report_id)[0],
+                session.report_id,
+                session.keys,
                 unquote(request.headers.get("x-filename", "")),
                 request.headers.get("content-type", "application/octet-stream"),
-                request.stream(), length, normalise_name=False,
-                idempotency_key=request.headers.get("idempotency-key"))
+                request.stream(),
+                length,
+                normalise_name=False,
+                idempotency_key=request.headers.get("idempotency-key"),
+            )
         except ForwardFailed as exc:
             extra = {"errors": exc.errors} if exc.errors else {}
-            return problem(exc.status, exc.message_en, message=exc.message,
-                           message_en=exc.message_en, **extra)
-        return Response(EvidenceAccepted(
-            evidence_id=forwarded.evidence_id, size_bytes=forwarded.size_bytes,
-            sha256=forwarded.sha256, metadata_removed=forwarded.metadata_removed,
-            original_sha256=forwarded.original_sha256, media_type=forwarded.media_type),
-            status_code=201)
+            return problem(
+                exc.status, exc.message_en, message=exc.message, message_en=exc.message_en, **extra
+            )
+        return Response(
+            EvidenceAccepted(
+                evidence_id=forwarded.evidence_id,
+                size_bytes=forwarded.size_bytes,
+                sha256=forwarded.sha256,
+                metadata_removed=forwarded.metadata_removed,
+                original_sha256=forwarded.original_sha256,
+                media_type=forwarded.media_type,
+            ),
+            status_code=201,
+        )
 
-    @post("/evidence-grant", status_code=201,
-          summary="An upload grant for this report: upload straight to the evidence service",
-          description="POST the file's raw bytes to `upload_url` with `Authorization: Grant "
-                      "<grant>`, its name percent-encoded in `X-Filename`, optionally an "
-                      "`Idempotency-Key` (a retry with the same key returns the first file). "
-                      "The type is decided from the content; JPEG/PNG/PDF/Office metadata is "
-                      "removed.",
-          responses=documented(201, EvidenceGrantOut, 401),
-          dependencies={"session": Provide(api_session, sync_to_thread=False)})
+    @post(
+        "/evidence-grant",
+        status_code=201,
+        summary="An upload grant for this report: upload straight to the evidence service",
+        description="POST the file's raw bytes to `upload_url` with `Authorization: Grant "
+        "<grant>`, its name percent-encoded in `X-Filename`, optionally an "
+        "`Idempotency-Key` (a retry with the same key returns the first file). "
+        "The type is decided from the content; JPEG/PNG/PDF/Office metadata is "
+        "removed.",
+        responses=documented(201, EvidenceGrantOut, 401),
+        dependencies={"session": Provide(api_session, sync_to_thread=False)},
+    )
     async def evidence_grant(self, intake: Intake, session: MailboxSession) -> EvidenceGrantOut:
         grant, expires = intake.upload_grant(session.report_id)
         base = (intake.settings.evidence_public_url or intake.settings.evidence_url).rstrip("/")
         return EvidenceGrantOut(
-            grant=grant, upload_url=f"{base}/api/v1/reports/{session.report_id}/evidence",
+            grant=grant,
+            upload_url=f"{base}/api/v1/reports/{session.report_id}/evidence",
             expires_at=datetime.fromtimestamp(expires, UTC),
             max_files=intake.settings.max_evidence_files,
-            max_file_bytes=intake.settings.max_evidence_bytes)
+            max_file_bytes=intake.settings.max_evidence_bytes,
+        )

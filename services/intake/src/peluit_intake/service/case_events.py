@@ -20,5 +20,12 @@ async def deliver_message(conn: asyncpg.Connection, event: CaseMessageToReporter
     p = event.payload
     if await find_by_id(conn, p.report_id) is None:
         return  # not a report of this intake (e.g. another environment): nothing to deliver
-    await insert_message(conn, p.report_id, p.message_id, p.kind, p.sealed_message.key_id,
-                         p.sealed_message.ciphertext, event.occurred_at)
+    await insert_message(
+        conn,
+        p.report_id,
+        p.message_id,
+        p.kind,
+        p.sealed_message.key_id,
+        p.sealed_message.ciphertext,
+        event.occurred_at,
+    )

@@ -35,9 +35,17 @@ def clean_filename(name: str) -> str:
 
 
 async def add_evidence(
-    pool: asyncpg.Pool, client: EvidenceClient, grant: str, report_id: uuid.UUID,
-    keys: ReporterKeys, filename: str, content_type: str, body: AsyncIterator[bytes],
-    length: int | None = None, *, normalise_name: bool = True,
+    pool: asyncpg.Pool,
+    client: EvidenceClient,
+    grant: str,
+    report_id: uuid.UUID,
+    keys: ReporterKeys,
+    filename: str,
+    content_type: str,
+    body: AsyncIterator[bytes],
+    length: int | None = None,
+    *,
+    normalise_name: bool = True,
     idempotency_key: str | None = None,
 ) -> Forwarded:
     """Stream one file to evidence under `grant`; record the reporter's own copy of its name.
@@ -47,14 +55,19 @@ async def add_evidence(
     service refuses a path or control characters with a 422 naming the field.
     """
     name = clean_filename(filename) if normalise_name else filename
-    forwarded = await client.forward(report_id, grant, name, content_type, body, length,
-                                     idempotency_key)
+    forwarded = await client.forward(
+        report_id, grant, name, content_type, body, length, idempotency_key
+    )
     await pool.execute(
         """INSERT INTO evidence_forwarded (evidence_id, report_id, reporter_copy, size_bytes,
                sha256_prefix) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (evidence_id) DO UPDATE SET reporter_copy = EXCLUDED.reporter_copy""",
-        forwarded.evidence_id, report_id, ReceiptCrypto.encrypt(keys.box_key, name.encode()),
-        forwarded.size_bytes, forwarded.sha256[:12])
+        forwarded.evidence_id,
+        report_id,
+        ReceiptCrypto.encrypt(keys.box_key, name.encode()),
+        forwarded.size_bytes,
+        forwarded.sha256[:12],
+    )
     return forwarded
 
 
@@ -63,10 +76,19 @@ async def list_evidence(
 ) -> list[EvidenceItem]:
     rows = await pool.fetch(
         """SELECT evidence_id, reporter_copy, size_bytes, sha256_prefix, forwarded_at
-           FROM evidence_forwarded WHERE report_id = $1 ORDER BY forwarded_at""", report_id)
-    return [EvidenceItem(r["evidence_id"],
-                         _open(keys, bytes(r["reporter_copy"])) if r["reporter_copy"] else None,
-                         r["size_bytes"], r["sha256_prefix"], r["forwarded_at"]) for r in rows]
+           FROM evidence_forwarded WHERE report_id = $1 ORDER BY forwarded_at""",
+        report_id,
+    )
+    return [
+        EvidenceItem(
+            r["evidence_id"],
+            _open(keys, bytes(r["reporter_copy"])) if r["reporter_copy"] else None,
+            r["size_bytes"],
+            r["sha256_prefix"],
+            r["forwarded_at"],
+        )
+        for r in rows
+    ]
 
 
 def _open(keys: ReporterKeys, ciphertext: bytes) -> str | None:
@@ -90,4 +112,9 @@ async def record_direct_upload(conn: asyncpg.Connection, event: EvidenceStored) 
                sha256_prefix, forwarded_at)
            SELECT $1, $2, NULL, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM reports WHERE id = $2)
            ON CONFLICT (evidence_id) DO NOTHING""",
-        p.evidence_id, p.report_id, p.size_bytes, p.sha256[:12], event.occurred_at)
+        p.evidence_id,
+        p.report_id,
+        p.size_bytes,
+        p.sha256[:12],
+        event.occurred_at,
+    )

@@ -88,8 +88,9 @@ async def read_mailbox(pool: asyncpg.Pool, report_id: uuid.UUID, keys: ReporterK
     async with pool.acquire() as conn:
         report = await find_by_id(conn, report_id)
         assert report is not None, "a session always names an existing report"
-        status = str(await conn.fetchval("SELECT public_status FROM reports WHERE id = $1",
-                                         report_id))
+        status = str(
+            await conn.fetchval("SELECT public_status FROM reports WHERE id = $1", report_id)
+        )
         history = await mailbox_repo.status_history(conn, report_id)
         stored_messages = await mailbox_repo.messages(conn, report_id)
         stored_followups = await mailbox_repo.followups(conn, report_id)
@@ -101,13 +102,19 @@ async def read_mailbox(pool: asyncpg.Pool, report_id: uuid.UUID, keys: ReporterK
         content=content,
         history=history,
         messages=[
-            Message(m.message_id, m.kind, _open_message(keys, m), m.received_at,
-                    m.message_id in answered)
+            Message(
+                m.message_id,
+                m.kind,
+                _open_message(keys, m),
+                m.received_at,
+                m.message_id in answered,
+            )
             for m in stored_messages
         ],
         followups=[
-            Followup(f.id, f.kind, f.in_reply_to, _open_own(keys, f.reporter_copy), f.posted_at,
-                     f.sent)
+            Followup(
+                f.id, f.kind, f.in_reply_to, _open_own(keys, f.reporter_copy), f.posted_at, f.sent
+            )
             for f in stored_followups
         ],
         notices_by_email=report.notices_by_email,
@@ -115,8 +122,13 @@ async def read_mailbox(pool: asyncpg.Pool, report_id: uuid.UUID, keys: ReporterK
 
 
 async def post_followup(
-    pool: asyncpg.Pool, cases_key: PublicKey, report_id: uuid.UUID, keys: ReporterKeys,
-    kind: FollowupKind, text: str, in_reply_to: uuid.UUID | None,
+    pool: asyncpg.Pool,
+    cases_key: PublicKey,
+    report_id: uuid.UUID,
+    keys: ReporterKeys,
+    kind: FollowupKind,
+    text: str,
+    in_reply_to: uuid.UUID | None,
 ) -> uuid.UUID:
     """Store the reporter's copy and send the team's sealed copy, in one transaction."""
     plaintext = json.dumps({"text": text}, ensure_ascii=False).encode()
@@ -126,24 +138,34 @@ async def post_followup(
         assert report is not None
         if kind == "answer":
             if in_reply_to is None:
-                raise FollowupRefused("in_reply_to", "Pilih pertanyaan yang dijawab | "
-                                      "Choose the question you answer")
+                raise FollowupRefused(
+                    "in_reply_to", "Pilih pertanyaan yang dijawab | Choose the question you answer"
+                )
             if await mailbox_repo.message_kind(conn, report_id, in_reply_to) != "question":
-                raise FollowupRefused("in_reply_to", "Pertanyaan tidak ditemukan | "
-                                      "Question not found")
+                raise FollowupRefused(
+                    "in_reply_to", "Pertanyaan tidak ditemukan | Question not found"
+                )
         else:
             in_reply_to = None
         event = ReportFollowupPosted(
             correlation_id=report_id,
             payload=ReportFollowupPostedPayload(
-                followup_id=followup_id, report_id=report_id,
-                report_number=report.report_number, kind=kind, in_reply_to=in_reply_to,
+                followup_id=followup_id,
+                report_id=report_id,
+                report_number=report.report_number,
+                kind=kind,
+                in_reply_to=in_reply_to,
                 sealed_followup=seal(cases_key, plaintext),
             ),
         )
         await mailbox_repo.insert_followup(
-            conn, report_id, followup_id, kind, in_reply_to,
-            ReceiptCrypto.encrypt(keys.box_key, plaintext), event.event_id,
+            conn,
+            report_id,
+            followup_id,
+            kind,
+            in_reply_to,
+            ReceiptCrypto.encrypt(keys.box_key, plaintext),
+            event.event_id,
         )
         await add_to_outbox(conn, event)
     return followup_id

@@ -46,13 +46,16 @@ def _verify_and_derive(
         return None
     if report.key_scheme >= 2:
         return crypto.reporter_keys(digits, report.reporter_salt)
-    return ReporterKeys(box_key=crypto.reporter_key(digits, report.reporter_salt),
-                        private_key=None)
+    return ReporterKeys(box_key=crypto.reporter_key(digits, report.reporter_salt), private_key=None)
 
 
 async def sign_in(
-    pool: asyncpg.Pool, crypto: ReceiptCrypto, throttle: Throttle, dummy_hash: str,
-    receipt_text: str, source: str,
+    pool: asyncpg.Pool,
+    crypto: ReceiptCrypto,
+    throttle: Throttle,
+    dummy_hash: str,
+    receipt_text: str,
+    source: str,
 ) -> SignedIn:
     wait = throttle.receipt_wait(source)
     if wait:

@@ -105,11 +105,15 @@ async def submit_report(
         event = ReportSubmitted(
             correlation_id=report_id,
             payload=ReportSubmittedPayload(
-                report_id=report_id, report_number=number, channel=channel, sealed_report=sealed,
+                report_id=report_id,
+                report_number=number,
+                channel=channel,
+                sealed_report=sealed,
                 reporter_public_key=protected.reporter_public_key,
                 sealed_notification_contact=sealed_contact,
             ),
         )
         await add_to_outbox(conn, event)
-    return Accepted(report_id=report_id, report_number=number, receipt=protected.receipt,
-                    keys=protected.keys)
+    return Accepted(
+        report_id=report_id, report_number=number, receipt=protected.receipt, keys=protected.keys
+    )

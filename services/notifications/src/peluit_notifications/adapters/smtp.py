@@ -11,8 +11,17 @@ from peluit_notifications.adapters.templates import Email
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int, sender: str, *, starttls: bool = False,
-                 username: str = "", password: str = "", timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        *,
+        starttls: bool = False,
+        username: str = "",
+        password: str = "",
+        timeout: float = 10.0,
+    ) -> None:
         self._host, self._port, self._sender = host, port, sender
         self._starttls = starttls
         self._username, self._password = username or None, password or None
@@ -33,13 +42,17 @@ class SmtpMailer:
 
     async def send(self, to: str, email: Email, message_id: str) -> None:
         await aiosmtplib.send(
-            self.message(to, email, message_id), hostname=self._host, port=self._port,
-            start_tls=self._starttls, username=self._username, password=self._password,
-            timeout=self._timeout)
+            self.message(to, email, message_id),
+            hostname=self._host,
+            port=self._port,
+            start_tls=self._starttls,
+            username=self._username,
+            password=self._password,
+            timeout=self._timeout,
+        )
 
     async def reachable(self) -> bool:
-        client = aiosmtplib.SMTP(hostname=self._host, port=self._port, timeout=2,
-                                 start_tls=False)
+        client = aiosmtplib.SMTP(hostname=self._host, port=self._port, timeout=2, start_tls=False)
         try:
             await client.connect()
             await client.quit()

@@ -13,9 +13,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from peluit_notifications.domain.notices import Kind, title
 
 LANGS = ("id", "en")
-_env = Environment(loader=PackageLoader("peluit_notifications", "templates"),
-                   autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_env = Environment(
+    loader=PackageLoader("peluit_notifications", "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,11 @@ def staff_email(kind: Kind | str, number: str | None, link: str, lang: str) -> E
 
 def digest_email(items: list[DigestItem], console_link: str, lang: str) -> Email:
     text, html = _render("digest", lang, items=items, link=console_link)
-    subject = (f"[Peluit] Ringkasan harian: {len(items)} pemberitahuan" if lang != "en"
-               else f"[Peluit] Daily digest: {len(items)} notifications")
+    subject = (
+        f"[Peluit] Ringkasan harian: {len(items)} pemberitahuan"
+        if lang != "en"
+        else f"[Peluit] Daily digest: {len(items)} notifications"
+    )
     return Email(subject, text, html)
 
 

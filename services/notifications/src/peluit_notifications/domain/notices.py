@@ -24,13 +24,17 @@ class Kind(StrEnum):
 TITLES: dict[Kind, tuple[str, str]] = {
     Kind.NEW_REPORT: ("Laporan baru {number} diterima", "New report {number} received"),
     Kind.ASSIGNED: ("Laporan {number} ditugaskan kepada Anda", "Report {number} assigned to you"),
-    Kind.REPORTER_REPLIED: ("Pelapor menanggapi laporan {number}",
-                            "The reporter replied on report {number}"),
+    Kind.REPORTER_REPLIED: (
+        "Pelapor menanggapi laporan {number}",
+        "The reporter replied on report {number}",
+    ),
     Kind.EVIDENCE_ADDED: ("Bukti baru untuk laporan {number}", "New evidence for report {number}"),
     Kind.DUE_SOON: ("Tenggat laporan {number} segera tiba", "Report {number} is due soon"),
     Kind.OVERDUE: ("Laporan {number} lewat tenggat", "Report {number} is overdue"),
-    Kind.ESCALATION: ("Eskalasi: laporan {number} lewat tenggat",
-                      "Escalation: report {number} is overdue"),
+    Kind.ESCALATION: (
+        "Eskalasi: laporan {number} lewat tenggat",
+        "Escalation: report {number} is overdue",
+    ),
     Kind.REPORTER_NEWS: ("Ada kabar di kotak pesan Anda", "There is news in your mailbox"),
     Kind.DIGEST: ("Ringkasan pemberitahuan Peluit", "Peluit notification digest"),
 }
@@ -49,8 +53,9 @@ class StaffNotice:
     kind: Kind
 
 
-def staff_recipients(kind: Kind, assignee: uuid.UUID | None,
-                     coordinators: list[uuid.UUID]) -> list[StaffNotice]:
+def staff_recipients(
+    kind: Kind, assignee: uuid.UUID | None, coordinators: list[uuid.UUID]
+) -> list[StaffNotice]:
     """Who on the team hears about `kind`: the assignee first, the coordinators otherwise.
 
     Overdue goes to the assignee and, as escalation, to every coordinator. A person appears once.
@@ -63,8 +68,11 @@ def staff_recipients(kind: Kind, assignee: uuid.UUID | None,
         chosen = [StaffNotice(assignee, Kind.OVERDUE)] if assignee else []
         chosen += [StaffNotice(c, Kind.ESCALATION) for c in coordinators]
     else:
-        chosen = ([StaffNotice(assignee, kind)] if assignee
-                  else [StaffNotice(c, kind) for c in coordinators])
+        chosen = (
+            [StaffNotice(assignee, kind)]
+            if assignee
+            else [StaffNotice(c, kind) for c in coordinators]
+        )
     seen: set[uuid.UUID] = set()
     unique = []
     for notice in chosen:

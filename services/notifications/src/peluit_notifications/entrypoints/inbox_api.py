@@ -22,8 +22,9 @@ def inbox_api(settings: NotificationsSettings, runtime: ServiceRuntime) -> type[
         include_in_schema = False
 
         @get("/notices")
-        async def notices(self, staff_id: uuid.UUID,
-                          request: Request[Any, Any, Any]) -> dict[str, Any]:
+        async def notices(
+            self, staff_id: uuid.UUID, request: Request[Any, Any, Any]
+        ) -> dict[str, Any]:
             """Newest first; `before` (an id) pages on (keyset)."""
             require_token(request, settings.service_token)
             limit = int_param(request, "limit", 20, 1, 100) or 20
@@ -31,27 +32,37 @@ def inbox_api(settings: NotificationsSettings, runtime: ServiceRuntime) -> type[
             async with runtime.pool.acquire() as conn:
                 rows = await repo.inbox_page(conn, staff_id, before, limit)
                 unread = await repo.unread_count(conn, staff_id)
-            items = [{
-                "id": r["id"], "kind": r["kind"],
-                "title": title(r["kind"], r["report_number"], "id"),
-                "title_en": title(r["kind"], r["report_number"], "en"),
-                "case_id": str(r["case_id"]) if r["case_id"] else None,
-                "report_number": r["report_number"], "created_at": r["created_at"].isoformat(),
-                "read": r["read_at"] is not None,
-            } for r in rows]
-            return {"items": items, "unread": unread,
-                    "next_before": rows[-1]["id"] if len(rows) == limit else None}
+            items = [
+                {
+                    "id": r["id"],
+                    "kind": r["kind"],
+                    "title": title(r["kind"], r["report_number"], "id"),
+                    "title_en": title(r["kind"], r["report_number"], "en"),
+                    "case_id": str(r["case_id"]) if r["case_id"] else None,
+                    "report_number": r["report_number"],
+                    "created_at": r["created_at"].isoformat(),
+                    "read": r["read_at"] is not None,
+                }
+                for r in rows
+            ]
+            return {
+                "items": items,
+                "unread": unread,
+                "next_before": rows[-1]["id"] if len(rows) == limit else None,
+            }
 
         @get("/unread")
-        async def unread(self, staff_id: uuid.UUID,
-                         request: Request[Any, Any, Any]) -> dict[str, int]:
+        async def unread(
+            self, staff_id: uuid.UUID, request: Request[Any, Any, Any]
+        ) -> dict[str, int]:
             require_token(request, settings.service_token)
             async with runtime.pool.acquire() as conn:
                 return {"unread": await repo.unread_count(conn, staff_id)}
 
         @post("/notices/{notice_id:int}/read", status_code=200)
-        async def read_one(self, staff_id: uuid.UUID, notice_id: int,
-                           request: Request[Any, Any, Any]) -> dict[str, int]:
+        async def read_one(
+            self, staff_id: uuid.UUID, notice_id: int, request: Request[Any, Any, Any]
+        ) -> dict[str, int]:
             require_token(request, settings.service_token)
             async with runtime.pool.acquire() as conn:
                 if not await repo.mark_read(conn, staff_id, notice_id):
@@ -59,8 +70,9 @@ def inbox_api(settings: NotificationsSettings, runtime: ServiceRuntime) -> type[
                 return {"unread": await repo.unread_count(conn, staff_id)}
 
         @post("/notices/read-all", status_code=200)
-        async def read_all(self, staff_id: uuid.UUID,
-                           request: Request[Any, Any, Any]) -> dict[str, int]:
+        async def read_all(
+            self, staff_id: uuid.UUID, request: Request[Any, Any, Any]
+        ) -> dict[str, int]:
             require_token(request, settings.service_token)
             async with runtime.pool.acquire() as conn:
                 await repo.mark_read(conn, staff_id, None)

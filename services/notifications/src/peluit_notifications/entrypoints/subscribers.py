@@ -22,8 +22,9 @@ from peluit_shared.events import (
 from peluit_shared.runtime import ServiceRuntime
 
 
-def register_subscribers(runtime: ServiceRuntime, settings: NotificationsSettings,
-                         plan: Plan) -> None:
+def register_subscribers(
+    runtime: ServiceRuntime, settings: NotificationsSettings, plan: Plan
+) -> None:
     routes: list[tuple[Any, Any]] = [
         (StaffChanged, handlers.staff_changed),
         (ReportSubmitted, handlers.report_submitted),
@@ -36,7 +37,10 @@ def register_subscribers(runtime: ServiceRuntime, settings: NotificationsSetting
         (CaseMessageToReporter, handlers.message_to_reporter(plan)),
     ]
     # One consumer for every topic: the group is joined once, so start-up stays quick.
-    subscribe_routes(runtime.broker, group_id=settings.kafka_group_id,
-                     routes=[Route(model.TOPIC, model, handler) for model, handler in routes],
-                     pool_getter=lambda: runtime.pool,
-                     max_attempts=settings.consumer_max_attempts)
+    subscribe_routes(
+        runtime.broker,
+        group_id=settings.kafka_group_id,
+        routes=[Route(model.TOPIC, model, handler) for model, handler in routes],
+        pool_getter=lambda: runtime.pool,
+        max_attempts=settings.consumer_max_attempts,
+    )

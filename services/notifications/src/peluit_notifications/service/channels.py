@@ -56,8 +56,12 @@ class InAppChannel:
 class EmailChannel:
     name = "email"
 
-    def __init__(self, settings: NotificationsSettings, mailer: SmtpMailer,
-                 keys: Callable[[], dict[str, PrivateKey]]) -> None:
+    def __init__(
+        self,
+        settings: NotificationsSettings,
+        mailer: SmtpMailer,
+        keys: Callable[[], dict[str, PrivateKey]],
+    ) -> None:
         self._settings, self._mailer, self._keys = settings, mailer, keys
 
     async def deliver(self, conn: asyncpg.Connection, d: Delivery) -> None:
@@ -77,13 +81,22 @@ class EmailChannel:
         if d.kind == Kind.DIGEST:
             rows = await conn.fetch(
                 """SELECT kind, case_id, report_number FROM deliveries WHERE digest_id = $1
-                   ORDER BY id""", d.id)
-            items = [DigestItem(title(r["kind"], r["report_number"], contact.language),
-                                _case_link(base, r["case_id"])) for r in rows]
-            return contact.email, digest_email(items, f"{base}/console/notifications",
-                                               contact.language)
-        return contact.email, staff_email(d.kind, d.report_number, _case_link(base, d.case_id),
-                                          contact.language)
+                   ORDER BY id""",
+                d.id,
+            )
+            items = [
+                DigestItem(
+                    title(r["kind"], r["report_number"], contact.language),
+                    _case_link(base, r["case_id"]),
+                )
+                for r in rows
+            ]
+            return contact.email, digest_email(
+                items, f"{base}/console/notifications", contact.language
+            )
+        return contact.email, staff_email(
+            d.kind, d.report_number, _case_link(base, d.case_id), contact.language
+        )
 
     def _reporter(self, sealed: SealedData | None) -> tuple[str, Email]:
         if sealed is None:
@@ -118,26 +131,42 @@ class WebhookChannel:
         index = int(d.recipient)
         if index >= len(self._urls):
             raise Undeliverable("webhook no longer configured")
-        body = json.dumps({
-            "delivery_id": d.id, "event_id": str(d.event_id), "kind": d.kind,
-            "case_id": str(d.case_id) if d.case_id else None,
-            "report_number": d.report_number,
-            "sent_at": datetime.now(UTC).isoformat(),
-        }).encode()
+        body = json.dumps(
+            {
+                "delivery_id": d.id,
+                "event_id": str(d.event_id),
+                "kind": d.kind,
+                "case_id": str(d.case_id) if d.case_id else None,
+                "report_number": d.report_number,
+                "sent_at": datetime.now(UTC).isoformat(),
+            }
+        ).encode()
         await self._poster.post(self._urls[index], body, d.id)
 
 
-def channel_registry(settings: NotificationsSettings,
-                     keys: Callable[[], dict[str, PrivateKey]]) -> dict[str, Channel]:
+def channel_registry(
+    settings: NotificationsSettings, keys: Callable[[], dict[str, PrivateKey]]
+) -> dict[str, Channel]:
     """The channels switched on in the settings."""
     known: dict[str, Callable[[], Channel]] = {
         "inapp": InAppChannel,
-        "email": lambda: EmailChannel(settings, SmtpMailer(
-            settings.smtp_host, settings.smtp_port, settings.mail_from,
-            starttls=settings.smtp_starttls, username=settings.smtp_username,
-            password=settings.smtp_password, timeout=settings.smtp_timeout_seconds), keys),
-        "webhook": lambda: WebhookChannel(settings.webhook_urls, WebhookPoster(
-            settings.webhook_secret, settings.webhook_timeout_seconds)),
+        "email": lambda: EmailChannel(
+            settings,
+            SmtpMailer(
+                settings.smtp_host,
+                settings.smtp_port,
+                settings.mail_from,
+                starttls=settings.smtp_starttls,
+                username=settings.smtp_username,
+                password=settings.smtp_password,
+                timeout=settings.smtp_timeout_seconds,
+            ),
+            keys,
+        ),
+        "webhook": lambda: WebhookChannel(
+            settings.webhook_urls,
+            WebhookPoster(settings.webhook_secret, settings.webhook_timeout_seconds),
+        ),
     }
     unknown = set(settings.channels) - set(known)
     if unknown:

@@ -24,17 +24,28 @@ async def send_digests(pool: asyncpg.Pool) -> int:
         rows = await conn.fetch(
             """SELECT id, recipient FROM deliveries
                WHERE status = 'held' AND channel = 'email' ORDER BY id
-               FOR UPDATE SKIP LOCKED""")
+               FOR UPDATE SKIP LOCKED"""
+        )
         by_person: dict[str, list[int]] = {}
         for r in rows:
             by_person.setdefault(r["recipient"], []).append(r["id"])
         for staff_id, ids in by_person.items():
             digest_id = await repo.record(
-                conn, event_id=uuid.uuid4(), recipient_kind="staff", recipient=staff_id,
-                channel="email", kind=Kind.DIGEST.value, case_id=None, report_number=None)
+                conn,
+                event_id=uuid.uuid4(),
+                recipient_kind="staff",
+                recipient=staff_id,
+                channel="email",
+                kind=Kind.DIGEST.value,
+                case_id=None,
+                report_number=None,
+            )
             await conn.execute(
                 """UPDATE deliveries SET status = 'digested', digest_id = $1
-                   WHERE id = ANY($2::bigint[])""", digest_id, ids)
+                   WHERE id = ANY($2::bigint[])""",
+                digest_id,
+                ids,
+            )
         if by_person:
             await repo.wake_sender(conn)
         return len(by_person)
@@ -55,5 +66,6 @@ async def run_if_due(pool: asyncpg.Pool, now: datetime, at: str, zone: str) -> i
     async with pool.acquire() as conn:
         claimed = await conn.fetchval(
             "INSERT INTO digest_runs (run_date) VALUES ($1) ON CONFLICT DO NOTHING RETURNING true",
-            day)
+            day,
+        )
     return await send_digests(pool) if claimed else None

@@ -38,9 +38,20 @@ async def staff_changed(conn: asyncpg.Connection, event: StaffChanged) -> None:
     if invalid:
         log.warning("staff_email_invalid", staff_id=str(p.staff_id))
         email = None
-    await repo.upsert_contact(conn, Contact(
-        staff_id=p.staff_id, username=p.username, role=p.role, email=email, active=p.active,
-        notification_mode=p.notification_mode, language=p.language), invalid, event.occurred_at)
+    await repo.upsert_contact(
+        conn,
+        Contact(
+            staff_id=p.staff_id,
+            username=p.username,
+            role=p.role,
+            email=email,
+            active=p.active,
+            notification_mode=p.notification_mode,
+            language=p.language,
+        ),
+        invalid,
+        event.occurred_at,
+    )
 
 
 async def report_submitted(conn: asyncpg.Connection, event: ReportSubmitted) -> None:
@@ -53,18 +64,35 @@ def case_created(plan: Plan) -> Handler[CaseCreated]:
     async def handle(conn: asyncpg.Connection, event: CaseCreated) -> None:
         p = event.payload
         await repo.upsert_case(conn, p.case_id, p.report_id, p.report_number)
-        await notify_staff(conn, plan, event_id=event.event_id, kind=Kind.NEW_REPORT,
-                           case_id=p.case_id, number=p.report_number, assignee=None)
+        await notify_staff(
+            conn,
+            plan,
+            event_id=event.event_id,
+            kind=Kind.NEW_REPORT,
+            case_id=p.case_id,
+            number=p.report_number,
+            assignee=None,
+        )
+
     return handle
 
 
 def case_assigned(plan: Plan) -> Handler[CaseAssigned]:
     async def handle(conn: asyncpg.Connection, event: CaseAssigned) -> None:
         p = event.payload
-        await repo.set_assignee(conn, CaseRef(p.case_id, p.report_id, p.report_number,
-                                              p.assignee_id))
-        await notify_staff(conn, plan, event_id=event.event_id, kind=Kind.ASSIGNED,
-                           case_id=p.case_id, number=p.report_number, assignee=p.assignee_id)
+        await repo.set_assignee(
+            conn, CaseRef(p.case_id, p.report_id, p.report_number, p.assignee_id)
+        )
+        await notify_staff(
+            conn,
+            plan,
+            event_id=event.event_id,
+            kind=Kind.ASSIGNED,
+            case_id=p.case_id,
+            number=p.report_number,
+            assignee=p.assignee_id,
+        )
+
     return handle
 
 
@@ -72,9 +100,16 @@ def followup_posted(plan: Plan) -> Handler[ReportFollowupPosted]:
     async def handle(conn: asyncpg.Connection, event: ReportFollowupPosted) -> None:
         p = event.payload
         case = await repo.case_of_report(conn, p.report_id)
-        await notify_staff(conn, plan, event_id=event.event_id, kind=Kind.REPORTER_REPLIED,
-                           case_id=case.case_id if case else None, number=p.report_number,
-                           assignee=case.assignee_id if case else None)
+        await notify_staff(
+            conn,
+            plan,
+            event_id=event.event_id,
+            kind=Kind.REPORTER_REPLIED,
+            case_id=case.case_id if case else None,
+            number=p.report_number,
+            assignee=case.assignee_id if case else None,
+        )
+
     return handle
 
 
@@ -85,9 +120,16 @@ def evidence_stored(plan: Plan) -> Handler[EvidenceStored]:
             # Files sent with the report itself arrive before its case: the new-report notice
             # covers them.
             return
-        await notify_staff(conn, plan, event_id=event.event_id, kind=Kind.EVIDENCE_ADDED,
-                           case_id=case.case_id, number=case.report_number,
-                           assignee=case.assignee_id)
+        await notify_staff(
+            conn,
+            plan,
+            event_id=event.event_id,
+            kind=Kind.EVIDENCE_ADDED,
+            case_id=case.case_id,
+            number=case.report_number,
+            assignee=case.assignee_id,
+        )
+
     return handle
 
 
@@ -99,21 +141,33 @@ def deadline_due(plan: Plan) -> Handler[CaseDeadlineDue]:
             case = await repo.case_of_report(conn, p.report_id)
             assignee = case.assignee_id if case else None
         kind = Kind.OVERDUE if p.state == "overdue" else Kind.DUE_SOON
-        await notify_staff(conn, plan, event_id=event.event_id, kind=kind, case_id=p.case_id,
-                           number=p.report_number, assignee=assignee)
+        await notify_staff(
+            conn,
+            plan,
+            event_id=event.event_id,
+            kind=kind,
+            case_id=p.case_id,
+            number=p.report_number,
+            assignee=assignee,
+        )
+
     return handle
 
 
 def status_changed(plan: Plan) -> Handler[CaseStatusChanged]:
     async def handle(conn: asyncpg.Connection, event: CaseStatusChanged) -> None:
         if event.payload.public_status is not None:
-            await notify_reporter(conn, plan, event_id=event.event_id,
-                                  report_id=event.payload.report_id)
+            await notify_reporter(
+                conn, plan, event_id=event.event_id, report_id=event.payload.report_id
+            )
+
     return handle
 
 
 def message_to_reporter(plan: Plan) -> Handler[CaseMessageToReporter]:
     async def handle(conn: asyncpg.Connection, event: CaseMessageToReporter) -> None:
-        await notify_reporter(conn, plan, event_id=event.event_id,
-                              report_id=event.payload.report_id)
+        await notify_reporter(
+            conn, plan, event_id=event.event_id, report_id=event.payload.report_id
+        )
+
     return handle

@@ -36,9 +36,17 @@ SEND_SECONDS = Histogram("peluit_notifications_send_seconds", "Time to send one"
 
 
 class Sender:
-    def __init__(self, dsn: str, pool_getter: Callable[[], asyncpg.Pool],
-                 channels: dict[str, Channel], policy: RetryPolicy, *, batch: int = 20,
-                 lease_seconds: float = 60.0, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        pool_getter: Callable[[], asyncpg.Pool],
+        channels: dict[str, Channel],
+        policy: RetryPolicy,
+        *,
+        batch: int = 20,
+        lease_seconds: float = 60.0,
+        poll_seconds: float = 2.0,
+    ) -> None:
         self._dsn, self._pool = dsn, pool_getter
         self._channels, self._policy = channels, policy
         self._batch, self._lease, self._poll = batch, lease_seconds, poll_seconds
@@ -101,8 +109,13 @@ class Sender:
                 await self._give_up(d, reason)
             else:
                 RETRIED.labels(d.channel).inc()
-                log.warning("delivery_retry", delivery_id=d.id, channel=d.channel,
-                            attempt=d.attempts, error=type(exc).__name__)
+                log.warning(
+                    "delivery_retry",
+                    delivery_id=d.id,
+                    channel=d.channel,
+                    attempt=d.attempts,
+                    error=type(exc).__name__,
+                )
                 async with self._pool().acquire() as conn:
                     await repo.reschedule(conn, d.id, self._policy.delay(d.attempts), reason)
             return
@@ -114,15 +127,28 @@ class Sender:
         async with self._pool().acquire() as conn, conn.transaction():
             if not await repo.mark_failed(conn, d.id, reason):
                 return
-            await add_to_outbox(conn, NotificationFailed(
-                correlation_id=d.event_id,
-                payload=NotificationFailedPayload(
-                    delivery_id=d.id, event_id=d.event_id, channel=d.channel,  # type: ignore[arg-type]
-                    recipient_kind=d.recipient_kind,  # type: ignore[arg-type]
-                    attempts=max(d.attempts, 1), reason=reason[:200])))
+            await add_to_outbox(
+                conn,
+                NotificationFailed(
+                    correlation_id=d.event_id,
+                    payload=NotificationFailedPayload(
+                        delivery_id=d.id,
+                        event_id=d.event_id,
+                        channel=d.channel,  # type: ignore[arg-type]
+                        recipient_kind=d.recipient_kind,  # type: ignore[arg-type]
+                        attempts=max(d.attempts, 1),
+                        reason=reason[:200],
+                    ),
+                ),
+            )
         FAILED.labels(d.channel).inc()
-        log.error("delivery_failed", delivery_id=d.id, channel=d.channel, attempts=d.attempts,
-                  reason=reason[:120])
+        log.error(
+            "delivery_failed",
+            delivery_id=d.id,
+            channel=d.channel,
+            attempts=d.attempts,
+            reason=reason[:120],
+        )
 
 
 def _reason(exc: Exception) -> str:

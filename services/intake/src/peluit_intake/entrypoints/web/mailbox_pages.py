@@ -51,9 +51,14 @@ class MailboxPages(Controller):
         if not form_csrf_ok(request, form.get("csrf")):
             return form_page(request, "sign_in.html", 403, notice="form.expired")
         try:
-            signed = await sign_in(intake.runtime.pool, intake.crypto, intake.throttle,
-                                   intake.dummy_hash(), str(form.get("receipt") or ""),
-                                   source_of(request))
+            signed = await sign_in(
+                intake.runtime.pool,
+                intake.crypto,
+                intake.throttle,
+                intake.dummy_hash(),
+                str(form.get("receipt") or ""),
+                source_of(request),
+            )
         except Throttled as exc:
             response = form_page(request, "sign_in.html", 429, notice="signin.throttled")
             response.headers["Retry-After"] = str(exc.retry_after)
@@ -61,20 +66,33 @@ class MailboxPages(Controller):
         except WrongReceipt:
             return form_page(request, "sign_in.html", 401, notice="signin.wrong")
         token = intake.sessions.open(signed.report_id, signed.report_number, signed.keys)
-        return Redirect("/mailbox" + lang_suffix(request), status_code=303,
-                        cookies=[cookie(SESSION_COOKIE, token, secure())])
+        return Redirect(
+            "/mailbox" + lang_suffix(request),
+            status_code=303,
+            cookies=[cookie(SESSION_COOKIE, token, secure())],
+        )
 
-    async def _mailbox_page(self, request: Req, session: MailboxSession, status_code: int = 200,
-                            **context: Any) -> Response[Any]:
+    async def _mailbox_page(
+        self, request: Req, session: MailboxSession, status_code: int = 200, **context: Any
+    ) -> Response[Any]:
         pool = Intake.current().runtime.pool
         box = await read_mailbox(pool, session.report_id, session.keys)
         evidence = await list_evidence(pool, session.report_id, session.keys)
         shown = request.query_params.get("evidence")
-        context.setdefault("evidence_ok", next(
-            (e for e in evidence if str(e.evidence_id) == shown), None))
+        context.setdefault(
+            "evidence_ok", next((e for e in evidence if str(e.evidence_id) == shown), None)
+        )
         context.setdefault("evidence_error", None)
-        return render(request, "mailbox.html", secure(), status_code, box=box,
-                      csrf=session.csrf, evidence=evidence, **context)
+        return render(
+            request,
+            "mailbox.html",
+            secure(),
+            status_code,
+            box=box,
+            csrf=session.csrf,
+            evidence=evidence,
+            **context,
+        )
 
     @get("/mailbox")
     async def mailbox(self, request: Req) -> Response[Any]:
@@ -92,35 +110,56 @@ class MailboxPages(Controller):
             return Redirect("/mailbox/sign-in?expired=1", status_code=303)
         form = await request.form()
         if not csrf_matches(session.csrf, form.get("csrf")):
-            return await self._mailbox_page(request, session, 403, notice="form.expired",
-                                            errors={}, draft={})
+            return await self._mailbox_page(
+                request, session, 403, notice="form.expired", errors={}, draft={}
+            )
         kind: FollowupKind = "answer" if form.get("kind") == "answer" else "information"
         text = str(form.get("text") or "").strip()
         target = str(form.get("in_reply_to") or "")
         slot = target or "information"
         if not text or len(text) > 20_000:
-            return await self._mailbox_page(request, session, 422, errors={
-                slot: "mailbox.text_required"}, draft={slot: text[:20_000]}, notice=None)
+            return await self._mailbox_page(
+                request,
+                session,
+                422,
+                errors={slot: "mailbox.text_required"},
+                draft={slot: text[:20_000]},
+                notice=None,
+            )
         wait = intake.throttle.followup_wait(session.report_id)
         if wait:
-            response = await self._mailbox_page(request, session, 429, errors={},
-                                                draft={slot: text}, notice="signin.throttled")
+            response = await self._mailbox_page(
+                request, session, 429, errors={}, draft={slot: text}, notice="signin.throttled"
+            )
             response.headers["Retry-After"] = str(wait)
             return response
         intake.throttle.count_followup(session.report_id)
         try:
             reply_to = uuid.UUID(target) if kind == "answer" else None
-            await post_followup(intake.runtime.pool, intake.cases_key(), session.report_id,
-                                session.keys, kind, text, reply_to)
+            await post_followup(
+                intake.runtime.pool,
+                intake.cases_key(),
+                session.report_id,
+                session.keys,
+                kind,
+                text,
+                reply_to,
+            )
         except (ValueError, FollowupRefused):
-            return await self._mailbox_page(request, session, 422, errors={
-                slot: "mailbox.text_required"}, draft={slot: text}, notice=None)
+            return await self._mailbox_page(
+                request,
+                session,
+                422,
+                errors={slot: "mailbox.text_required"},
+                draft={slot: text},
+                notice=None,
+            )
         suffix = "&lang=en" if lang_of(request) == "en" else ""
         return Redirect(f"/mailbox?posted=1{suffix}", status_code=303)
 
     @post("/mailbox/evidence", request_max_body_size=None)
     async def evidence(self, request: Req) -> Response[Any]:
-        """"Tambah bukti": the file streams through to the evidence service, never kept here."""
+        """ "Tambah bukti": the file streams through to the evidence service, never kept here."""
         intake = Intake.current()
         session = mailbox_session(request)
         if session is None:
@@ -128,33 +167,54 @@ class MailboxPages(Controller):
         page = self._mailbox_page
 
         async def refused(status: int, key: str) -> Response[Any]:
-            return await page(request, session, status, notice=None, errors={}, draft={},
-                              evidence_error=MESSAGES[key])
+            return await page(
+                request,
+                session,
+                status,
+                notice=None,
+                errors={},
+                draft={},
+                evidence_error=MESSAGES[key],
+            )
 
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > intake.settings.max_evidence_bytes + 64 * 1024:
             return await refused(413, "evidence.too_large")
         try:
-            form = StreamedForm(request, max_total_bytes=intake.settings.max_evidence_bytes
-                                + 1024 * 1024)
+            form = StreamedForm(
+                request, max_total_bytes=intake.settings.max_evidence_bytes + 1024 * 1024
+            )
             part = await form.next_file()
             if not csrf_matches(session.csrf, form.fields.get("csrf")):
-                return await page(request, session, 403, notice="form.expired", errors={},
-                                  draft={})
+                return await page(request, session, 403, notice="form.expired", errors={}, draft={})
             if part is None or not part.filename:
                 return await refused(422, "evidence.no_file")
             forwarded = await add_evidence(
-                intake.runtime.pool, intake.evidence(),
-                intake.upload_grant(session.report_id)[0], session.report_id, session.keys,
-                part.filename, part.content_type, form.file_bytes())
+                intake.runtime.pool,
+                intake.evidence(),
+                intake.upload_grant(session.report_id)[0],
+                session.report_id,
+                session.keys,
+                part.filename,
+                part.content_type,
+                form.file_bytes(),
+            )
         except FormBroken:
             return await refused(400, "evidence.broken")
         except ForwardFailed as exc:
-            return await page(request, session, exc.status, notice=None, errors={}, draft={},
-                              evidence_error=(exc.message, exc.message_en))
+            return await page(
+                request,
+                session,
+                exc.status,
+                notice=None,
+                errors={},
+                draft={},
+                evidence_error=(exc.message, exc.message_en),
+            )
         suffix = "&lang=en" if lang_of(request) == "en" else ""
-        return Redirect(f"/mailbox?evidence={forwarded.evidence_id}{suffix}#evidence",
-                        status_code=303)
+        return Redirect(
+            f"/mailbox?evidence={forwarded.evidence_id}{suffix}#evidence", status_code=303
+        )
 
     @post("/mailbox/sign-out")
     async def sign_out(self, request: Req) -> Response[Any]:

@@ -25,13 +25,19 @@ def secure() -> bool:
     return Intake.current().settings.cookie_secure
 
 
-def form_page(request: Req, template: str, status_code: int = 200,
-              **context: Any) -> Response[Any]:
+def form_page(request: Req, template: str, status_code: int = 200, **context: Any) -> Response[Any]:
     """A page with a pre-session form: its CSRF token is bound to the visitor's form cookie."""
     binding, fresh = form_binding(request)
     cookies = [cookie(FORM_COOKIE, binding, secure())] if fresh else []
-    return render(request, template, secure(), status_code, cookies=cookies,
-                  csrf=form_token(Intake.current().form_key, binding), **context)
+    return render(
+        request,
+        template,
+        secure(),
+        status_code,
+        cookies=cookies,
+        csrf=form_token(Intake.current().form_key, binding),
+        **context,
+    )
 
 
 def form_csrf_ok(request: Req, given: str | None) -> bool:

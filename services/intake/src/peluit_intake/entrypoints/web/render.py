@@ -37,10 +37,18 @@ def lang_of(request: Request[Any, Any, Any]) -> str:
     return cookie if cookie in LANGS else DEFAULT_LANG
 
 
-def cookie(name: str, value: str, secure: bool, max_age: int | None = None,
-           path: str = "/") -> Cookie:
-    return Cookie(key=name, value=value, max_age=max_age, path=path, secure=secure,
-                  httponly=True, samesite="strict")
+def cookie(
+    name: str, value: str, secure: bool, max_age: int | None = None, path: str = "/"
+) -> Cookie:
+    return Cookie(
+        key=name,
+        value=value,
+        max_age=max_age,
+        path=path,
+        secure=secure,
+        httponly=True,
+        samesite="strict",
+    )
 
 
 def form_token(key: bytes, binding: str) -> str:
@@ -57,17 +65,25 @@ def form_binding(request: Request[Any, Any, Any]) -> tuple[str, bool]:
 
 
 def render(
-    request: Request[Any, Any, Any], template: str, secure: bool, status_code: int = 200,
-    cookies: list[Cookie] | None = None, **context: Any,
+    request: Request[Any, Any, Any],
+    template: str,
+    secure: bool,
+    status_code: int = 200,
+    cookies: list[Cookie] | None = None,
+    **context: Any,
 ) -> Response[str]:
     lang = lang_of(request)
     cookies = list(cookies or [])
     if request.query_params.get("lang") in LANGS:
         cookies.append(cookie(LANG_COOKIE, lang, secure, max_age=365 * 24 * 3600))
     html = _env.get_template(template).render(
-        t=translator(lang), lang=lang, other_lang="en" if lang == "id" else "id",
-        path=request.url.path, categories=categories(), units=units(),
-        status_label=lambda s: status_label(s, lang), **context,
+        t=translator(lang),
+        lang=lang,
+        other_lang="en" if lang == "id" else "id",
+        path=request.url.path,
+        categories=categories(),
+        units=units(),
+        status_label=lambda s: status_label(s, lang),
+        **context,
     )
-    return Response(html, status_code=status_code, media_type="text/html",
-                    cookies=cookies)
+    return Response(html, status_code=status_code, media_type="text/html", cookies=cookies)

@@ -34,17 +34,24 @@ async def forward_attachments(
     return tuple(outcomes)
 
 
-async def _one(intake: Intake, form: StreamedForm, part: FilePart, accepted: Accepted,
-               already: int) -> AttachedFile:
+async def _one(
+    intake: Intake, form: StreamedForm, part: FilePart, accepted: Accepted, already: int
+) -> AttachedFile:
     name = clean_filename(part.filename)
     if already >= MAX_FILES:
         return AttachedFile(name, error=MESSAGES["evidence.too_many"])
     assert accepted.keys is not None, "a report accepted on the form has the reporter's keys"
     try:
         forwarded = await add_evidence(
-            intake.runtime.pool, intake.evidence(), intake.upload_grant(accepted.report_id)[0],
-            accepted.report_id, accepted.keys,
-            part.filename, part.content_type, form.file_bytes())
+            intake.runtime.pool,
+            intake.evidence(),
+            intake.upload_grant(accepted.report_id)[0],
+            accepted.report_id,
+            accepted.keys,
+            part.filename,
+            part.content_type,
+            form.file_bytes(),
+        )
     except ForwardFailed as exc:
         return AttachedFile(name, error=(exc.message, exc.message_en))
     return AttachedFile(name, forwarded.size_bytes, forwarded.sha256[:12])

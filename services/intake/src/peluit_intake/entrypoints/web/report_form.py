@@ -12,9 +12,24 @@ from peluit_intake.domain.notice import NotificationContact
 from peluit_intake.domain.report import ReportContent
 from peluit_shared.validation import bilingual
 
-TEXT_FIELDS = ("category", "what", "where", "when", "date_from", "date_to", "how",
-               "estimated_loss", "witnesses", "other_parties", "identity_choice", "id_name",
-               "id_phone", "id_email", "id_employee_number", "notification_email")
+TEXT_FIELDS = (
+    "category",
+    "what",
+    "where",
+    "when",
+    "date_from",
+    "date_to",
+    "how",
+    "estimated_loss",
+    "witnesses",
+    "other_parties",
+    "identity_choice",
+    "id_name",
+    "id_phone",
+    "id_email",
+    "id_employee_number",
+    "notification_email",
+)
 PERSON_FIELDS = ("name", "position", "unit")
 DEFAULT_PEOPLE = 3
 MAX_PEOPLE = 20
@@ -30,8 +45,7 @@ def read_values(form: Mapping[str, Any]) -> dict[str, Any]:
         rows = DEFAULT_PEOPLE
     rows = max(1, min(rows, MAX_PEOPLE))
     values["who"] = [
-        {f: str(form.get(f"who-{i}-{f}") or "")[:1_000] for f in PERSON_FIELDS}
-        for i in range(rows)
+        {f: str(form.get(f"who-{i}-{f}") or "")[:1_000] for f in PERSON_FIELDS} for i in range(rows)
     ]
     return values
 
@@ -45,7 +59,8 @@ def to_report(values: Mapping[str, Any]) -> dict[str, Any]:
     """The JSON-shaped report the domain model validates; blank rows and fields left out."""
     people = [
         {f: _blank_to_none(p[f]) for f in PERSON_FIELDS}
-        for p in values["who"] if any(p[f].strip() for f in PERSON_FIELDS)
+        for p in values["who"]
+        if any(p[f].strip() for f in PERSON_FIELDS)
     ]
     when = values["when"].strip()
     if not when and values["date_from"]:
@@ -86,8 +101,9 @@ def _field_of(loc: tuple[int | str, ...]) -> str:
     return head
 
 
-def notice_of(values: Mapping[str, Any],
-              lang: str) -> tuple[NotificationContact | None, str | None]:
+def notice_of(
+    values: Mapping[str, Any], lang: str
+) -> tuple[NotificationContact | None, str | None]:
     """The optional address for notices (in the page's language), or its error message."""
     email = values["notification_email"].strip()
     if not email:
@@ -106,11 +122,15 @@ def validate(values: Mapping[str, Any], lang: str) -> tuple[ReportContent | None
     if notice_error:
         errors["notification_email"] = notice_error
     if values["identity_choice"] not in ("anonymous", "identified"):
-        errors["identity_choice"] = ("Choose anonymous or identified." if lang == "en"
-                                     else "Pilih anonim atau beridentitas.")
+        errors["identity_choice"] = (
+            "Choose anonymous or identified." if lang == "en" else "Pilih anonim atau beridentitas."
+        )
     if not values["obligations"]:
-        errors["obligations"] = ("Tick this agreement to send the report." if lang == "en"
-                                 else "Centang persetujuan ini untuk mengirim laporan.")
+        errors["obligations"] = (
+            "Tick this agreement to send the report."
+            if lang == "en"
+            else "Centang persetujuan ini untuk mengirim laporan."
+        )
     try:
         report = ReportContent.model_validate(to_report(values))
     except ValidationError as exc:

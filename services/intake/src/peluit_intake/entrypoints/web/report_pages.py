@@ -55,15 +55,24 @@ class ReportPages(Controller):
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
             try:
                 streamed = StreamedForm(
-                    request, max_fields_bytes=intake.settings.max_body_bytes, max_parts=128,
+                    request,
+                    max_fields_bytes=intake.settings.max_body_bytes,
+                    max_parts=128,
                     max_total_bytes=MAX_FILES * (intake.settings.max_evidence_bytes + 1024 * 1024)
-                    + 2 * intake.settings.max_body_bytes)
+                    + 2 * intake.settings.max_body_bytes,
+                )
                 first = await streamed.next_file()
             except FormTooLarge:
                 return problem(413)
             except FormBroken:
-                return form_page(request, "report.html", 400, values=report_form.read_values(
-                    {}), errors={}, notice="form.errors")
+                return form_page(
+                    request,
+                    "report.html",
+                    400,
+                    values=report_form.read_values({}),
+                    errors={},
+                    notice="form.errors",
+                )
             form = streamed.fields
         else:
             declared = request.headers.get("content-length", "")
@@ -75,37 +84,58 @@ class ReportPages(Controller):
             await streamed.discard_rest()
         return response
 
-    async def _accept(self, request: Req, intake: Intake, form: Mapping[str, Any],
-                      streamed: StreamedForm | None, first: FilePart | None) -> Response[Any]:
+    async def _accept(
+        self,
+        request: Req,
+        intake: Intake,
+        form: Mapping[str, Any],
+        streamed: StreamedForm | None,
+        first: FilePart | None,
+    ) -> Response[Any]:
         values = report_form.read_values(form)
         if form.get("action") == "add_person":
             values["who"] = values["who"][: report_form.MAX_PEOPLE - 1]
             values["who"].append(dict.fromkeys(report_form.PERSON_FIELDS, ""))
             return form_page(request, "report.html", values=values, errors={})
         if not form_csrf_ok(request, form.get("csrf")):
-            return form_page(request, "report.html", 403, values=values, errors={},
-                              notice="form.expired")
+            return form_page(
+                request, "report.html", 403, values=values, errors={}, notice="form.expired"
+            )
         report, errors = report_form.validate(values, lang_of(request))
         if report is None:
-            return form_page(request, "report.html", 422, values=values, errors=errors,
-                              notice="form.errors")
+            return form_page(
+                request, "report.html", 422, values=values, errors=errors, notice="form.errors"
+            )
         source = source_of(request)
         wait = intake.throttle.submission_wait(source)
         if wait:
-            response = form_page(request, "report.html", 429, values=values, errors={},
-                                  notice="signin.throttled")
+            response = form_page(
+                request, "report.html", 429, values=values, errors={}, notice="signin.throttled"
+            )
             response.headers["Retry-After"] = str(wait)
             return response
         intake.throttle.count_submission(source)
         notice, _ = report_form.notice_of(values, lang_of(request))
-        accepted = await submit_report(intake.runtime.pool, intake.crypto, intake.cases_key(),
-                                       report, channel="portal", notice=notice,
-                                       notifications_key=intake.notifications_key())
-        attached = (await forward_attachments(intake, streamed, first, accepted)
-                    if streamed is not None else ())
+        accepted = await submit_report(
+            intake.runtime.pool,
+            intake.crypto,
+            intake.cases_key(),
+            report,
+            channel="portal",
+            notice=notice,
+            notifications_key=intake.notifications_key(),
+        )
+        attached = (
+            await forward_attachments(intake, streamed, first, accepted)
+            if streamed is not None
+            else ()
+        )
         token = intake.handoff.put(accepted.report_number, accepted.receipt, attached)
-        return Redirect(RECEIPT_PATH + lang_suffix(request), status_code=303, cookies=[
-            cookie(RECEIPT_COOKIE, token, secure(), max_age=600, path=RECEIPT_PATH)])
+        return Redirect(
+            RECEIPT_PATH + lang_suffix(request),
+            status_code=303,
+            cookies=[cookie(RECEIPT_COOKIE, token, secure(), max_age=600, path=RECEIPT_PATH)],
+        )
 
     @get(RECEIPT_PATH)
     async def receipt(self, request: Req) -> Response[Any]:

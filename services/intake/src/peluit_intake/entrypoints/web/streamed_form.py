@@ -32,13 +32,19 @@ class FilePart:
 
 
 class StreamedForm:
-    def __init__(self, request: Req, max_total_bytes: int, max_fields_bytes: int = 8 * 1024,
-                 max_parts: int = 16) -> None:
+    def __init__(
+        self,
+        request: Req,
+        max_total_bytes: int,
+        max_fields_bytes: int = 8 * 1024,
+        max_parts: int = 16,
+    ) -> None:
         content_type, options = parse_options_header(request.headers.get("content-type", ""))
         if content_type != "multipart/form-data" or not options.get("boundary"):
             raise FormBroken("not multipart/form-data")
-        self._parser = PushMultipartParser(options["boundary"], max_header_count=8,
-                                           max_segment_count=max_parts)
+        self._parser = PushMultipartParser(
+            options["boundary"], max_header_count=8, max_segment_count=max_parts
+        )
         self._body = request.stream().__aiter__()
         self._events: deque[MultipartSegment | bytes | None] = deque()
         self._finished = False
@@ -77,8 +83,9 @@ class StreamedForm:
                 raise FormBroken("data outside a part")
             if event.filename is not None:
                 self._in_file = True
-                return FilePart(event.name, event.filename,
-                                event.content_type or "application/octet-stream")
+                return FilePart(
+                    event.name, event.filename, event.content_type or "application/octet-stream"
+                )
             value = bytearray()
             while (data := await self._next_event()) is not None:
                 if not isinstance(data, bytes):
