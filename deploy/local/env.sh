@@ -77,6 +77,9 @@ export PELUIT_SEAWEED_DIR="${PELUIT_SEAWEED_DIR:-$PELUIT_DATA/seaweed}"
 export PELUIT_SMTP_PORT="${PELUIT_SMTP_PORT:-$(((21025 + _po)))}"
 export PELUIT_MAIL_DIR="${PELUIT_MAIL_DIR:-$PELUIT_DATA/mail}"
 
+# --- Prometheus (Debian package), scraping every service's ops port ---------
+export PELUIT_PROMETHEUS_PORT="${PELUIT_PROMETHEUS_PORT:-$(((29090 + _po)))}"
+
 # Handy for clients: postgresql://peluit_<svc>:<pw>@127.0.0.1:<port>/peluit_<svc>
 peluit_pg_dsn() {
     local svc="$1" var pw

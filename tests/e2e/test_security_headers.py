@@ -14,6 +14,8 @@ async def test_api_responses_carry_strict_security_headers(
     for r in (
         await intake_client.get("/health/live"),
         await intake_client.post("/api/v1/reports", content=b"{"),
+        await intake_client.get("/"),
+        await intake_client.get("/report"),
     ):
         h = r.headers
         assert "frame-ancestors 'none'" in h["content-security-policy"]
@@ -23,3 +25,4 @@ async def test_api_responses_carry_strict_security_headers(
         assert h["x-content-type-options"] == "nosniff"
         assert "camera=()" in h["permissions-policy"]
         assert "server" not in h
+        assert h["strict-transport-security"].startswith("max-age=63072000")

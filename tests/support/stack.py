@@ -45,6 +45,12 @@ def base_url(service: str) -> str:
     return f"http://127.0.0.1:{port(service)}"
 
 
+def ops_url(service: str) -> str:
+    """The internal ops port (metrics): the HTTP port + 1000 unless set."""
+    ops = os.environ.get(f"PELUIT_{service.upper()}_OPS_PORT", port(service) + 1000)
+    return f"http://127.0.0.1:{ops}"
+
+
 @dataclass
 class ServiceProcess:
     """One service run as its real console script, as `./peluit up` runs it."""

@@ -1,4 +1,4 @@
-"""HTTP plumbing every service shares: health, metrics, problem responses, security headers."""
+"""HTTP plumbing every service shares: health, problem responses, security headers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from peluit_shared.logging import get_logger
 from peluit_shared.validation import field_error
@@ -88,7 +87,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
 
 
 def health_controller(checks: dict[str, ReadinessCheck]) -> type[Controller]:
-    """`/health/live`, `/health/ready` (every named check must pass) and `/metrics`."""
+    """`/health/live` and `/health/ready` (every named check must pass); metrics are elsewhere."""
 
     class Health(Controller):
         path = "/"
@@ -109,10 +108,6 @@ def health_controller(checks: dict[str, ReadinessCheck]) -> type[Controller]:
                 status_code=200 if ok else 503,
             )
 
-        @get("/metrics", sync_to_thread=False)
-        def metrics(self) -> Response[bytes]:
-            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
     return Health
 
 
@@ -130,6 +125,8 @@ def security_headers(
         (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
         (b"cross-origin-opener-policy", b"same-origin"),
         (b"cross-origin-resource-policy", b"same-origin"),
+        # Browsers ignore it over plain HTTP; behind the TLS entry it pins HTTPS for two years.
+        (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
     ]
     names = {h for h, _ in headers}
 

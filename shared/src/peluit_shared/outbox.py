@@ -27,6 +27,9 @@ log = get_logger(__name__)
 PUBLISHED = Counter("peluit_outbox_published_total", "Events relayed from the outbox to Kafka")
 FAILURES = Counter("peluit_outbox_publish_failures_total", "Outbox batches that failed to publish")
 PENDING = Gauge("peluit_outbox_pending", "Outbox rows not yet published (last seen)")
+OLDEST_AGE = Gauge(
+    "peluit_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row (last seen)"
+)
 
 
 async def add_to_outbox(conn: asyncpg.Connection, event: Event, topic: str | None = None) -> None:
@@ -119,11 +122,13 @@ class OutboxRelay:
 
     async def _relay_batch(self, conn: asyncpg.Connection) -> int:
         rows = await conn.fetch(
-            """SELECT id, topic, partition_key, payload, headers FROM outbox
-               WHERE published_at IS NULL ORDER BY id LIMIT $1""",
+            """SELECT id, topic, partition_key, payload, headers,
+                      extract(epoch FROM now() - created_at)::float8 AS age
+               FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1""",
             self._batch_size,
         )
         PENDING.set(len(rows))
+        OLDEST_AGE.set(rows[0]["age"] if rows else 0.0)
         if not rows:
             return 0
         try:

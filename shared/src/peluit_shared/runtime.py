@@ -20,6 +20,7 @@ from peluit_shared.db import create_pool, ping
 from peluit_shared.http import ReadinessCheck
 from peluit_shared.kafka import make_broker
 from peluit_shared.logging import configure_logging, get_logger
+from peluit_shared.metrics import OpsServer, cancel, watch_readiness
 from peluit_shared.migrations import migrate
 from peluit_shared.outbox import OutboxRelay
 from peluit_shared.settings import ServiceSettings
@@ -42,6 +43,8 @@ class ServiceRuntime:
         self._broker_started = False
         self.extra_checks: dict[str, ReadinessCheck] = {}
         self.on_startup: list[Callable[[], Awaitable[None]]] = []
+        self._ops = OpsServer(settings.ops_host, settings.ops_port)
+        self._readiness_task: asyncio.Task[None] | None = None
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -74,6 +77,10 @@ class ServiceRuntime:
         )
         # Kafka may be away at start: the HTTP side and the outbox keep working meanwhile.
         self._broker_task = asyncio.create_task(self._connect_broker(), name="broker-connect")
+        self._ops.start()
+        self._readiness_task = asyncio.create_task(
+            watch_readiness(self.readiness_checks()), name="readiness-watch"
+        )
 
     async def _connect_broker(self) -> None:
         delay = 0.5
@@ -93,6 +100,8 @@ class ServiceRuntime:
         self._relay.start()
 
     async def stop(self) -> None:
+        await cancel(self._readiness_task)
+        self._ops.stop()
         if self._broker_task:
             self._broker_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

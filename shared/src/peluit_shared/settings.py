@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -56,6 +56,15 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = 200
     outbox_poll_seconds: float = 1.0
     migrate_on_start: bool = True
+    # `/metrics` lives on this internal port, never on the public one (default: HTTP port + 1000).
+    ops_host: str = "127.0.0.1"
+    ops_port: int = -1
+
+    @model_validator(mode="after")
+    def _default_ops_port(self) -> ServiceSettings:
+        if self.ops_port < 0:
+            self.ops_port = self.http_port + 1000
+        return self
 
     def infra(self) -> InfraSettings:
         return InfraSettings()

@@ -25,6 +25,7 @@ from peluit_notifications.settings import NotificationsSettings
 from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
 from peluit_shared.keyring import load_private_keys
 from peluit_shared.logging import get_logger
+from peluit_shared.metrics import request_metrics
 from peluit_shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -95,7 +96,7 @@ def build(settings: NotificationsSettings | None = None) -> tuple[Litestar, Serv
         ],
         lifespan=[runtime.lifespan, background],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[security_headers()],
+        middleware=[request_metrics(), security_headers()],
         openapi_config=None,
         debug=False,
     )

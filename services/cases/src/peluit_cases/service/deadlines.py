@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
+from prometheus_client import Gauge
 
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.deadlines import (
@@ -21,6 +22,8 @@ from peluit_cases.domain.deadlines import (
 from peluit_shared.events import CaseDeadlineDue
 from peluit_shared.events.cases import CaseDeadlineDuePayload
 from peluit_shared.outbox import add_to_outbox
+
+OVERDUE = Gauge("peluit_cases_overdue", "Cases past their stage deadline (last deadline check)")
 
 
 async def _notify(
@@ -73,10 +76,13 @@ async def check_deadlines(
                WHERE due_on IS NOT NULL AND due_on <= $1""",
             horizon,
         )
+        overdue = 0
         for r in rows:
             state = flag(calendar, r["due_on"], today)
+            overdue += state == "overdue"
             if state is not None and await _notify(conn, r, r["stage"], r["due_on"], state):
                 sent += 1
+        OVERDUE.set(overdue)
         rows = await conn.fetch(
             """SELECT id, report_id, report_number, reporter_update_due, assignee_id FROM cases
                WHERE reporter_update_due IS NOT NULL AND reporter_update_due <= $1""",
