@@ -30,6 +30,7 @@ pkg_installed maven || want+=(maven)
 command -v java >/dev/null || want+=(openjdk-17-jre-headless)
 [[ -x /usr/bin/chromium ]] || want+=(chromium)
 pkg_installed prometheus || want+=(prometheus)
+pkg_installed tor || want+=(tor) # only for `tor --verify-config` of deploy/tor/torrc
 
 if ((${#want[@]})); then
     say "apt: installing ${want[*]}"
@@ -48,7 +49,7 @@ if ((${#want[@]})); then
     if [[ $made_policy == 1 ]]; then $SUDO rm -f "$policy"; fi
     trap - EXIT
 else
-    say "apt: postgresql, maven, java, chromium, prometheus already installed"
+    say "apt: postgresql, maven, java, chromium, prometheus, tor already installed"
 fi
 
 pg_ver="$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n1)"

@@ -61,7 +61,8 @@ class ServiceProcess:
 
     @property
     def url(self) -> str:
-        return base_url(self.name)
+        own = self.env.get(f"PELUIT_{self.name.upper()}_HTTP_PORT")
+        return f"http://127.0.0.1:{own}" if own else base_url(self.name)
 
     @property
     def log_path(self) -> Path:

@@ -13,10 +13,11 @@ from litestar.static_files import create_static_files_router
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
 from peluit_intake.adapters.sessions import SessionStore
 from peluit_intake.entrypoints.api import ReportsApi
+from peluit_intake.entrypoints.http_common import onion_location
 from peluit_intake.entrypoints.mailbox_api import MailboxApi
 from peluit_intake.entrypoints.subscribers import register_subscribers
 from peluit_intake.entrypoints.web.mailbox_pages import MailboxPages
-from peluit_intake.entrypoints.web.render import STATIC
+from peluit_intake.entrypoints.web.render import STATIC, publish_onion_address
 from peluit_intake.entrypoints.web.report_pages import ReportPages
 from peluit_intake.settings import IntakeSettings
 from peluit_intake.wiring import Intake, make_throttle
@@ -51,6 +52,7 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
         intake.dummy_hash()
 
     runtime.on_startup.append(key_present)
+    publish_onion_address(settings.onion_address)
     app = Litestar(
         route_handlers=[
             ReportPages,
@@ -62,7 +64,7 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
         ],
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_metrics(), security_headers()],
+        middleware=[request_metrics(), security_headers(), onion_location(settings.onion_address)],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Peluit intake API",

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from peluit_shared.settings import ServiceSettings, port_offset, repo_data_dir
 
+ONION_V3 = re.compile(r"[a-z2-7]{56}\.onion")
+
 
 class IntakeSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PELUIT_INTAKE_", extra="ignore")
+
+    @field_validator("onion_address")
+    @classmethod
+    def _onion_v3(cls, value: str) -> str:
+        value = value.strip().lower().removeprefix("http://").rstrip("/")
+        if value and not ONION_V3.fullmatch(value):
+            raise ValueError("must be a v3 onion address: 56 base32 characters + .onion")
+        return value
 
     service_name: str = "intake"
     http_port: int = Field(default_factory=lambda: 8010 + port_offset())
@@ -43,6 +54,9 @@ class IntakeSettings(ServiceSettings):
     evidence_url: str = Field(default_factory=lambda: f"http://127.0.0.1:{8030 + port_offset()}")
     # Where API clients upload directly with a grant (the evidence service as they reach it).
     evidence_public_url: str | None = None
+    # The portal's Tor onion address (deploy/tor/torrc), e.g. "<56 characters>.onion": shown on
+    # the portal and sent as `Onion-Location`, so Tor Browser offers the onion. Empty = none.
+    onion_address: str = ""
     # Ed25519 key intake signs upload grants with (`peluit-intake keys ensure`); the evidence
     # service holds only its public half.
     grant_key_file: Path = repo_data_dir() / "keys" / "intake" / "grant.key"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response
+from litestar.enums import ScopeType
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from pydantic import BaseModel
 
 from peluit_shared.http import problem
@@ -16,6 +19,32 @@ WRONG_RECEIPT = (
     "Kode rahasia tidak dikenali. Periksa kembali 16 angka kode Anda.",
     "The receipt was not recognised. Check the 16 digits of your receipt.",
 )
+
+
+def onion_location(address: str) -> Callable[[ASGIApp], ASGIApp]:
+    """`Onion-Location` on every page: Tor Browser then offers the same page on the onion."""
+
+    def middleware(app: ASGIApp) -> ASGIApp:
+        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != ScopeType.HTTP or not address:
+                await app(scope, receive, send)
+                return
+
+            async def send_with_header(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    path = scope.get("raw_path", b"/") or b"/"
+                    if scope.get("query_string"):
+                        path += b"?" + scope["query_string"]
+                    headers = list(message.get("headers", []))
+                    headers.append((b"onion-location", b"http://" + address.encode() + path))
+                    message = {**message, "headers": headers}
+                await send(message)
+
+            await app(scope, receive, send_with_header)
+
+        return wrapped
+
+    return middleware
 
 
 def source_of(request: Request[Any, Any, Any]) -> str:

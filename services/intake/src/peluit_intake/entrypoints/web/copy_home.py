@@ -139,6 +139,13 @@ HOME: dict[str, tuple[str, str]] = {
         "Bahari II, 5th floor.",
     ),
     "home.start": ("Memulai Laporan", "Start a report"),
+    "home.onion.title": ("Melapor lewat Tor", "Reporting through Tor"),
+    "home.onion": (
+        "Portal ini juga dapat dibuka dengan Tor Browser di alamat berikut. Dengan Tor, jaringan "
+        "yang Anda pakai dan server kami tidak mengetahui dari mana Anda membuka portal.",
+        "This portal can also be opened with Tor Browser at the address below. With Tor, "
+        "neither your network nor our server learns where you are opening the portal from.",
+    ),
     "home.return": (
         "Sudah melapor? Pantau laporan dengan kode rahasia",
         "Already reported? Follow it with your secret receipt",

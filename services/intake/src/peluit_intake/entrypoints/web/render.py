@@ -29,6 +29,11 @@ _env = Environment(
 )
 
 
+def publish_onion_address(address: str) -> None:
+    """Every page names the onion address (when there is one), so reporters can switch to Tor."""
+    _env.globals["onion_address"] = address
+
+
 def lang_of(request: Request[Any, Any, Any]) -> str:
     asked = request.query_params.get("lang")
     if asked in LANGS:
