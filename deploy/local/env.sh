@@ -77,6 +77,19 @@ export PELUIT_SEAWEED_DIR="${PELUIT_SEAWEED_DIR:-$PELUIT_DATA/seaweed}"
 export PELUIT_SMTP_PORT="${PELUIT_SMTP_PORT:-$(((21025 + _po)))}"
 export PELUIT_MAIL_DIR="${PELUIT_MAIL_DIR:-$PELUIT_DATA/mail}"
 
+# --- TLS: a local CA made by deploy/local/tls.sh ------------------------------
+export PELUIT_TLS_DIR="${PELUIT_TLS_DIR:-$PELUIT_DATA/tls}"
+
+# --- Backups: pgBackRest to its own bucket over the S3 store's HTTPS port ------
+export PELUIT_S3_HTTPS_PORT="${PELUIT_S3_HTTPS_PORT:-$(((28443 + _po)))}"
+export PELUIT_BACKUP_BUCKET="${PELUIT_BACKUP_BUCKET:-peluit-backup}"
+# A separate S3 identity that may touch only the backup bucket (not the evidence).
+export PELUIT_BACKUP_S3_ACCESS_KEY="${PELUIT_BACKUP_S3_ACCESS_KEY:-peluit-backup}"
+export PELUIT_BACKUP_S3_SECRET_KEY="${PELUIT_BACKUP_S3_SECRET_KEY:-peluit-backup-dev-secret}"
+# The repository's encryption passphrase lives in a key folder, never in the backup bucket.
+export PELUIT_BACKUP_PASSPHRASE_FILE="${PELUIT_BACKUP_PASSPHRASE_FILE:-$PELUIT_DATA/keys/backup/passphrase}"
+export PELUIT_BACKUP_DIR="${PELUIT_BACKUP_DIR:-$PELUIT_DATA/pgbackrest}"
+
 # --- Prometheus (Debian package), scraping every service's ops port ---------
 export PELUIT_PROMETHEUS_PORT="${PELUIT_PROMETHEUS_PORT:-$(((29090 + _po)))}"
 

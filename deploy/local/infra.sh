@@ -162,6 +162,13 @@ log_disconnections = off
 log_line_prefix = '%m [%p] %q%u@%d '
 timezone = 'UTC'
 log_timezone = 'UTC'
+# Point-in-time recovery: WAL is archived by pgBackRest (deploy/local/backup.sh writes the
+# archive_command into peluit-archive.conf). Until then archive_command is empty and PostgreSQL
+# keeps the WAL. A segment is closed at least every minute: that bounds the data a restore loses.
+wal_level = replica
+archive_mode = on
+archive_timeout = 60
+include_if_exists = 'peluit-archive.conf'
 EOF
     as_pg tee "$PELUIT_PG_DATA/pg_hba.conf" >/dev/null <<EOF
 # Written by deploy/local/infra.sh at every start.
@@ -401,7 +408,7 @@ S3_PIDFILE="$PELUIT_RUN_DIR/s3.pid"
 S3_OUT="$PELUIT_LOG_DIR/seaweed.log"
 S3_PORTS=("$PELUIT_S3_PORT" "$PELUIT_SEAWEED_MASTER_PORT" "$PELUIT_SEAWEED_MASTER_GRPC_PORT"
     "$PELUIT_SEAWEED_VOLUME_PORT" "$PELUIT_SEAWEED_VOLUME_GRPC_PORT" "$PELUIT_SEAWEED_FILER_PORT"
-    "$PELUIT_SEAWEED_FILER_GRPC_PORT" "$PELUIT_SEAWEED_S3_GRPC_PORT")
+    "$PELUIT_SEAWEED_FILER_GRPC_PORT" "$PELUIT_SEAWEED_S3_GRPC_PORT" "$PELUIT_S3_HTTPS_PORT")
 
 s3_pid() {
     local pid
@@ -426,6 +433,13 @@ s3_write_conf() {
         {"accessKey": $(json_str "$PELUIT_S3_ACCESS_KEY"), "secretKey": $(json_str "$PELUIT_S3_SECRET_KEY")}
       ],
       "actions": ["Admin", "Read", "Write", "List", "Tagging"]
+    },
+    {
+      "name": "peluit-backup",
+      "credentials": [
+        {"accessKey": $(json_str "$PELUIT_BACKUP_S3_ACCESS_KEY"), "secretKey": $(json_str "$PELUIT_BACKUP_S3_SECRET_KEY")}
+      ],
+      "actions": ["Read:$PELUIT_BACKUP_BUCKET", "Write:$PELUIT_BACKUP_BUCKET", "List:$PELUIT_BACKUP_BUCKET", "Tagging:$PELUIT_BACKUP_BUCKET"]
     }
   ]
 }
@@ -456,6 +470,8 @@ start_s3_launch() {
     [[ -x $weed ]] || die "s3: $weed missing: run deploy/local/install.sh"
     mkdir -p "$PELUIT_SEAWEED_DIR/data"
     s3_write_conf
+    # HTTPS beside HTTP: pgBackRest speaks S3 only over TLS (certificate from the local CA).
+    "$HERE/tls.sh" ensure >/dev/null
     say "s3: starting SeaweedFS, S3 API on $PELUIT_S3_ENDPOINT"
     printf '\n==== %s start\n' "$(date -u +%FT%TZ)" >>"$S3_OUT"
     (
@@ -472,6 +488,8 @@ start_s3_launch() {
             -s3 -s3.port="$PELUIT_S3_PORT" -s3.port.grpc="$PELUIT_SEAWEED_S3_GRPC_PORT" \
             -s3.localSocket="$PELUIT_RUN_DIR/seaweed-s3.sock" \
             -s3.config="$PELUIT_SEAWEED_DIR/s3.json" \
+            -s3.port.https="$PELUIT_S3_HTTPS_PORT" \
+            -s3.cert.file="$PELUIT_TLS_DIR/server.crt" -s3.key.file="$PELUIT_TLS_DIR/server.key" \
             -s3.autoCreateBucket=false -s3.port.iceberg=0 -s3.port.lance=0 \
             -volume.preStopSeconds=0 -master.electionTimeout=1s
     ) </dev/null >>"$S3_OUT" 2>&1 9>&- &

@@ -1,4 +1,4 @@
-"""`peluit-evidence serve | migrate | orphans [--delete] [--stale-minutes N]`."""
+"""`peluit-evidence serve | migrate | orphans [--delete] [--stale-minutes N] | restore-deleted`."""
 
 from __future__ import annotations
 
@@ -37,7 +37,10 @@ async def _orphans(settings: EvidenceSettings, delete: bool, stale_minutes: int)
 def main() -> None:
     parser = argparse.ArgumentParser(prog="peluit-evidence")
     parser.add_argument(
-        "command", choices=["serve", "migrate", "orphans"], nargs="?", default="serve"
+        "command",
+        choices=["serve", "migrate", "orphans", "restore-deleted"],
+        nargs="?",
+        default="serve",
     )
     parser.add_argument("--delete", action="store_true", help="orphans: remove what is listed")
     parser.add_argument(
@@ -48,6 +51,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     settings = EvidenceSettings()
+    if args.command == "restore-deleted":
+        restored = ObjectStore(settings).restore_deleted()
+        print(f"[peluit-evidence] restored {len(restored)} objects deleted outside Peluit")
+        return
     if args.command == "orphans":
         stale = settings.stale_upload_minutes if args.stale_minutes is None else args.stale_minutes
         raise SystemExit(asyncio.run(_orphans(settings, args.delete, stale)))

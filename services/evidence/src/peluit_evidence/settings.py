@@ -28,6 +28,8 @@ class EvidenceSettings(ServiceSettings):
         default_factory=lambda: os.environ.get("PELUIT_S3_SECRET_KEY", "peluit-dev-secret")
     )
     s3_bucket: str = "peluit-evidence"
+    # Keep older versions of objects, so a mistaken delete can be undone (`restore-deleted`).
+    s3_versioning: bool = True
     # The cases service's current public key: file keys and file names are sealed to it.
     cases_public_key_file: Path = repo_data_dir() / "keys" / "cases" / "current.pub"
     # Verify keys of the grant issuers (Ed25519): evidence checks grants, it cannot mint them.

@@ -10,7 +10,9 @@ from typing import BinaryIO, Protocol, cast
 
 import urllib3
 from minio import Minio
+from minio.commonconfig import ENABLED
 from minio.error import S3Error
+from minio.versioningconfig import VersioningConfig
 from urllib3.exceptions import HTTPError
 
 from peluit_evidence.settings import EvidenceSettings
@@ -35,6 +37,7 @@ class IncompleteUpload:
 class ObjectStore:
     def __init__(self, settings: EvidenceSettings) -> None:
         self.bucket = settings.s3_bucket
+        self.versioning = settings.s3_versioning
         self._bucket_ready = False
         self.client = Minio(
             settings.s3_endpoint,
@@ -51,6 +54,10 @@ class ObjectStore:
     def _ensure(self) -> None:
         if not self.client.bucket_exists(self.bucket):
             self.client.make_bucket(self.bucket)
+        if self.versioning:
+            # An object deleted by mistake (or by someone with the store's keys) stays
+            # recoverable as an older version; Peluit's own deletions remove every version.
+            self.client.set_bucket_versioning(self.bucket, VersioningConfig(ENABLED))
         self._bucket_ready = True
 
     async def keep_ensuring_bucket(self) -> None:
@@ -103,15 +110,29 @@ class ObjectStore:
             response.release_conn()
 
     def remove(self, object_key: str) -> None:
-        self.client.remove_object(self.bucket, object_key)
+        """Delete the object with every version of it (a purge must leave nothing behind)."""
+        self.remove_prefix(object_key, exact=True)
 
-    def remove_prefix(self, prefix: str) -> int:
-        removed = 0
-        for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):
-            if obj.object_name:
-                self.client.remove_object(self.bucket, obj.object_name)
-                removed += 1
-        return removed
+    def remove_prefix(self, prefix: str, exact: bool = False) -> int:
+        """Delete every version (and delete marker) of the objects under `prefix`."""
+        removed: set[str] = set()
+        for obj in self.client.list_objects(
+            self.bucket, prefix=prefix, recursive=True, include_version=True
+        ):
+            if not obj.object_name or (exact and obj.object_name != prefix):
+                continue
+            self.client.remove_object(self.bucket, obj.object_name, version_id=obj.version_id)
+            removed.add(obj.object_name)
+        return len(removed)
+
+    def restore_deleted(self) -> list[str]:
+        """Undo deletions that did not come from Peluit: drop the newest delete markers."""
+        restored: list[str] = []
+        for obj in self.client.list_objects(self.bucket, recursive=True, include_version=True):
+            if obj.object_name and obj.is_delete_marker and obj.is_latest == "true":
+                self.client.remove_object(self.bucket, obj.object_name, version_id=obj.version_id)
+                restored.append(obj.object_name)
+        return restored
 
     def object_keys(self, prefix: str = "") -> Iterator[str]:
         for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):

@@ -1,0 +1,273 @@
+"""Disaster drill: back up, work, lose everything, restore, and find every accepted report once.
+
+Runs in its own step of `./peluit test` (marker `drill`): it kills PostgreSQL and deletes its data
+folder. `PELUIT_DRILL_REPORTS` sets how many reports it files (default 6).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from minio import Minio
+
+from tests.support.evidence import bucket_client, jpeg_parts
+from tests.support.portal import api_sign_in
+from tests.support.reports import sample_report
+from tests.support.stack import (
+    ROOT,
+    SERVICES,
+    ServiceProcess,
+    admin_dsn,
+    base_url,
+    service_dsn,
+)
+
+pytestmark = pytest.mark.drill
+
+BACKUP = ROOT / "deploy" / "local" / "backup.sh"
+PELUIT = ROOT / "peluit"
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(list(args), capture_output=True, text=True, cwd=ROOT, timeout=900)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def pg_data() -> Path:
+    env = run("bash", "-c", '. deploy/local/env.sh && printf %s "$PELUIT_PG_DATA"').stdout
+    return Path(env)
+
+
+async def fetch(service: str, sql: str, *args: object) -> list[asyncpg.Record]:
+    conn = await asyncpg.connect(service_dsn(service))
+    try:
+        return list(await conn.fetch(sql, *args))
+    finally:
+        await conn.close()
+
+
+async def wait_archived() -> str:
+    """Close the current WAL segment and wait until pgBackRest has archived it."""
+    conn = await asyncpg.connect(admin_dsn())
+    try:
+        segment = await conn.fetchval("SELECT pg_walfile_name(pg_switch_wal())")
+        for _ in range(600):
+            done = await conn.fetchval("SELECT last_archived_wal FROM pg_stat_archiver")
+            if done and done[8:] >= segment[8:]:
+                return str(segment)
+            await asyncio.sleep(0.2)
+        raise TimeoutError(f"WAL segment {segment} was not archived")
+    finally:
+        await conn.close()
+
+
+def start_services() -> dict[str, ServiceProcess]:
+    procs = {name: ServiceProcess(name) for name in SERVICES}
+    for proc in procs.values():
+        proc.start()
+    for proc in procs.values():
+        proc.wait_ready(timeout=90)
+    return procs
+
+
+def kill_services(procs: dict[str, ServiceProcess]) -> None:
+    for proc in procs.values():
+        if proc.proc and proc.proc.poll() is None:
+            proc.proc.kill()
+            proc.proc.wait()
+
+
+async def file_reports(count: int) -> list[dict[str, Any]]:
+    filed: list[dict[str, Any]] = []
+    async with httpx.AsyncClient(base_url=base_url("intake"), timeout=30) as client:
+        for i in range(count):
+            marker = f"DRILL-{uuid.uuid4().hex}"
+            r = await client.post("/api/v1/reports", json=sample_report(marker))
+            assert r.status_code == 201, r.text
+            accepted = dict(r.json()) | {"marker": marker}
+            if i % 2 == 0:  # every other report gets a photo
+                token = await api_sign_in(client, accepted["receipt"])
+                photo, _ = jpeg_parts(marker)
+                up = await client.post(
+                    "/api/v1/mailbox/evidence",
+                    content=photo,
+                    headers={
+                        "authorization": f"Bearer {token}",
+                        "content-type": "image/jpeg",
+                        "x-filename": f"drill-{i}.jpg",
+                    },
+                )
+                assert up.status_code == 201, up.text
+            filed.append(accepted)
+    return filed
+
+
+async def state_of(numbers: list[str]) -> dict[str, Any]:
+    """What intake, cases and evidence hold for these reports (rows and stored bytes)."""
+    intake = await fetch(
+        "intake", "SELECT id, report_number FROM reports WHERE report_number = ANY($1)", numbers
+    )
+    cases = await fetch(
+        "cases", "SELECT report_number FROM cases WHERE report_number = ANY($1)", numbers
+    )
+    ids = [r["id"] for r in intake]
+    files = await fetch(
+        "evidence",
+        "SELECT object_key FROM evidence_files WHERE report_id = ANY($1) ORDER BY object_key",
+        ids,
+    )
+    client, bucket = bucket_client()
+    objects = {}
+    for f in files:
+        response = client.get_object(bucket, f["object_key"])
+        try:
+            objects[f["object_key"]] = response.read()
+        finally:
+            response.close()
+            response.release_conn()
+    return {
+        "intake": sorted(r["report_number"] for r in intake),
+        "cases": sorted(r["report_number"] for r in cases),
+        "objects": objects,
+    }
+
+
+async def wait_for_cases(numbers: list[str], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = await fetch(
+            "cases", "SELECT count(*) AS n FROM cases WHERE report_number = ANY($1)", numbers
+        )
+        if rows[0]["n"] == len(numbers):
+            return
+        await asyncio.sleep(0.5)
+    raise TimeoutError("cases did not open every filed report")
+
+
+async def test_restore_after_losing_the_database_and_the_bucket_loses_no_accepted_report() -> None:
+    count = int(os.environ.get("PELUIT_DRILL_REPORTS", "6"))
+    run(str(BACKUP), "setup")
+    run(str(BACKUP), "backup", "full")
+    procs = start_services()
+    try:
+        filed = await file_reports(count)
+        numbers = sorted(r["report_number"] for r in filed)
+        await wait_for_cases(numbers)
+        before = await state_of(numbers)
+        assert before["intake"] == before["cases"] == numbers
+        assert len(before["objects"]) == (count + 1) // 2
+        await wait_archived()
+        archived_at = time.monotonic()
+    finally:
+        kill_services(procs)
+
+    # The disaster: PostgreSQL killed, its data folder gone, the evidence objects deleted.
+    run("pkill", "-KILL", "-f", f"postgres -D {pg_data()}", check=False)
+    await asyncio.sleep(1)
+    run("bash", "-c", ". deploy/local/env.sh && deploy/local/infra.sh stop pg || true")
+    shutil.rmtree(pg_data())
+    client, bucket = bucket_client()
+    for key in before["objects"]:
+        client.remove_object(bucket, key)
+    lost_at = time.monotonic()
+
+    restored = run(str(PELUIT), "restore")
+    rto = time.monotonic() - lost_at
+    print(restored.stdout)
+
+    procs = start_services()
+    try:
+        after = await state_of(numbers)
+        assert after["intake"] == numbers, "a report that got a 201 is missing from intake"
+        assert after["cases"] == numbers, "a case is missing or doubled after the restore"
+        assert after["objects"] == before["objects"], "evidence is not byte-identical"
+        audit = run(str(ROOT / ".venv" / "bin" / "peluit-cases"), "verify-audit", check=False)
+        assert audit.returncode == 0, audit.stdout + audit.stderr
+        # New work goes on after the restore.
+        again = await file_reports(1)
+        await wait_for_cases([again[0]["report_number"]])
+    finally:
+        for proc in procs.values():
+            proc.stop()
+    rpo = max(0.0, lost_at - archived_at)
+    print(
+        f"\n[drill] reports filed {count}, restored {len(after['intake'])}; "
+        f"files {len(after['objects'])} byte-identical; RPO {rpo:.1f}s "
+        f"(data after the last archived WAL); RTO {rto:.1f}s (restore command)"
+    )
+
+
+def test_restore_refusals_leave_the_data_as_it_was(tmp_path: Path) -> None:
+    run(str(BACKUP), "setup")
+    run(str(BACKUP), "backup")
+    marker = tmp_path / "untouched"
+    # Onto a running service.
+    proc = ServiceProcess("intake")
+    proc.start()
+    try:
+        proc.wait_ready(timeout=90)
+        refused = run(str(BACKUP), "restore", check=False)
+        assert refused.returncode != 0 and "services are running" in refused.stderr
+    finally:
+        proc.stop()
+    # With PostgreSQL still running.
+    refused = run(str(BACKUP), "restore", check=False)
+    assert refused.returncode != 0 and "PostgreSQL is running" in refused.stderr
+    # Three more archived segments after the backup, so one in the middle can go missing.
+    segments = [asyncio.run(wait_archived()) for _ in range(3)]
+    run("bash", "-c", ". deploy/local/env.sh && deploy/local/infra.sh stop pg")
+    try:
+        # A WAL segment missing from the archive.
+        backups, bucket = backup_bucket()
+        gap = [
+            o.object_name
+            for o in backups.list_objects(bucket, prefix="pgbackrest/archive/", recursive=True)
+            if o.object_name and Path(o.object_name).name.startswith(segments[0])
+        ]
+        assert len(gap) == 1, gap
+        backups.remove_object(bucket, gap[0])
+        refused = run(str(BACKUP), "restore", check=False)
+        assert refused.returncode != 0 and "missing or damaged segment" in refused.stderr
+        restore_deleted(backups, bucket)
+        version = (pg_data() / "PG_VERSION").read_bytes()
+        marker.write_bytes(version)
+        # To a time before the first backup began.
+        refused = run(str(BACKUP), "restore", "--to", "2001-01-01 00:00:00+00", check=False)
+        assert refused.returncode != 0 and "refused by pgBackRest" in refused.stderr
+        # With a wrong passphrase.
+        wrong = tmp_path / "wrong-passphrase"
+        wrong.write_text("x" * 64)
+        env = {**os.environ, "PELUIT_BACKUP_PASSPHRASE_FILE": str(wrong)}
+        refused = subprocess.run(
+            [str(BACKUP), "restore"], capture_output=True, text=True, env=env, timeout=600
+        )
+        assert refused.returncode != 0 and "refused by pgBackRest" in refused.stderr
+        assert (pg_data() / "PG_VERSION").read_bytes() == marker.read_bytes()
+        assert not Path(f"{pg_data()}.restore").exists()
+    finally:
+        # Start the untouched cluster again; setup rewrites the configuration (passphrase).
+        run("bash", "-c", ". deploy/local/env.sh && deploy/local/infra.sh start pg")
+        run(str(BACKUP), "setup")
+
+
+def backup_bucket() -> tuple[Minio, str]:
+    client, _ = bucket_client()
+    return client, os.environ.get("PELUIT_BACKUP_BUCKET", "peluit-backup")
+
+
+def restore_deleted(client: Minio, bucket: str) -> None:
+    for o in client.list_objects(bucket, recursive=True, include_version=True):
+        if o.object_name and o.is_delete_marker and o.is_latest == "true":
+            client.remove_object(bucket, o.object_name, version_id=o.version_id)
