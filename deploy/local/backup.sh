@@ -110,14 +110,32 @@ cmd_setup() {
     say "backup: WAL archiving to s3://$PELUIT_BACKUP_BUCKET (encrypted) is on"
 }
 
+backup_metrics() { # ok(1|0) -> the textfile Prometheus scrapes (deploy/local/prometheus.sh)
+    local dir="$PELUIT_DATA/prometheus/textfile" last_ok=""
+    mkdir -p "$dir"
+    last_ok="$(sed -n 's/^peluit_backup_last_success_timestamp_seconds //p' "$dir/backup.prom" 2>/dev/null || true)"
+    [[ $1 == 1 ]] && last_ok="$(date +%s)"
+    {
+        echo "# HELP peluit_backup_last_run_success 1 when the last backup run succeeded"
+        echo "# TYPE peluit_backup_last_run_success gauge"
+        echo "peluit_backup_last_run_success $1"
+        echo "# HELP peluit_backup_last_success_timestamp_seconds When the last backup succeeded"
+        echo "# TYPE peluit_backup_last_success_timestamp_seconds gauge"
+        echo "peluit_backup_last_success_timestamp_seconds ${last_ok:-0}"
+    } >"$dir/backup.prom.tmp"
+    mv "$dir/backup.prom.tmp" "$dir/backup.prom"
+}
+
 cmd_backup() {
     local type="${1:-}" t0=$EPOCHREALTIME
+    trap 'backup_metrics 0' ERR
     [[ -f $CONF ]] || cmd_setup
     if [[ -z $type ]]; then
         if pgbr info --output=json | grep -q '"label"'; then type=incr; else type=full; fi
     fi
     [[ $type =~ ^(full|diff|incr)$ ]] || die "backup: type must be full, diff or incr"
-    pgbr backup --type="$type" || die "backup: failed; see $DIR/log"
+    pgbr backup --type="$type" || { backup_metrics 0; die "backup: failed; see $DIR/log"; }
+    backup_metrics 1
     pgbr info --output=json | "$PELUIT_PYTHON" "$HERE/backup_bucket.py" --summary "$(secs "$t0")"
 }
 

@@ -20,6 +20,8 @@ PIDFILE="$PELUIT_RUN_DIR/prometheus.pid"
 LOG="$PELUIT_LOG_DIR/prometheus.log"
 RULES="$PELUIT_ROOT/deploy/prometheus/rules"
 URL="http://$PELUIT_HOST:$PELUIT_PROMETHEUS_PORT"
+TEXTFILE_PORT=$((PELUIT_PROMETHEUS_PORT + 1))
+TEXTFILE_PIDFILE="$PELUIT_RUN_DIR/prometheus-textfile.pid"
 declare -A HTTP=([intake]=8010 [cases]=8020 [evidence]=8030 [notifications]=8040)
 
 running() {
@@ -64,7 +66,25 @@ scrape_configs:
   - job_name: prometheus
     static_configs:
       - targets: ["$PELUIT_HOST:$PELUIT_PROMETHEUS_PORT"]
+  # Files written by scripts (deploy/local/backup.sh: backup.prom), served by a small file server.
+  - job_name: peluit-textfile
+    metrics_path: /backup.prom
+    static_configs:
+      - targets: ["$PELUIT_HOST:$TEXTFILE_PORT"]
+        labels:
+          service: backup
 YAML
+}
+
+start_textfile() {
+    local pid
+    mkdir -p "$DIR/textfile"
+    pid="$(cat "$TEXTFILE_PIDFILE" 2>/dev/null || true)"
+    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then return 0; fi
+    [[ -f $DIR/textfile/backup.prom ]] || : >"$DIR/textfile/backup.prom"
+    setsid "$PELUIT_PYTHON" -m http.server --bind "$PELUIT_HOST" --directory "$DIR/textfile" \
+        "$TEXTFILE_PORT" </dev/null >>"$PELUIT_LOG_DIR/prometheus-textfile.log" 2>&1 &
+    echo $! >"$TEXTFILE_PIDFILE"
 }
 
 start() {
@@ -72,6 +92,7 @@ start() {
     mkdir -p "$DIR/data" "$PELUIT_RUN_DIR" "$PELUIT_LOG_DIR"
     write_targets
     write_config
+    start_textfile
     if running; then
         say "prometheus: already running (pid $(cat "$PIDFILE"), $URL)"
         return 0
@@ -105,6 +126,10 @@ stop() {
         say "prometheus: stopped"
     fi
     rm -f "$PIDFILE"
+    local tpid
+    tpid="$(cat "$TEXTFILE_PIDFILE" 2>/dev/null || true)"
+    if [[ -n $tpid ]]; then kill "$tpid" 2>/dev/null || true; fi
+    rm -f "$TEXTFILE_PIDFILE"
 }
 
 case "${1:-}" in

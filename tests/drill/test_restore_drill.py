@@ -168,8 +168,10 @@ async def test_restore_after_losing_the_database_and_the_bucket_loses_no_accepte
         before = await state_of(numbers)
         assert before["intake"] == before["cases"] == numbers
         assert len(before["objects"]) == (count + 1) // 2
+        run(str(BACKUP), "backup")
         await wait_archived()
         archived_at = time.monotonic()
+        assert_backup_bucket_holds_no_plaintext([r["marker"] for r in filed])
     finally:
         kill_services(procs)
 
@@ -260,6 +262,23 @@ def test_restore_refusals_leave_the_data_as_it_was(tmp_path: Path) -> None:
         # Start the untouched cluster again; setup rewrites the configuration (passphrase).
         run("bash", "-c", ". deploy/local/env.sh && deploy/local/infra.sh start pg")
         run(str(BACKUP), "setup")
+
+
+def assert_backup_bucket_holds_no_plaintext(markers: list[str]) -> None:
+    """A copy of the backup bucket alone: every object, and not one report's words in it."""
+    client, bucket = backup_bucket()
+    names = [o.object_name for o in client.list_objects(bucket, recursive=True) if o.object_name]
+    assert any("/archive/" in n for n in names) and any("/backup/" in n for n in names)
+    for name in names:
+        response = client.get_object(bucket, name)
+        try:
+            body = response.read()
+        finally:
+            response.close()
+            response.release_conn()
+        for marker in markers:
+            assert marker.encode() not in body, f"{marker} readable in {name}"
+        assert b"Kepala seksi meminta uang pelicin" not in body
 
 
 def backup_bucket() -> tuple[Minio, str]:

@@ -53,8 +53,10 @@ def test_alert_rules_pass_promtool_and_each_alert_has_a_test_and_a_runbook() -> 
     }
     for alert in alert_names():
         assert alert in fired, f"{alert} has no promtool case that makes it fire"
-        runbook = ROOT / "docs" / "runbooks" / f"{alert}.md"
-        shared = {"PeluitServiceAbsent": "PeluitServiceDown"}
+        shared = {
+            "PeluitServiceAbsent": "PeluitServiceDown",
+            "PeluitBackupStale": "PeluitBackupFailed",
+        }
         runbook = ROOT / "docs" / "runbooks" / f"{shared.get(alert, alert)}.md"
         assert runbook.is_file(), f"no runbook for {alert}"
 
