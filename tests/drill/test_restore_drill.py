@@ -276,6 +276,9 @@ def assert_backup_bucket_holds_no_plaintext(markers: list[str]) -> None:
         finally:
             response.close()
             response.release_conn()
+        # Every file is ciphertext (pgBackRest's aes-256-cbc files start with OpenSSL's salt
+        # header), so not even the schema, role names or unsealed metadata can be read.
+        assert body.startswith(b"Salted__"), f"{name} is not encrypted"
         for marker in markers:
             assert marker.encode() not in body, f"{marker} readable in {name}"
         assert b"Kepala seksi meminta uang pelicin" not in body
