@@ -27,7 +27,13 @@ from peluit_cases.service.deadlines import check_deadlines
 from peluit_cases.service.errors import Invalid, Refused
 from peluit_cases.settings import CasesSettings
 from peluit_cases.wiring import Cases
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, problem, security_headers
+from peluit_shared.http import (
+    EXCEPTION_HANDLERS,
+    health_controller,
+    input_edge,
+    problem,
+    security_headers,
+)
 from peluit_shared.logging import get_logger
 from peluit_shared.runtime import ServiceRuntime
 from peluit_shared.validation import field_error
@@ -94,7 +100,7 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
         ],
         lifespan=[runtime.lifespan],
         exception_handlers={**EXCEPTION_HANDLERS, Refused: on_refused},
-        middleware=[security_headers()],
+        middleware=[security_headers(), input_edge()],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Peluit cases API",

@@ -13,7 +13,7 @@ from peluit_evidence.service.retention import purge_handler
 from peluit_evidence.settings import EvidenceSettings
 from peluit_shared.consumer import subscribe
 from peluit_shared.events import CasePurged
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, input_edge, security_headers
 from peluit_shared.runtime import ServiceRuntime
 from peluit_shared.topics import CASE_PURGED
 
@@ -47,7 +47,7 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
         ],
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[security_headers()],
+        middleware=[security_headers(), input_edge()],
         openapi_config=None,
         debug=False,
     )

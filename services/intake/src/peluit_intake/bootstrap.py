@@ -20,7 +20,7 @@ from peluit_intake.entrypoints.web.render import STATIC
 from peluit_intake.entrypoints.web.report_pages import ReportPages
 from peluit_intake.settings import IntakeSettings
 from peluit_intake.wiring import Intake, make_throttle
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, input_edge, security_headers
 from peluit_shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -61,7 +61,7 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
         ],
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[security_headers()],
+        middleware=[security_headers(), input_edge()],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Peluit intake API",

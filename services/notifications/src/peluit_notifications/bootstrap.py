@@ -22,7 +22,7 @@ from peluit_notifications.service.digest import run_if_due
 from peluit_notifications.service.planning import Plan
 from peluit_notifications.service.sender import Sender
 from peluit_notifications.settings import NotificationsSettings
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, input_edge, security_headers
 from peluit_shared.keyring import load_private_keys
 from peluit_shared.logging import get_logger
 from peluit_shared.runtime import ServiceRuntime
@@ -95,7 +95,7 @@ def build(settings: NotificationsSettings | None = None) -> tuple[Litestar, Serv
         ],
         lifespan=[runtime.lifespan, background],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[security_headers()],
+        middleware=[security_headers(), input_edge()],
         openapi_config=None,
         debug=False,
     )

@@ -102,7 +102,11 @@ def api(
         path = "/api/v1"
         include_in_schema = False
 
-        @post("/reports/{report_id:uuid}/evidence", request_max_body_size=None)
+        @post(
+            "/reports/{report_id:uuid}/evidence",
+            request_max_body_size=None,
+            opt={"raw_body": True},
+        )
         async def upload(
             self, report_id: uuid.UUID, request: Request[Any, Any, Any]
         ) -> Response[Any]:

@@ -265,6 +265,7 @@ class MailboxApi(Controller):
         "/evidence",
         status_code=201,
         request_max_body_size=None,
+        opt={"raw_body": True},
         summary="Add an evidence file: the raw bytes as the body, the file name in "
         "X-Filename (percent-encoded), optionally an Idempotency-Key; the type is "
         "decided from the content; JPEG/PNG/PDF/Office metadata is removed",

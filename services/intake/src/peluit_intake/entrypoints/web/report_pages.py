@@ -45,7 +45,7 @@ class ReportPages(Controller):
     async def reportform_page(self, request: Req) -> Response[Any]:
         return form_page(request, "report.html", values=report_form.read_values({}), errors={})
 
-    @post("/report", request_max_body_size=None)
+    @post("/report", request_max_body_size=None, opt={"form_fields": True})
     async def submit(self, request: Req) -> Response[Any]:
         """The form streams: its fields first, then any attached files (forwarded later)."""
         intake = Intake.current()
