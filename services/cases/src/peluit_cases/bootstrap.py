@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Litestar, Request, Response, Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from peluit_cases.console.account_pages import AccountPages
@@ -107,6 +108,15 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
             version="1.0.0",
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "staff": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="Token from POST /api/v1/auth/login (password + TOTP)",
+                    )
+                }
+            ),
         ),
         debug=False,
     )

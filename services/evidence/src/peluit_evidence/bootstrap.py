@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from litestar import Litestar
+from litestar.openapi.spec import SecurityScheme
 
 from peluit_evidence.adapters.object_store import ObjectStore
 from peluit_evidence.entrypoints.api import api
@@ -13,7 +14,13 @@ from peluit_evidence.service.retention import purge_handler
 from peluit_evidence.settings import EvidenceSettings
 from peluit_shared.consumer import subscribe
 from peluit_shared.events import CasePurged
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, input_edge, security_headers
+from peluit_shared.http import (
+    EXCEPTION_HANDLERS,
+    health_controller,
+    input_edge,
+    openapi_config,
+    security_headers,
+)
 from peluit_shared.runtime import ServiceRuntime
 from peluit_shared.topics import CASE_PURGED
 
@@ -48,7 +55,18 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[security_headers(), input_edge()],
-        openapi_config=None,
+        openapi_config=openapi_config(
+            "Peluit evidence API",
+            {
+                "grant": SecurityScheme(
+                    type="apiKey",
+                    name="Authorization",
+                    security_scheme_in="header",
+                    description="`Grant <token>`: an Ed25519-signed upload or download grant "
+                    "from intake or cases",
+                )
+            },
+        ),
         debug=False,
     )
     return app, runtime

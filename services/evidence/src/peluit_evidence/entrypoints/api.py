@@ -105,7 +105,7 @@ def api(
 
     class EvidenceApi(Controller):
         path = "/api/v1"
-        include_in_schema = False
+        security = [{"grant": []}]
 
         @post(
             "/reports/{report_id:uuid}/evidence",
