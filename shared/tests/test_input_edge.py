@@ -275,3 +275,12 @@ async def test_a_bug_is_still_a_500_with_a_request_id(client: Any) -> None:
     # Security headers are kept on answers made by the edge.
     r = await client.post("/notes", content=b"x", headers={"content-type": "text/plain"})
     assert r.headers["x-frame-options"] == "DENY"
+
+
+async def test_a_peer_service_away_is_a_503(client: Any) -> None:
+    import httpx
+
+    from peluit_shared.http import unavailable
+
+    assert unavailable(httpx.ConnectError("refused"))
+    assert unavailable(RuntimeError("wrapped").with_traceback(None)) is False

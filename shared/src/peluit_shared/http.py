@@ -13,6 +13,7 @@ from typing import Any, get_args
 from urllib.parse import unquote_to_bytes
 
 import asyncpg
+import httpx
 import structlog
 from litestar import Controller, Request, Response, get
 from litestar._asgi.utils import wrap_in_exception_handler
@@ -132,6 +133,7 @@ UNAVAILABLE: list[type[BaseException]] = [
     asyncpg.InterfaceError,  # pool closing, connection released or closed mid-query
     asyncpg.exceptions.OperatorInterventionError,  # CannotConnectNow, AdminShutdown ...
     asyncpg.exceptions.InsufficientResourcesError,  # TooManyConnections, disk full ...
+    httpx.TransportError,  # a peer service (intake, evidence, notifications) cannot be reached
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import urllib3
 from litestar import Litestar
 from litestar.openapi.spec import SecurityScheme
 
@@ -19,6 +20,7 @@ from peluit_shared.http import (
     health_controller,
     input_edge,
     openapi_config,
+    register_unavailable,
     security_headers,
 )
 from peluit_shared.runtime import ServiceRuntime
@@ -31,6 +33,8 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
     settings = settings or EvidenceSettings()
     runtime = ServiceRuntime(settings, MIGRATIONS)
     store = ObjectStore(settings)
+    # The object store away, wherever it surfaces: 503, never 500.
+    register_unavailable(urllib3.exceptions.HTTPError)
     tasks: list[asyncio.Task[None]] = []
 
     async def start_bucket_task() -> None:
