@@ -54,6 +54,11 @@ async def upload(request: Request[Any, Any, Any]) -> dict[str, int]:
     return {"size": len(body)}
 
 
+@post("/db-down-form")
+async def db_down_form(request: Request[Any, Any, Any]) -> None:
+    raise asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already")
+
+
 @get("/db-down")
 async def db_down() -> None:
     raise asyncpg.exceptions.CannotConnectNowError("the database system is starting up")
@@ -86,6 +91,7 @@ def app() -> Litestar:
             form,
             upload,
             db_down,
+            db_down_form,
             pool_closing,
             sql_refuses,
             bug,
@@ -284,3 +290,18 @@ async def test_a_peer_service_away_is_a_503(client: Any) -> None:
 
     assert unavailable(httpx.ConnectError("refused"))
     assert unavailable(RuntimeError("wrapped").with_traceback(None)) is False
+
+
+async def test_a_form_post_during_a_fault_shows_what_was_typed_without_secrets(
+    client: Any,
+) -> None:
+    r = await client.post(
+        "/db-down-form",
+        content=b"note=Catatan+kontak+penting&password=rahasia123&csrf=tok&empty=",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert r.status_code == 503
+    assert int(r.headers["retry-after"]) > 0
+    assert r.headers["content-type"].startswith("text/html")
+    assert "Catatan kontak penting" in r.text and "nothing was lost" in r.text
+    assert "rahasia123" not in r.text and "tok<" not in r.text

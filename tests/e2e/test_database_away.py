@@ -60,8 +60,15 @@ async def test_database_away_is_a_503_the_form_keeps_the_text_and_it_recovers_al
         # Staff API and console: 503, not 500.
         r = await staff_client.get("/api/v1/cases")
         assert r.status_code == 503 and int(r.headers["retry-after"]) > 0
-        r = await staff_client.get("/console/cases", headers={"accept": "text/html"})
-        assert r.status_code in (303, 503), r.status_code
+        # A console form: a plain page with the message and what the staff member typed.
+        async with httpx.AsyncClient(base_url=services["cases"].url, timeout=10) as console:
+            r = await console.post(
+                f"/console/cases/{uuid.uuid4()}/contact",
+                data={"csrf": "x", "party": "Pelapor", "result": f"Hasil kontak {marker}"},
+                headers={"cookie": "peluit_staff=some-session"},
+            )
+        assert r.status_code == 503 and int(r.headers["retry-after"]) > 0
+        assert f"Hasil kontak {marker}" in r.text and "nothing was lost" in r.text
         for name in ("intake", "cases", "notifications", "evidence"):
             async with httpx.AsyncClient(base_url=services[name].url, timeout=10) as c:
                 assert (await c.get("/health/ready")).status_code == 503, name

@@ -171,7 +171,7 @@ class Unavailable(Exception):
 
 def unavailable_response(request: Request[Any, Any, Any] | None = None) -> Response[Any]:
     if request is not None and wants_html(request):
-        response = html_problem(503, [], message=NOT_SENT)
+        response = html_problem(503, [], message=NOT_SENT, kept=kept_fields(request))
     else:
         response = problem(
             503,
@@ -201,10 +201,29 @@ def wants_html(request: Request[Any, Any, Any]) -> bool:
     return "text/html" in accept and "json" not in accept
 
 
+FORM_STATE = "peluit_form"
+_NOT_KEPT = ("csrf", "password", "totp", "receipt", "submission", "token")
+
+
+def kept_fields(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
+    """What a form post carried (read by the input edge), secrets left out: shown back when the
+    post could not be processed, so nothing typed is lost even if Back is not an option."""
+    pairs = (request.scope.get("state") or {}).get(FORM_STATE) or []
+    return [
+        (name, value)
+        for name, value in pairs
+        if value.strip() and not any(word in name.lower() for word in _NOT_KEPT)
+    ]
+
+
 def html_problem(
-    status: int, errors: list[dict[str, Any]], message: tuple[str, str] | None = None
+    status: int,
+    errors: list[dict[str, Any]],
+    message: tuple[str, str] | None = None,
+    kept: list[tuple[str, str]] | None = None,
 ) -> Response[Any]:
-    """A plain bilingual page naming each field; the browser's Back keeps what was typed."""
+    """A plain bilingual page naming each field; the browser's Back keeps what was typed, and
+    `kept` shows it again (read-only, to copy) in case Back does not."""
     title_id, title_en = TITLES.get(status, ("Kesalahan", "Error"))
     items = "".join(
         f"<li><b>{html.escape(e['field'])}</b>: {html.escape(e['message'])} / "
@@ -221,9 +240,24 @@ def html_problem(
         "<!doctype html><html lang=id><meta charset=utf-8>"
         f"<title>{html.escape(title_id)}</title><h1>{html.escape(title_id)} / "
         f"{html.escape(title_en)}</h1>{lead}<ul class=errors>{items}</ul>"
-        "<p>Kembali ke halaman sebelumnya dan perbaiki isian di atas. / Go back to the previous "
-        "page and correct the fields above.</p>"
-        f"<p><small>ID: {html.escape(str(request_id))}</small></p></html>"
+        + (
+            "<p>Kembali ke halaman sebelumnya dan perbaiki isian di atas. / Go back to the "
+            "previous page and correct the fields above.</p>"
+            if errors
+            else "<p>Kembali ke halaman sebelumnya dan kirim lagi sebentar lagi. / Go back to the "
+            "previous page and send again in a minute.</p>"
+        )
+        + (
+            "<h2>Isian Anda (tidak ada yang hilang) / What you entered (nothing was lost)</h2>"
+            + "".join(
+                f"<p><label>{html.escape(name)}<br><textarea readonly rows=4 cols=80>"
+                f"{html.escape(value)}</textarea></label></p>"
+                for name, value in kept
+            )
+            if kept
+            else ""
+        )
+        + f"<p><small>ID: {html.escape(str(request_id))}</small></p></html>"
     )
     return Response(page, status_code=status, media_type="text/html")
 
@@ -335,12 +369,16 @@ def check_parameters(scope: Scope) -> None:
         raise BadInput(422, errors)
 
 
-def check_body(content_type: str, body: bytes, *, form_fields_rendered: bool = False) -> None:
+def check_body(
+    content_type: str, body: bytes, *, form_fields_rendered: bool = False
+) -> list[tuple[str, str]] | None:
+    """The form's fields (for `kept_fields`), after the checks; None for JSON."""
     if content_type.startswith(_FORM):
-        errors = text_field_errors(_pairs(body, "body"))
+        pairs = _pairs(body, "body")
+        errors = text_field_errors(pairs)
         if errors and not form_fields_rendered:
             raise BadInput(422, errors)
-        return
+        return pairs
     if json_too_deep(body):
         raise BadInput(400, [field_error("body", TOO_DEEP)])
     text = _decode(body, "body")
@@ -351,6 +389,7 @@ def check_body(content_type: str, body: bytes, *, form_fields_rendered: bool = F
     errors = json_value_errors(value)
     if errors:
         raise BadInput(422, errors)
+    return None
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -414,9 +453,11 @@ def input_edge() -> Callable[[ASGIApp], ASGIApp]:
                     if hasattr(handler, "resolve_request_max_body_size"):
                         limit = handler.resolve_request_max_body_size() or limit
                     body = await _read_body(receive, limit or DEFAULT_MAX_BODY)
-                    check_body(
+                    pairs = check_body(
                         content_type, body, form_fields_rendered=bool(opt.get("form_fields"))
                     )
+                    if pairs is not None:
+                        scope.setdefault("state", {})[FORM_STATE] = pairs
                     receive = _replay(body, receive)
                 else:
                     raise BadInput(415, [field_error("content-type", UNSUPPORTED)])
