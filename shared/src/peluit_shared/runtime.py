@@ -24,6 +24,7 @@ from peluit_shared.metrics import OpsServer, cancel, watch_readiness
 from peluit_shared.migrations import migrate
 from peluit_shared.outbox import OutboxRelay
 from peluit_shared.settings import ServiceSettings
+from peluit_shared.slow_clients import SlowClientLimits, guarded_h11
 
 log = get_logger(__name__)
 
@@ -134,7 +135,8 @@ class ServiceRuntime:
 
 
 def serve(app: Any, settings: ServiceSettings) -> None:
-    """Run the HTTP app with access logs off (they would name the client)."""
+    """Run the HTTP app with access logs off (they would name the client) and slow clients
+    cut off (`peluit_shared.slow_clients`)."""
     configure_logging(settings.service_name, settings.log_level)
     config = uvicorn.Config(
         app,
@@ -146,5 +148,14 @@ def serve(app: Any, settings: ServiceSettings) -> None:
         log_config=None,
         lifespan="on",
         timeout_graceful_shutdown=10,
+        http=guarded_h11(
+            SlowClientLimits(
+                header_timeout=settings.http_header_timeout_seconds,
+                body_window=settings.http_body_window_seconds,
+                body_min_bytes=settings.http_body_min_bytes,
+            )
+        ),
+        timeout_keep_alive=int(max(1, settings.http_keep_alive_seconds)),
+        h11_max_incomplete_event_size=settings.http_max_header_bytes,
     )
     uvicorn.Server(config).run()

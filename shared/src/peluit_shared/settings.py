@@ -66,6 +66,14 @@ class ServiceSettings(BaseSettings):
             self.ops_port = self.http_port + 1000
         return self
 
+    # Slow clients (peluit_shared.slow_clients): request line + headers within this many
+    # seconds; a body at least `_body_min_bytes` per `_body_window_seconds`; idle keep-alive.
+    http_header_timeout_seconds: float = 20.0
+    http_body_window_seconds: float = 30.0
+    http_body_min_bytes: int = 4096
+    http_keep_alive_seconds: float = 5.0
+    http_max_header_bytes: int = 32 * 1024
+
     def infra(self) -> InfraSettings:
         return InfraSettings()
 

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Litestar, Request, Response, Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from peluit_cases.console.account_pages import AccountPages
@@ -27,7 +28,13 @@ from peluit_cases.service.deadlines import check_deadlines
 from peluit_cases.service.errors import Invalid, Refused
 from peluit_cases.settings import CasesSettings
 from peluit_cases.wiring import Cases
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, problem, security_headers
+from peluit_shared.http import (
+    EXCEPTION_HANDLERS,
+    health_controller,
+    input_edge,
+    problem,
+    security_headers,
+)
 from peluit_shared.logging import get_logger
 from peluit_shared.metrics import request_metrics
 from peluit_shared.runtime import ServiceRuntime
@@ -95,13 +102,22 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
         ],
         lifespan=[runtime.lifespan],
         exception_handlers={**EXCEPTION_HANDLERS, Refused: on_refused},
-        middleware=[request_metrics(), security_headers()],
+        middleware=[request_metrics(), security_headers(), input_edge()],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Peluit cases API",
             version="1.0.0",
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "staff": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="Token from POST /api/v1/auth/login (password + TOTP)",
+                    )
+                }
+            ),
         ),
         debug=False,
     )

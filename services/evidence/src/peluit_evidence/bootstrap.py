@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import urllib3
 from litestar import Litestar
+from litestar.openapi.spec import SecurityScheme
 
 from peluit_evidence.adapters.object_store import ObjectStore
 from peluit_evidence.entrypoints.api import api
@@ -13,7 +15,14 @@ from peluit_evidence.service.retention import purge_handler
 from peluit_evidence.settings import EvidenceSettings
 from peluit_shared.consumer import subscribe
 from peluit_shared.events import CasePurged
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.http import (
+    EXCEPTION_HANDLERS,
+    health_controller,
+    input_edge,
+    openapi_config,
+    register_unavailable,
+    security_headers,
+)
 from peluit_shared.metrics import request_metrics
 from peluit_shared.runtime import ServiceRuntime
 from peluit_shared.topics import CASE_PURGED
@@ -25,6 +34,8 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
     settings = settings or EvidenceSettings()
     runtime = ServiceRuntime(settings, MIGRATIONS)
     store = ObjectStore(settings)
+    # The object store away, wherever it surfaces: 503, never 500.
+    register_unavailable(urllib3.exceptions.HTTPError)
     tasks: list[asyncio.Task[None]] = []
 
     async def start_bucket_task() -> None:
@@ -48,8 +59,19 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
         ],
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_metrics(), security_headers()],
-        openapi_config=None,
+        middleware=[request_metrics(), security_headers(), input_edge()],
+        openapi_config=openapi_config(
+            "Peluit evidence API",
+            {
+                "grant": SecurityScheme(
+                    type="apiKey",
+                    name="Authorization",
+                    security_scheme_in="header",
+                    description="`Grant <token>`: an Ed25519-signed upload or download grant "
+                    "from intake or cases",
+                )
+            },
+        ),
         debug=False,
     )
     return app, runtime

@@ -21,7 +21,7 @@ from peluit_intake.entrypoints.web.render import STATIC, publish_onion_address
 from peluit_intake.entrypoints.web.report_pages import ReportPages
 from peluit_intake.settings import IntakeSettings
 from peluit_intake.wiring import Intake, make_throttle
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, input_edge, security_headers
 from peluit_shared.metrics import request_metrics
 from peluit_shared.runtime import ServiceRuntime
 
@@ -64,7 +64,12 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
         ],
         lifespan=[runtime.lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_metrics(), security_headers(), onion_location(settings.onion_address)],
+        middleware=[
+            request_metrics(),
+            security_headers(),
+            input_edge(),
+            onion_location(settings.onion_address),
+        ],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Peluit intake API",

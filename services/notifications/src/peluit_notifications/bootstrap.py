@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Response, get
+from litestar.openapi.spec import SecurityScheme
 from nacl.public import PrivateKey
 
 from peluit_notifications.adapters.smtp import SmtpMailer
@@ -22,7 +23,13 @@ from peluit_notifications.service.digest import run_if_due
 from peluit_notifications.service.planning import Plan
 from peluit_notifications.service.sender import Sender
 from peluit_notifications.settings import NotificationsSettings
-from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, security_headers
+from peluit_shared.http import (
+    EXCEPTION_HANDLERS,
+    health_controller,
+    input_edge,
+    openapi_config,
+    security_headers,
+)
 from peluit_shared.keyring import load_private_keys
 from peluit_shared.logging import get_logger
 from peluit_shared.metrics import request_metrics
@@ -96,8 +103,22 @@ def build(settings: NotificationsSettings | None = None) -> tuple[Litestar, Serv
         ],
         lifespan=[runtime.lifespan, background],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_metrics(), security_headers()],
-        openapi_config=None,
+        middleware=[request_metrics(), security_headers(), input_edge()],
+        openapi_config=openapi_config(
+            "Peluit notifications API",
+            {
+                "ops": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="Operators (PELUIT_NOTIFICATIONS_OPS_TOKEN)",
+                ),
+                "service": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="The cases console (PELUIT_NOTIFICATIONS_SERVICE_TOKEN)",
+                ),
+            },
+        ),
         debug=False,
     )
     return app, runtime

@@ -15,7 +15,7 @@ from peluit_cases.domain.staff import (
     StaffEmail,
     StaffUser,
 )
-from peluit_cases.entrypoints.auth_api import STAFF_DEP
+from peluit_cases.entrypoints.auth_api import STAFF_AUTH, STAFF_DEP
 from peluit_cases.service import staff_admin
 from peluit_cases.wiring import Cases
 
@@ -55,6 +55,7 @@ async def _read(cases: Cases, staff: StaffUser) -> AccountOut:
 
 class AccountApi(Controller):
     path = "/api/v1/account"
+    security = STAFF_AUTH
     tags = ["account"]
     dependencies = STAFF_DEP
 

@@ -50,6 +50,8 @@ async def current_staff(request: Request[Any, Any, Any], cases: Cases) -> StaffU
     return found[0]
 
 
+# OpenAPI: the staff routes take `Authorization: Bearer <token from /api/v1/auth/login>`.
+STAFF_AUTH: list[dict[str, list[str]]] = [{"staff": []}]
 CASES_DEP = {"cases": Provide(Cases.current, sync_to_thread=False)}
 STAFF_DEP = {**CASES_DEP, "staff": Provide(current_staff)}
 
@@ -86,6 +88,6 @@ class AuthApi(Controller):
             token=session.token, expires_at=session.expires_at, role=session.user.role.value
         )
 
-    @post("/logout", status_code=204, summary="End the current session")
+    @post("/logout", status_code=204, summary="End the current session", security=STAFF_AUTH)
     async def logout(self, request: Request[Any, Any, Any], cases: Cases) -> None:
         await auth.logout(cases.runtime.pool, _bearer(request))

@@ -16,7 +16,7 @@ from peluit_cases.adapters.cases_repo import CaseFilter
 from peluit_cases.domain.case import STATUS_LABELS, Status
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
-from peluit_cases.entrypoints.auth_api import STAFF_DEP
+from peluit_cases.entrypoints.auth_api import STAFF_AUTH, STAFF_DEP
 from peluit_cases.service import assignment, contacts, evidence, mailbox, viewing, workflow
 from peluit_cases.service.access import require
 from peluit_cases.service.errors import Invalid
@@ -129,6 +129,7 @@ def version_of(request: Request[Any, Any, Any], body: int | None) -> int | None:
 
 class CasesApi(Controller):
     path = "/api/v1/cases"
+    security = STAFF_AUTH
     tags = ["cases"]
     dependencies = STAFF_DEP
 
@@ -281,6 +282,7 @@ class CasesApi(Controller):
 
 class WorkflowApi(Controller):
     path = "/api/v1/workflow"
+    security = STAFF_AUTH
     tags = ["cases"]
     dependencies = STAFF_DEP
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from peluit_cases.adapters import audit_repo, staff_repo
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
-from peluit_cases.entrypoints.auth_api import STAFF_DEP
+from peluit_cases.entrypoints.auth_api import STAFF_AUTH, STAFF_DEP
 from peluit_cases.service import manual_entry, statistics
 from peluit_cases.service.access import require
 from peluit_cases.service.errors import Forbidden
@@ -41,6 +41,7 @@ class ManualReportIn(BaseModel):
 
 class OversightApi(Controller):
     path = "/api/v1"
+    security = STAFF_AUTH
     dependencies = STAFF_DEP
 
     @get("/dashboard", tags=["oversight"], summary="Counts, deadline compliance, stage times")

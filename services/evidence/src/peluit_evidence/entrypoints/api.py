@@ -26,6 +26,7 @@ from peluit_evidence.service.upload import (
     DisallowedType,
     EmptyFile,
     FileTooLarge,
+    KeyReused,
     ReportPurged,
     StoreUnavailable,
     TooManyFiles,
@@ -53,6 +54,10 @@ DISALLOWED = (
 TOO_MANY = (
     "Laporan ini sudah memiliki jumlah berkas maksimum ({n}).",
     "This report already has the maximum number of files ({n}).",
+)
+KEY_REUSED = (
+    "Idempotency-Key ini sudah dipakai untuk berkas lain; tidak ada yang diubah.",
+    "This Idempotency-Key was already used for a different file; nothing was changed.",
 )
 STORE_DOWN = (
     "Penyimpanan bukti sedang tidak tersedia; berkas tidak disimpan. Laporan Anda "
@@ -100,9 +105,13 @@ def api(
 
     class EvidenceApi(Controller):
         path = "/api/v1"
-        include_in_schema = False
+        security = [{"grant": []}]
 
-        @post("/reports/{report_id:uuid}/evidence", request_max_body_size=None)
+        @post(
+            "/reports/{report_id:uuid}/evidence",
+            request_max_body_size=None,
+            opt={"raw_body": True},
+        )
         async def upload(
             self, report_id: uuid.UUID, request: Request[Any, Any, Any]
         ) -> Response[Any]:
@@ -192,6 +201,8 @@ def api(
                 return _error(415, DISALLOWED, "type_not_allowed")
             except TooManyFiles:
                 return _error(409, TOO_MANY, "too_many_files", n=max_files)
+            except KeyReused:
+                return _error(409, KEY_REUSED, "idempotency_key_reused")
             except ReportPurged:
                 return _error(410, PURGED, "report_purged")
             except StoreUnavailable:

@@ -63,6 +63,10 @@ class StoreUnavailable(Exception):
     """The object store did not take the file."""
 
 
+class KeyReused(Exception):
+    """The idempotency key was used for different bytes: nothing is stored or changed."""
+
+
 @dataclass(frozen=True)
 class Upload:
     report_id: uuid.UUID
@@ -392,7 +396,7 @@ async def _record(
                 upload.idempotency_key,
             )
             if row is not None:  # a concurrent retry won: ours is removed by the caller
-                raise _Duplicate(_stored(row))
+                raise _Duplicate(_stored(row), stored.original_sha256)
         # A purge that arrived while this file was uploading wins: the object is removed.
         if await conn.fetchval("SELECT 1 FROM purged_cases WHERE report_id = $1", upload.report_id):
             raise ReportPurged
@@ -423,9 +427,22 @@ async def _record(
 
 
 class _Duplicate(Exception):
-    def __init__(self, first: StoredEvidence) -> None:
+    def __init__(self, first: StoredEvidence, ours: str) -> None:
         super().__init__("duplicate")
         self.first = first
+        self.ours = ours
+
+
+async def _digest(body: AsyncIterator[bytes], limit: int) -> str:
+    """SHA-256 of a retried body (as received), read and dropped, never stored."""
+    sha = hashlib.sha256()
+    size = 0
+    async for chunk in body:
+        size += len(chunk)
+        if size > limit:
+            raise FileTooLarge
+        sha.update(chunk)
+    return sha.hexdigest()
 
 
 async def store_once(
@@ -436,12 +453,17 @@ async def store_once(
     body: AsyncIterator[bytes],
     limits: UploadLimits,
 ) -> tuple[StoredEvidence, bool]:
-    """(the stored file, whether it is new); a retried idempotency key gets the first file."""
+    """(the stored file, whether it is new); a retried idempotency key gets the first file if
+    the bytes are the same, else `KeyReused` (409) and nothing changes."""
     first = await already_stored(pool, upload)
     if first is not None:
+        if await _digest(body, limits.max_file_bytes) != first.original_sha256:
+            raise KeyReused
         return first, False
     await check_room(pool, upload)
     try:
         return await store_evidence(pool, store, cases_key, upload, body, limits), True
     except _Duplicate as dup:
+        if dup.ours != dup.first.original_sha256:
+            raise KeyReused from None
         return dup.first, False

@@ -8,10 +8,12 @@ from litestar import Controller, Request, Response, post
 from litestar.di import Provide
 from pydantic import BaseModel, Field, field_validator
 
+from peluit_intake.adapters.idempotency import KEY_FORMAT, Idempotent, KeyReused, key_is_valid
 from peluit_intake.domain.notice import NoticeEmail, NoticeLanguage, NotificationContact
 from peluit_intake.domain.report import ReportContent
 from peluit_intake.entrypoints.http_common import (
     documented,
+    key_reused,
     manual_entry_allowed,
     source_of,
     too_many,
@@ -84,7 +86,7 @@ class ReportsApi(Controller):
         "/",
         status_code=201,
         summary="Submit a report (4W+1H); identity optional",
-        responses=documented(201, ReportAccepted, 400, 413, 422, 429),
+        responses=documented(201, ReportAccepted, 400, 409, 413, 415, 422, 429, 503),
         security=[{}, {"manual_entry": []}],
     )
     async def submit(
@@ -109,23 +111,39 @@ class ReportsApi(Controller):
             if wait:
                 return too_many(wait)
             intake.throttle.count_submission(source)
+        idempotent: Idempotent | None = None
+        key = request.headers.get("idempotency-key")
+        if key is not None:
+            if not key_is_valid(key):
+                return problem(
+                    422, "Idempotency-Key", errors=[field_error("Idempotency-Key", KEY_FORMAT)]
+                )
+            pepper = intake.settings.receipt_pepper.encode()
+            idempotent = Idempotent.of(pepper, "report", key, data.model_dump_json().encode())
         content = ReportContent.model_validate(data.model_dump(exclude=NOT_CONTENT))
-        accepted = await submit_report(
-            intake.runtime.pool,
-            intake.crypto,
-            intake.cases_key(),
-            content,
-            channel=data.channel or "api",
-            notice=data.notice(),
-            notifications_key=intake.notifications_key(),
-        )
+        try:
+            accepted = await submit_report(
+                intake.runtime.pool,
+                intake.crypto,
+                intake.cases_key(),
+                content,
+                channel=data.channel or "api",
+                notice=data.notice(),
+                notifications_key=intake.notifications_key(),
+                idempotent=idempotent,
+            )
+        except KeyReused:
+            return key_reused()
         body = ReportAccepted(
             report_number=accepted.report_number,
             receipt=accepted.receipt,
             message=KEEP_RECEIPT[0],
             message_en=KEEP_RECEIPT[1],
         )
-        return Response(body, status_code=201)
+        response = Response(body, status_code=201)
+        if accepted.repeated:
+            response.headers["Idempotent-Replayed"] = "true"
+        return response
 
 
 __all__: list[Any] = ["ReportsApi"]

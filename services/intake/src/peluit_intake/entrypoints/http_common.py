@@ -60,6 +60,22 @@ def too_many(retry_after: int) -> Response[Any]:
     return response
 
 
+KEY_REUSED = (
+    "Idempotency-Key ini sudah dipakai untuk isi yang lain; tidak ada yang diubah.",
+    "This Idempotency-Key was already used with a different body; nothing was changed.",
+)
+
+
+def key_reused() -> Response[Any]:
+    return problem(
+        409,
+        KEY_REUSED[1],
+        message=KEY_REUSED[0],
+        message_en=KEY_REUSED[1],
+        code="idempotency_key_reused",
+    )
+
+
 def bearer(request: Request[Any, Any, Any]) -> str | None:
     value = request.headers.get("authorization", "")
     scheme, _, token = value.partition(" ")

@@ -13,12 +13,14 @@ from litestar.exceptions import NotAuthorizedException
 from pydantic import BaseModel, Field, StringConstraints
 
 from peluit_intake.adapters.evidence_client import ForwardFailed
+from peluit_intake.adapters.idempotency import KEY_FORMAT, Idempotent, KeyReused, key_is_valid
 from peluit_intake.adapters.sessions import MailboxSession
 from peluit_intake.domain.status import PUBLIC_STATUS_LABELS
 from peluit_intake.entrypoints.http_common import (
     WRONG_RECEIPT,
     bearer,
     documented,
+    key_reused,
     source_of,
     too_many,
 )
@@ -230,12 +232,30 @@ class MailboxApi(Controller):
         "/followups",
         status_code=201,
         summary="Answer a question or add information",
-        responses=documented(201, FollowupAccepted, 400, 401, 422, 429),
+        responses=documented(201, FollowupAccepted, 400, 401, 409, 415, 422, 429, 503),
         dependencies={"session": Provide(api_session, sync_to_thread=False)},
     )
     async def followup(
-        self, data: FollowupIn, intake: Intake, session: MailboxSession
+        self,
+        data: FollowupIn,
+        intake: Intake,
+        session: MailboxSession,
+        request: Request[Any, Any, Any],
     ) -> Response[Any]:
+        idempotent: Idempotent | None = None
+        key = request.headers.get("idempotency-key")
+        if key is not None:
+            if not key_is_valid(key):
+                return problem(
+                    422, "Idempotency-Key", errors=[field_error("Idempotency-Key", KEY_FORMAT)]
+                )
+            # Scoped to the report: one reporter's key never meets another's.
+            idempotent = Idempotent.of(
+                intake.settings.receipt_pepper.encode(),
+                "followup",
+                f"{session.report_id}|{key}",
+                data.model_dump_json().encode(),
+            )
         wait = intake.throttle.followup_wait(session.report_id)
         if wait:
             return too_many(wait)
@@ -249,7 +269,10 @@ class MailboxApi(Controller):
                 data.kind,
                 data.text,
                 data.in_reply_to,
+                idempotent,
             )
+        except KeyReused:
+            return key_reused()
         except FollowupRefused as exc:
             return problem(422, exc.field, errors=[field_error(exc.field, exc.message)])
         return Response(
@@ -265,6 +288,7 @@ class MailboxApi(Controller):
         "/evidence",
         status_code=201,
         request_max_body_size=None,
+        opt={"raw_body": True},
         summary="Add an evidence file: the raw bytes as the body, the file name in "
         "X-Filename (percent-encoded), optionally an Idempotency-Key; the type is "
         "decided from the content; JPEG/PNG/PDF/Office metadata is removed",

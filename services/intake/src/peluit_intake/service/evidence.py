@@ -50,6 +50,9 @@ async def add_evidence(
 ) -> Forwarded:
     """Stream one file to evidence under `grant`; record the reporter's own copy of its name.
 
+    A retry (same Idempotency-Key, same bytes) gets the first file back: the first name stays,
+    as it does on the cases side; different bytes under a used key are a 409 from evidence.
+
     The portal's form normalises the name (a browser may send a path: the last component is
     kept, control characters dropped); the JSON API passes it unchanged, so the evidence
     service refuses a path or control characters with a 422 naming the field.
@@ -61,7 +64,7 @@ async def add_evidence(
     await pool.execute(
         """INSERT INTO evidence_forwarded (evidence_id, report_id, reporter_copy, size_bytes,
                sha256_prefix) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (evidence_id) DO UPDATE SET reporter_copy = EXCLUDED.reporter_copy""",
+           ON CONFLICT (evidence_id) DO NOTHING""",
         forwarded.evidence_id,
         report_id,
         ReceiptCrypto.encrypt(keys.box_key, name.encode()),

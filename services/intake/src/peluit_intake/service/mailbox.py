@@ -16,6 +16,7 @@ from nacl.exceptions import CryptoError
 from nacl.public import PublicKey
 
 from peluit_intake.adapters import mailbox_repo
+from peluit_intake.adapters.idempotency import Idempotent
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto, ReporterKeys
 from peluit_intake.adapters.reports_repo import find_by_id
 from peluit_shared.crypto import SealedData, UnknownKey, key_id_of, seal, unseal
@@ -129,11 +130,17 @@ async def post_followup(
     kind: FollowupKind,
     text: str,
     in_reply_to: uuid.UUID | None,
+    idempotent: Idempotent | None = None,
 ) -> uuid.UUID:
-    """Store the reporter's copy and send the team's sealed copy, in one transaction."""
+    """Store the reporter's copy and send the team's sealed copy, in one transaction; with
+    `idempotent`, a request already answered gets the first follow-up's id, nothing new."""
     plaintext = json.dumps({"text": text}, ensure_ascii=False).encode()
     followup_id = uuid.uuid4()
     async with pool.acquire() as conn, conn.transaction():
+        if idempotent is not None:
+            earlier = await idempotent.claim(conn)
+            if earlier is not None:
+                return uuid.UUID(earlier.decode())
         report = await find_by_id(conn, report_id)
         assert report is not None
         if kind == "answer":
@@ -168,4 +175,6 @@ async def post_followup(
             event.event_id,
         )
         await add_to_outbox(conn, event)
+        if idempotent is not None:
+            await idempotent.record(conn, str(followup_id).encode())
     return followup_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ import asyncpg
 from nacl.encoding import Base64Encoder
 from nacl.public import PublicKey
 
+from peluit_intake.adapters.idempotency import Idempotent
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto, ReporterKeys
 from peluit_intake.adapters.reports_repo import (
     StoredReport,
@@ -33,6 +35,8 @@ class Accepted:
     receipt: str
     # For files attached on the form: the reporter's copy of their names (never stored).
     keys: ReporterKeys | None = None
+    # The first answer again (same idempotency key and body): nothing new was stored.
+    repeated: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,9 +77,12 @@ async def submit_report(
     channel: Channel = "portal",
     notice: NotificationContact | None = None,
     notifications_key: PublicKey | None = None,
+    idempotent: Idempotent | None = None,
 ) -> Accepted:
     """Store and publish the report; `notice` (the reporter's optional address for notices) is
     sealed to `notifications_key` here, before anything is written: only notifications opens it.
+    With `idempotent`, a request already answered gets that answer (`repeated`) and files
+    nothing; the claim and the report commit together.
     """
     plaintext = content.model_dump_json().encode()
     protected = await asyncio.to_thread(_protect, crypto, plaintext)
@@ -88,6 +95,16 @@ async def submit_report(
     report_id = uuid.uuid4()
     year = datetime.now(UTC).year
     async with pool.acquire() as conn, conn.transaction():
+        if idempotent is not None:
+            earlier = await idempotent.claim(conn)
+            if earlier is not None:
+                first = json.loads(earlier)
+                return Accepted(
+                    report_id=uuid.UUID(first["report_id"]),
+                    report_number=first["report_number"],
+                    receipt=first["receipt"],
+                    repeated=True,
+                )
         number = report_number(year, await next_report_number_sequence(conn, year))
         await insert_report(
             conn,
@@ -114,6 +131,11 @@ async def submit_report(
             ),
         )
         await add_to_outbox(conn, event)
+        if idempotent is not None:
+            answer = {"report_id": str(report_id), "report_number": number}
+            await idempotent.record(
+                conn, json.dumps({**answer, "receipt": protected.receipt}).encode()
+            )
     return Accepted(
         report_id=report_id, report_number=number, receipt=protected.receipt, keys=protected.keys
     )

@@ -19,7 +19,7 @@ from peluit_shared.runtime import ServiceRuntime
 def inbox_api(settings: NotificationsSettings, runtime: ServiceRuntime) -> type[Controller]:
     class InboxApi(Controller):
         path = "/internal/v1/staff/{staff_id:uuid}"
-        include_in_schema = False
+        security = [{"service": []}]
 
         @get("/notices")
         async def notices(

@@ -59,7 +59,7 @@ def ops_api(settings: NotificationsSettings, runtime: ServiceRuntime) -> type[Co
 
     class OpsApi(Controller):
         path = "/ops/v1"
-        include_in_schema = False
+        security = [{"ops": []}]
 
         @get("/deliveries")
         async def deliveries(self, request: Request[Any, Any, Any]) -> dict[str, Any]:

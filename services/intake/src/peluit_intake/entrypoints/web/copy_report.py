@@ -15,6 +15,16 @@ REPORT: dict[str, tuple[str, str]] = {
         "Periksa kembali isian yang ditandai di bawah. Isian Anda tidak hilang.",
         "Please check the fields marked below. Nothing you entered was lost.",
     ),
+    "form.unavailable": (
+        "Laporan Anda belum terkirim; tidak ada yang hilang; coba lagi sebentar lagi.",
+        "Your report was not sent yet; nothing was lost; try again in a minute.",
+    ),
+    "form.already_sent": (
+        "Formulir ini sudah terkirim dengan isi yang berbeda. Isian Anda masih ada di bawah; "
+        "kirim sekali lagi untuk membuat laporan baru.",
+        "This form was already sent with different content. Your entries are still below; "
+        "send again to file a new report.",
+    ),
     "form.expired": (
         "Formulir kedaluwarsa. Isian Anda masih ada; kirim sekali lagi.",
         "The form expired. Your entries are still here; please send again.",

@@ -101,6 +101,15 @@ def _field_of(loc: tuple[int | str, ...]) -> str:
     return head
 
 
+def field_of_form_name(name: str) -> str:
+    """Where the form shows a message about a posted field (`who-2-name` on person row 2)."""
+    if name.startswith("who-"):
+        return "-".join(name.split("-")[:2])
+    if name.startswith("id_") or name in TEXT_FIELDS:
+        return name
+    return "form"
+
+
 def notice_of(
     values: Mapping[str, Any], lang: str
 ) -> tuple[NotificationContact | None, str | None]:

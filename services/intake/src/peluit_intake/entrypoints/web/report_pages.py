@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.response import Redirect
 
+from peluit_intake.adapters.idempotency import Idempotent, KeyReused, key_is_valid
 from peluit_intake.entrypoints.http_common import source_of
 from peluit_intake.entrypoints.web import report_form
 from peluit_intake.entrypoints.web.page_common import (
@@ -27,10 +30,18 @@ from peluit_intake.entrypoints.web.streamed_form import (
 )
 from peluit_intake.service.submit import submit_report
 from peluit_intake.wiring import Intake
-from peluit_shared.http import problem
+from peluit_shared.http import RETRY_AFTER_SECONDS, problem, unavailable
+from peluit_shared.logging import get_logger
+from peluit_shared.validation import text_field_errors
 
+log = get_logger(__name__)
 RECEIPT_COOKIE = "rcpt"
 RECEIPT_PATH = "/report/receipt"
+
+
+def new_submission_token() -> str:
+    """The form's one-time token: a double click or a resent page files one report."""
+    return secrets.token_urlsafe(32)
 
 
 class ReportPages(Controller):
@@ -43,9 +54,15 @@ class ReportPages(Controller):
 
     @get("/report")
     async def reportform_page(self, request: Req) -> Response[Any]:
-        return form_page(request, "report.html", values=report_form.read_values({}), errors={})
+        return form_page(
+            request,
+            "report.html",
+            values=report_form.read_values({}),
+            errors={},
+            submission=new_submission_token(),
+        )
 
-    @post("/report", request_max_body_size=None)
+    @post("/report", request_max_body_size=None, opt={"form_fields": True})
     async def submit(self, request: Req) -> Response[Any]:
         """The form streams: its fields first, then any attached files (forwarded later)."""
         intake = Intake.current()
@@ -72,6 +89,7 @@ class ReportPages(Controller):
                     values=report_form.read_values({}),
                     errors={},
                     notice="form.errors",
+                    submission=new_submission_token(),
                 )
             form = streamed.fields
         else:
@@ -93,48 +111,80 @@ class ReportPages(Controller):
         first: FilePart | None,
     ) -> Response[Any]:
         values = report_form.read_values(form)
+        token = str(form.get("submission") or "")
+        if not key_is_valid(token):
+            token = new_submission_token()
+
+        def again(status: int, notice: str | None, errors: dict[str, str]) -> Response[Any]:
+            """The form as the reporter filled it (files must be chosen again)."""
+            return form_page(
+                request,
+                "report.html",
+                status,
+                values=values,
+                errors=errors,
+                notice=notice,
+                submission=token,
+            )
+
         if form.get("action") == "add_person":
             values["who"] = values["who"][: report_form.MAX_PEOPLE - 1]
             values["who"].append(dict.fromkeys(report_form.PERSON_FIELDS, ""))
-            return form_page(request, "report.html", values=values, errors={})
+            return again(200, None, {})
         if not form_csrf_ok(request, form.get("csrf")):
-            return form_page(
-                request, "report.html", 403, values=values, errors={}, notice="form.expired"
-            )
+            return again(403, "form.expired", {})
+        # The edge's text rules (no control characters), shown next to each field.
+        edge = {
+            report_form.field_of_form_name(e["field"]): e["message_en"]
+            if lang_of(request) == "en"
+            else e["message"]
+            for e in text_field_errors(form)
+        }
         report, errors = report_form.validate(values, lang_of(request))
-        if report is None:
-            return form_page(
-                request, "report.html", 422, values=values, errors=errors, notice="form.errors"
-            )
+        if report is None or edge:
+            return again(422, "form.errors", {**errors, **edge})
         source = source_of(request)
         wait = intake.throttle.submission_wait(source)
         if wait:
-            response = form_page(
-                request, "report.html", 429, values=values, errors={}, notice="signin.throttled"
-            )
+            response = again(429, "signin.throttled", {})
             response.headers["Retry-After"] = str(wait)
             return response
         intake.throttle.count_submission(source)
         notice, _ = report_form.notice_of(values, lang_of(request))
-        accepted = await submit_report(
-            intake.runtime.pool,
-            intake.crypto,
-            intake.cases_key(),
-            report,
-            channel="portal",
-            notice=notice,
-            notifications_key=intake.notifications_key(),
-        )
+        body = json.dumps([report.model_dump_json(), values["notification_email"].strip()])
+        try:
+            accepted = await submit_report(
+                intake.runtime.pool,
+                intake.crypto,
+                intake.cases_key(),
+                report,
+                channel="portal",
+                notice=notice,
+                notifications_key=intake.notifications_key(),
+                idempotent=Idempotent.of(
+                    intake.settings.receipt_pepper.encode(), "portal", token, body.encode()
+                ),
+            )
+        except KeyReused:
+            token = new_submission_token()
+            return again(409, "form.already_sent", {})
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            log.warning("report_not_stored", error=type(exc).__name__)
+            response = again(503, "form.unavailable", {})
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         attached = (
             await forward_attachments(intake, streamed, first, accepted)
-            if streamed is not None
+            if streamed is not None and not accepted.repeated
             else ()
         )
-        token = intake.handoff.put(accepted.report_number, accepted.receipt, attached)
+        handed = intake.handoff.put(accepted.report_number, accepted.receipt, attached)
         return Redirect(
             RECEIPT_PATH + lang_suffix(request),
             status_code=303,
-            cookies=[cookie(RECEIPT_COOKIE, token, secure(), max_age=600, path=RECEIPT_PATH)],
+            cookies=[cookie(RECEIPT_COOKIE, handed, secure(), max_age=600, path=RECEIPT_PATH)],
         )
 
     @get(RECEIPT_PATH)
