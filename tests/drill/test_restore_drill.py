@@ -32,7 +32,7 @@ from tests.support.stack import (
     service_dsn,
 )
 
-pytestmark = pytest.mark.drill
+pytestmark = [pytest.mark.stack, pytest.mark.drill]
 
 BACKUP = ROOT / "deploy" / "local" / "backup.sh"
 PELUIT = ROOT / "peluit"
