@@ -70,7 +70,8 @@ class ServiceProcess:
             [str(VENV / "bin" / f"peluit-{self.name}"), "serve"],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **self.env},
+            # The local stack's dev secrets are allowed only in dev mode (like ./peluit).
+            env={"PELUIT_ENV": "dev", **os.environ, **self.env},
             start_new_session=True,
         )
 

@@ -125,7 +125,9 @@ class ServiceRuntime:
 
 
 def serve(app: Any, settings: ServiceSettings) -> None:
-    """Run the HTTP app with access logs off (they would name the client)."""
+    """Run the HTTP app with access logs off (they would name the client); never with a
+    shipped or short secret outside PELUIT_ENV=dev."""
+    settings.check_secrets()
     configure_logging(settings.service_name, settings.log_level)
     config = uvicorn.Config(
         app,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -27,6 +28,8 @@ class Cases:
     _keys_seen: float = -1.0
     _evidence: EvidenceClient | None = None
     _grant_key: SigningKey | None = None
+    # Set to anchor the audit chain's head now (after an identity reveal).
+    anchor_wanted: asyncio.Event = field(default_factory=asyncio.Event)
 
     _current: ClassVar[Cases | None] = None
 
