@@ -10,6 +10,7 @@ from nacl.public import PrivateKey, PublicKey
 from nacl.signing import SigningKey
 
 from peluit_cases.adapters.evidence_client import EvidenceClient
+from peluit_cases.adapters.source_limit import SourceLimit
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.workflow import TransitionTable
 from peluit_cases.settings import CasesSettings
@@ -24,6 +25,7 @@ class Cases:
     runtime: ServiceRuntime
     table: TransitionTable = field(init=False)
     calendar: WorkingCalendar = field(init=False)
+    login_sources: SourceLimit = field(init=False)
     _keys: dict[str, PrivateKey] = field(default_factory=dict)
     _keys_seen: float = -1.0
     _evidence: EvidenceClient | None = None
@@ -36,6 +38,9 @@ class Cases:
     def __post_init__(self) -> None:
         self.table = TransitionTable.load(self.settings.workflow_file)
         self.calendar = WorkingCalendar.load(self.settings.holidays_file)
+        self.login_sources = SourceLimit(
+            self.settings.login_source_attempts, self.settings.lockout_minutes * 60.0
+        )
 
     @classmethod
     def current(cls) -> Cases:
