@@ -198,8 +198,8 @@ def main() -> None:
                 settings.grant_key_file.parent
             ):
                 print(f"[peluit-cases] grant key created: {settings.grant_key_file}")
-            if args.action == "ensure" and audit_repo.ensure_key(settings.audit_key_file):
-                print(f"[peluit-cases] audit key created: {settings.audit_key_file}")
+            if args.action == "ensure" and audit_repo.ensure_key(settings.audit_key):
+                print(f"[peluit-cases] audit key created: {settings.audit_key}")
         elif command in ("create-admin", "create-user"):
             _create(settings, args, Role.ADMIN if command == "create-admin" else Role(args.role))
         elif command == "reset-password":

@@ -77,7 +77,7 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
     async def audit_ready() -> None:
         # No audit log, no service: the key (outside the database) and the schema (made by the
         # admin's provision) must both be there; the first log is re-chained once.
-        audit_repo.use_key(audit_repo.load_key(settings.audit_key_file))
+        audit_repo.use_key(audit_repo.load_key(settings.audit_key))
         async with runtime.pool.acquire() as conn:
             await audit_repo.check_schema(conn)
             imported = await audit_repo.import_legacy(conn)

@@ -30,7 +30,7 @@ class CasesSettings(ServiceSettings):
     login_source_attempts: int = Field(default=20, ge=1)
     # The audit chain's HMAC key (`keys ensure` makes it) and how often its head is anchored
     # to the `audit.anchors` topic (also at once after every identity reveal).
-    audit_key_file: Path = repo_data_dir() / "keys" / "cases" / "audit" / "chain.key"
+    audit_key_file: Path | None = None  # `<key_dir>/audit/chain.key` when unset
     audit_anchor_seconds: float = Field(default=60.0, gt=0)
     # The console cookie is Secure by default; turn off only behind plain-HTTP test setups.
     cookie_secure: bool = True
@@ -61,4 +61,11 @@ class CasesSettings(ServiceSettings):
     def _dsn(self) -> CasesSettings:
         if not self.db_dsn:
             self.db_dsn = self.default_dsn("cases")
+        if self.audit_key_file is None:
+            self.audit_key_file = self.key_dir / "audit" / "chain.key"
         return self
+
+    @property
+    def audit_key(self) -> Path:
+        assert self.audit_key_file is not None
+        return self.audit_key_file

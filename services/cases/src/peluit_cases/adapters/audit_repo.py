@@ -71,7 +71,7 @@ def key() -> bytes:
     if _key is None:  # the CLI: load from the settings' key folder on first use
         from peluit_cases.settings import CasesSettings
 
-        use_key(load_key(CasesSettings().audit_key_file))
+        use_key(load_key(CasesSettings().audit_key))
     assert _key is not None
     return _key
 
