@@ -77,8 +77,8 @@ async def read_anchors(bootstrap: str, within: float = 15.0) -> list[Anchor | No
         enable_auto_commit=False,
         client_id="peluit-cases-verify-audit",
     )
-    await consumer.start()
     try:
+        await consumer.start()
         count = next(t.partitions for t in ALL_TOPICS if t.name == AUDIT_ANCHORS)
         partitions = [TopicPartition(AUDIT_ANCHORS, p) for p in range(count)]
         consumer.assign(partitions)
