@@ -10,6 +10,9 @@ export PELUIT_DATA="${PELUIT_DATA:-$PELUIT_ROOT/.local}"
 export PELUIT_LOG_DIR="${PELUIT_LOG_DIR:-$PELUIT_DATA/logs}"
 export PELUIT_RUN_DIR="${PELUIT_RUN_DIR:-$PELUIT_DATA/run}"
 export PELUIT_HOST="127.0.0.1"
+# The local stack runs on the dev secrets below; outside PELUIT_ENV=dev every service refuses
+# to start with a shipped default or a short secret (README "Secrets").
+export PELUIT_ENV="${PELUIT_ENV:-dev}"
 # Shifts every default port (stack and services) so two checkouts can run side by side.
 # The default ports sit below Linux's ephemeral range (32768-60999): a client retrying a stopped
 # server on localhost could otherwise be handed that very port as its own source port (a TCP

@@ -115,7 +115,7 @@ async def test_reporter_photo_reaches_the_team_without_exif_and_encrypted_at_res
     conn = await asyncpg.connect(service_dsn("cases"))
     try:
         audited = await conn.fetchval(
-            """SELECT count(*) FROM audit_log WHERE action = 'evidence_downloaded'
+            """SELECT count(*) FROM audit.entries WHERE action = 'evidence_downloaded'
                AND case_id = $1 AND detail->>'evidence_id' = $2""",
             uuid.UUID(case["id"]),
             str(evidence_id),

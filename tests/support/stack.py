@@ -77,7 +77,15 @@ class ServiceProcess:
             [str(VENV / "bin" / f"peluit-{self.name}"), "serve"],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **self.env},
+            # The local stack's dev secrets are allowed only in dev mode (like ./peluit).
+            # Every test signs in from 127.0.0.1: the per-source sign-in limit would refuse the
+            # rest of the run after the lockout tests (tested in-process instead).
+            env={
+                "PELUIT_ENV": "dev",
+                "PELUIT_CASES_LOGIN_SOURCE_ATTEMPTS": "100000",
+                **os.environ,
+                **self.env,
+            },
             start_new_session=True,
         )
 

@@ -135,8 +135,10 @@ class ServiceRuntime:
 
 
 def serve(app: Any, settings: ServiceSettings) -> None:
-    """Run the HTTP app with access logs off (they would name the client) and slow clients
-    cut off (`peluit_shared.slow_clients`)."""
+    """Run the HTTP app with access logs off (they would name the client), slow clients cut
+    off (`peluit_shared.slow_clients`), and never with a shipped or short secret outside
+    PELUIT_ENV=dev."""
+    settings.check_secrets()
     configure_logging(settings.service_name, settings.log_level)
     config = uvicorn.Config(
         app,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +26,52 @@ def repo_data_dir() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[3] / ".local"
+
+
+# Every secret value the repository ships for the local stack. Outside `PELUIT_ENV=dev` a
+# service refuses to start with any of them, or with a secret shorter than MIN_SECRET_LENGTH.
+SHIPPED_SECRETS = frozenset(
+    {
+        "peluit-dev-pepper-change-me",
+        "peluit-dev-manual-entry-token",
+        "peluit-dev-notifications-service-token",
+        "peluit-dev-notifications-ops-token",
+        "peluit-dev-webhook-secret",
+        "peluit-dev-secret",
+        "peluit-admin-dev",
+        "peluit-intake-dev",
+        "peluit-cases-dev",
+        "peluit-evidence-dev",
+        "peluit-notifications-dev",
+    }
+)
+MIN_SECRET_LENGTH = 16
+
+
+def is_dev() -> bool:
+    """`PELUIT_ENV=dev` (set by `./peluit`, deploy/local and the tests) allows the dev secrets."""
+    return os.environ.get("PELUIT_ENV", "").strip().lower() == "dev"
+
+
+def secret_problem(value: str | None, default: object = None) -> str | None:
+    """Why `value` may not be used as a production secret, or None."""
+    if not value:
+        return "is not set"
+    if value in SHIPPED_SECRETS or value == default:
+        return "is a default shipped with Peluit"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"is shorter than {MIN_SECRET_LENGTH} characters"
+    return None
+
+
+def require_secret(name: str, value: str) -> str:
+    """`value`, unless outside dev mode it is a shipped default or too short (then exit)."""
+    problem = None if is_dev() else secret_problem(value)
+    if problem:
+        raise SystemExit(
+            f"refusing to start: {name} {problem}; set it (PELUIT_ENV=dev allows dev values)"
+        )
+    return value
 
 
 class InfraSettings(BaseSettings):
@@ -73,6 +121,42 @@ class ServiceSettings(BaseSettings):
     http_body_min_bytes: int = 4096
     http_keep_alive_seconds: float = 5.0
     http_max_header_bytes: int = 32 * 1024
+
+    # Names of this service's secret settings; checked by `check_secrets` (with the DSN password).
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # Secrets that may be empty (a feature switched off), e.g. an SMTP password.
+    OPTIONAL_SECRETS: ClassVar[tuple[str, ...]] = ()
+
+    def secret_problems(self) -> list[str]:
+        """One line per unusable secret, naming its variable (never its value)."""
+        prefix = str(self.model_config.get("env_prefix", "PELUIT_"))
+        problems = []
+        password = urlsplit(self.db_dsn).password if self.db_dsn else None
+        problem = secret_problem(password)
+        if problem:
+            problems.append(
+                f"{prefix}DB_DSN (or PELUIT_PG_PASSWORD_{self.service_name.upper()}): "
+                f"the database password {problem}"
+            )
+        for name in self.SECRET_FIELDS:
+            value = getattr(self, name)
+            if not value and name in self.OPTIONAL_SECRETS:
+                continue
+            problem = secret_problem(value, type(self).model_fields[name].default)
+            if problem:
+                problems.append(f"{prefix}{name.upper()} {problem}")
+        return problems
+
+    def check_secrets(self) -> None:
+        """Exit with a clear message when a secret is unusable, unless PELUIT_ENV=dev."""
+        if is_dev():
+            return
+        problems = self.secret_problems()
+        if problems:
+            raise SystemExit(
+                f"[peluit-{self.service_name}] refusing to start outside PELUIT_ENV=dev: "
+                + "; ".join(problems)
+            )
 
     def infra(self) -> InfraSettings:
         return InfraSettings()

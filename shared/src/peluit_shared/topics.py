@@ -17,6 +17,8 @@ EVIDENCE_STORED = "evidence.stored"
 EVIDENCE_REJECTED = "evidence.rejected"
 EVIDENCE_ACCESSED = "evidence.accessed"
 NOTIFICATION_FAILED = "notification.failed"
+# The cases audit chain's head, MACed (not an event; written and read only by cases).
+AUDIT_ANCHORS = "audit.anchors"
 
 DEFAULT_PARTITIONS = 3
 
@@ -27,6 +29,7 @@ class Topic:
 
     name: str
     partitions: int = DEFAULT_PARTITIONS
+    config: tuple[tuple[str, str], ...] = ()
 
 
 def dead_letter(topic: str) -> str:
@@ -54,6 +57,15 @@ EVENT_TOPICS: tuple[Topic, ...] = tuple(
 )
 
 # Dead letters are rare and read by operators: one partition keeps them in order.
-ALL_TOPICS: tuple[Topic, ...] = EVENT_TOPICS + tuple(
-    Topic(dead_letter(t.name), partitions=1) for t in EVENT_TOPICS
+ALL_TOPICS: tuple[Topic, ...] = (
+    EVENT_TOPICS
+    + tuple(Topic(dead_letter(t.name), partitions=1) for t in EVENT_TOPICS)
+    # One partition, compacted, kept forever: one record per anchored sequence number.
+    + (
+        Topic(
+            AUDIT_ANCHORS,
+            partitions=1,
+            config=(("cleanup.policy", "compact"), ("retention.ms", "-1")),
+        ),
+    )
 )

@@ -1,6 +1,6 @@
 """`peluit-cases serve | migrate | keys | create-admin | create-user | reset-password |
 reset-totp | grant-reveal | set-notifications | set-role | disable | enable | verify-audit |
-check-deadlines`."""
+anchor-audit | check-deadlines`."""
 
 from __future__ import annotations
 
@@ -16,13 +16,16 @@ import asyncpg
 
 from peluit_cases.adapters import audit_repo, staff_repo
 from peluit_cases.bootstrap import build
+from peluit_cases.domain.audit import first_finding
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.staff import NOTICE_LANGUAGES, NOTIFICATION_MODES, Role, parse_prefs
 from peluit_cases.service import staff_admin
+from peluit_cases.service.audit_anchor import publish_head, read_anchors
 from peluit_cases.service.auth import WeakPassword
 from peluit_cases.service.deadlines import check_deadlines
 from peluit_cases.settings import CasesSettings
 from peluit_shared import grants, keyring
+from peluit_shared.kafka import make_broker
 from peluit_shared.runtime import serve
 
 
@@ -99,6 +102,33 @@ def _set_notifications(settings: CasesSettings, args: argparse.Namespace) -> Non
     print(f"notifications of {args.username} {'updated' if changed else 'unchanged'}")
 
 
+def _verify_audit(settings: CasesSettings) -> None:
+    """Exit 1 naming the first bad entry when the chain or an anchor does not hold."""
+    try:
+        anchors = asyncio.run(read_anchors(settings.infra().kafka_bootstrap))
+    except Exception as exc:  # no anchors, no verdict: a cut-off tail would go unseen
+        print(
+            f"cannot read the anchors from Kafka ({type(exc).__name__}); audit not verified",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from exc
+    checked, findings = _db(settings, lambda c: audit_repo.verify(c, anchors))
+    first = first_finding(findings)
+    if first is not None:
+        where = f"entry {first.entry}" if first.entry is not None else "an anchor"
+        print(
+            f"audit chain BROKEN at {where} ({first.kind}; {checked} entries, "
+            f"{len(anchors)} anchors)",
+            file=sys.stderr,
+        )
+        for finding in findings:
+            print(f"  {finding.kind}: {finding.message}", file=sys.stderr)
+        raise SystemExit(1)
+    if not anchors and checked:
+        print("warning: no anchor found in audit.anchors", file=sys.stderr)
+    print(f"audit chain intact: {checked} entries, {len(anchors)} anchors")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peluit-cases")
     sub = parser.add_subparsers(dest="command")
@@ -149,7 +179,11 @@ def _parser() -> argparse.ArgumentParser:
         ("enable", "enable a disabled account"),
     ):
         sub.add_parser(name, help=text).add_argument("--username", required=True)
-    sub.add_parser("verify-audit", help="verify the audit log's hash chain")
+    sub.add_parser(
+        "verify-audit",
+        help="verify the audit log's HMAC chain and its anchors in Kafka (exit 1 if broken)",
+    )
+    sub.add_parser("anchor-audit", help="anchor the audit chain's head in Kafka now")
     sub.add_parser("check-deadlines", help="publish case.deadline_due notices now")
     return parser
 
@@ -171,6 +205,8 @@ def main() -> None:
                 settings.grant_key_file.parent
             ):
                 print(f"[peluit-cases] grant key created: {settings.grant_key_file}")
+            if args.action == "ensure" and audit_repo.ensure_key(settings.audit_key):
+                print(f"[peluit-cases] audit key created: {settings.audit_key}")
         elif command in ("create-admin", "create-user"):
             _create(settings, args, Role.ADMIN if command == "create-admin" else Role(args.role))
         elif command == "reset-password":
@@ -207,11 +243,21 @@ def main() -> None:
             )
             print(f"{args.username} {command}d{'' if changed else ' (unchanged)'}")
         elif command == "verify-audit":
-            checked, broken = _db(settings, audit_repo.verify)
-            if broken is not None:
-                print(f"audit chain BROKEN at entry {broken} ({checked} entries)", file=sys.stderr)
-                raise SystemExit(1)
-            print(f"audit chain intact: {checked} entries")
+            _verify_audit(settings)
+        elif command == "anchor-audit":
+
+            async def anchor(conn: asyncpg.Connection) -> int | None:
+                broker = make_broker(settings.infra().kafka_bootstrap, "peluit-cases-cli")
+                await broker.start()
+                try:
+                    return await publish_head(conn, broker)
+                finally:
+                    await broker.stop()
+
+            seq = _db(settings, anchor)
+            if seq is None:
+                raise SystemExit("nothing anchored: the audit log is empty or its head is bad")
+            print(f"audit head anchored at entry {seq}")
         elif command == "check-deadlines":
             calendar = WorkingCalendar.load(settings.holidays_file)
 

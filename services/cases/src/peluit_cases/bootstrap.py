@@ -12,6 +12,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
+from peluit_cases.adapters import audit_repo
 from peluit_cases.console.account_pages import AccountPages
 from peluit_cases.console.auth_pages import AuthPages
 from peluit_cases.console.case_pages import CasePages
@@ -24,6 +25,7 @@ from peluit_cases.entrypoints.auth_api import AuthApi
 from peluit_cases.entrypoints.cases_api import CasesApi, WorkflowApi
 from peluit_cases.entrypoints.oversight_api import OversightApi
 from peluit_cases.entrypoints.subscribers import register_subscribers
+from peluit_cases.service.audit_anchor import start_anchoring
 from peluit_cases.service.deadlines import check_deadlines
 from peluit_cases.service.errors import Invalid, Refused
 from peluit_cases.settings import CasesSettings
@@ -80,7 +82,19 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
                 f"no private key in {settings.key_dir}; run `peluit-cases keys ensure`"
             )
 
+    async def audit_ready() -> None:
+        # No audit log, no service: the key (outside the database) and the schema (made by the
+        # admin's provision) must both be there; the first log is re-chained once.
+        audit_repo.use_key(audit_repo.load_key(settings.audit_key))
+        async with runtime.pool.acquire() as conn:
+            await audit_repo.check_schema(conn)
+            imported = await audit_repo.import_legacy(conn)
+        if imported:
+            log.info("audit_v1_imported", entries=imported)
+
     runtime.on_startup.append(keys_present)
+    runtime.on_startup.append(audit_ready)
+    start_anchoring(cases, _background)
     register_subscribers(cases)
     _deadline_watch(cases)
     console = Router(

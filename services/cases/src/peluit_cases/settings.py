@@ -14,6 +14,7 @@ class CasesSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PELUIT_CASES_", extra="ignore")
 
     service_name: str = "cases"
+    SECRET_FIELDS = ("intake_manual_entry_token", "notifications_service_token")
     http_port: int = Field(default_factory=lambda: 8020 + port_offset())
     kafka_group_id: str = "cases"
     # Private keys (one file per key id, mode 0600) and `current.pub`, the key intake seals to.
@@ -22,8 +23,15 @@ class CasesSettings(ServiceSettings):
     session_max_hours: int = 10
     max_body_bytes: int = 512 * 1024
     # Lockout: this many wrong passwords or codes within the window lock the account for it.
-    lockout_attempts: int = 5
-    lockout_minutes: int = 15
+    lockout_attempts: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    # Per source (the client address, kept only as an HMAC under a key that rotates with the
+    # window): this many failed sign-ins within the lockout window refuse that source.
+    login_source_attempts: int = Field(default=20, ge=1)
+    # The audit chain's HMAC key (`keys ensure` makes it) and how often its head is anchored
+    # to the `audit.anchors` topic (also at once after every identity reveal).
+    audit_key_file: Path | None = None  # `<key_dir>/audit/chain.key` when unset
+    audit_anchor_seconds: float = Field(default=60.0, gt=0)
     # The console cookie is Secure by default; turn off only behind plain-HTTP test setups.
     cookie_secure: bool = True
     totp_issuer: str = "Peluit Itjen KKP"
@@ -53,4 +61,11 @@ class CasesSettings(ServiceSettings):
     def _dsn(self) -> CasesSettings:
         if not self.db_dsn:
             self.db_dsn = self.default_dsn("cases")
+        if self.audit_key_file is None:
+            self.audit_key_file = self.key_dir / "audit" / "chain.key"
         return self
+
+    @property
+    def audit_key(self) -> Path:
+        assert self.audit_key_file is not None
+        return self.audit_key_file

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -9,6 +10,7 @@ from nacl.public import PrivateKey, PublicKey
 from nacl.signing import SigningKey
 
 from peluit_cases.adapters.evidence_client import EvidenceClient
+from peluit_cases.adapters.source_limit import SourceLimit
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.workflow import TransitionTable
 from peluit_cases.settings import CasesSettings
@@ -23,16 +25,22 @@ class Cases:
     runtime: ServiceRuntime
     table: TransitionTable = field(init=False)
     calendar: WorkingCalendar = field(init=False)
+    login_sources: SourceLimit = field(init=False)
     _keys: dict[str, PrivateKey] = field(default_factory=dict)
     _keys_seen: float = -1.0
     _evidence: EvidenceClient | None = None
     _grant_key: SigningKey | None = None
+    # Set to anchor the audit chain's head now (after an identity reveal).
+    anchor_wanted: asyncio.Event = field(default_factory=asyncio.Event)
 
     _current: ClassVar[Cases | None] = None
 
     def __post_init__(self) -> None:
         self.table = TransitionTable.load(self.settings.workflow_file)
         self.calendar = WorkingCalendar.load(self.settings.holidays_file)
+        self.login_sources = SourceLimit(
+            self.settings.login_source_attempts, self.settings.lockout_minutes * 60.0
+        )
 
     @classmethod
     def current(cls) -> Cases:

@@ -24,6 +24,7 @@ class EvidenceSettings(ServiceSettings):
     s3_access_key: str = Field(
         default_factory=lambda: os.environ.get("PELUIT_S3_ACCESS_KEY", "peluit")
     )
+    SECRET_FIELDS = ("s3_secret_key",)
     s3_secret_key: str = Field(
         default_factory=lambda: os.environ.get("PELUIT_S3_SECRET_KEY", "peluit-dev-secret")
     )

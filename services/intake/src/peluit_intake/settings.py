@@ -32,6 +32,7 @@ class IntakeSettings(ServiceSettings):
     # The notifications service's current public key: a reporter's optional address for
     # notices is sealed to it, so only notifications can read it.
     notifications_public_key_file: Path = repo_data_dir() / "keys" / "notifications" / "current.pub"
+    SECRET_FIELDS = ("receipt_pepper", "manual_entry_token")
     # Secret pepper for the receipt lookup index; keep it outside the database.
     receipt_pepper: str = "peluit-dev-pepper-change-me"
     max_body_bytes: int = 512 * 1024

@@ -22,6 +22,8 @@ class NotificationsSettings(ServiceSettings):
     smtp_port: int = Field(default_factory=lambda: env_port("PELUIT_SMTP_PORT", 21025))
     smtp_starttls: bool = False
     smtp_username: str = ""
+    SECRET_FIELDS = ("smtp_password", "webhook_secret", "ops_token", "service_token")
+    OPTIONAL_SECRETS = ("smtp_password",)
     smtp_password: str = ""
     smtp_timeout_seconds: float = 10.0
     mail_from: str = "wbs-noreply@kkp.go.id"

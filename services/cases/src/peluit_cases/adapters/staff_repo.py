@@ -130,30 +130,45 @@ async def set_disabled(conn: asyncpg.Connection, user_id: uuid.UUID, disabled: b
     await conn.execute("UPDATE staff_users SET disabled = $2 WHERE id = $1", user_id, disabled)
 
 
-async def record_failure(
-    conn: asyncpg.Connection, user_id: uuid.UUID, attempts: int, window_minutes: int
-) -> bool:
-    """Count a failure in the window; lock when the count reaches `attempts`. True if locked."""
-    locked = await conn.fetchval(
-        """UPDATE staff_users SET
-             failed_logins = CASE WHEN first_failed_at IS NULL
-                 OR first_failed_at < now() - make_interval(mins => $3)
-                 THEN 1 ELSE failed_logins + 1 END,
-             first_failed_at = CASE WHEN first_failed_at IS NULL
-                 OR first_failed_at < now() - make_interval(mins => $3)
-                 THEN now() ELSE first_failed_at END
-           WHERE id = $1 RETURNING failed_logins >= $2""",
-        user_id,
+_IN_WINDOW = "first_failed_at >= now() - make_interval(mins => $3)"
+
+
+async def reserve_attempt(
+    conn: asyncpg.Connection, username: str, attempts: int, window_minutes: int
+) -> dict[str, Any] | None:
+    """Count one sign-in attempt against the account *before* its password is checked, in the
+    statement that checks the limit (the row lock serialises concurrent attempts, and each
+    re-checks the limit on the row as the previous one left it). None when the account is
+    unknown, disabled, locked, or has used its `attempts` in the window. A successful sign-in
+    clears the count (`clear_failures`); a failed one leaves it counted."""
+    row = await conn.fetchrow(
+        f"""UPDATE staff_users SET
+             failed_logins = CASE WHEN {_IN_WINDOW} THEN failed_logins + 1 ELSE 1 END,
+             first_failed_at = CASE WHEN {_IN_WINDOW} THEN first_failed_at ELSE now() END
+           WHERE username = $1 AND NOT disabled
+             AND (locked_until IS NULL OR locked_until <= now())
+             AND (first_failed_at IS NULL OR NOT {_IN_WINDOW} OR failed_logins < $2)
+           RETURNING id, username, password_hash, role, can_reveal, totp_secret,
+             totp_confirmed, failed_logins""",  # noqa: S608 - constant fragment
+        username,
         attempts,
         window_minutes,
     )
-    if locked:
-        await conn.execute(
-            "UPDATE staff_users SET locked_until = now() + make_interval(mins => $2), "
-            "failed_logins = 0, first_failed_at = NULL WHERE id = $1",
-            user_id,
-            window_minutes,
-        )
+    return dict(row) if row else None
+
+
+async def lock_if_spent(
+    conn: asyncpg.Connection, user_id: uuid.UUID, attempts: int, lock_minutes: int
+) -> bool:
+    """After a failed attempt: lock the account when its attempts are used up. True if locked."""
+    locked = await conn.fetchval(
+        """UPDATE staff_users SET locked_until = now() + make_interval(mins => $3),
+             failed_logins = 0, first_failed_at = NULL
+           WHERE id = $1 AND failed_logins >= $2 RETURNING true""",
+        user_id,
+        attempts,
+        lock_minutes,
+    )
     return bool(locked)
 
 

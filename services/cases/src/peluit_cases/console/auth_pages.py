@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect
 
 from peluit_cases.console.web import form_of, redirect, render, session_cookie, visit
-from peluit_cases.entrypoints.auth_api import CASES_DEP
+from peluit_cases.entrypoints.auth_api import CASES_DEP, client_source
 from peluit_cases.service import auth
 from peluit_cases.wiring import Cases
 
@@ -34,10 +34,12 @@ class AuthPages(Controller):
                 str(form.get("username", ""))[:100],
                 str(form.get("password", ""))[:500],
                 str(form.get("totp", ""))[:10] or None,
+                client_source(request),
+                cases.login_sources,
             )
-        except auth.LoginRefused as exc:
-            key = "locked" if exc.reason == "locked" else "login_failed"
-            return render(request, "login.html", status=401, error=key)
+        except auth.LoginRefused:
+            # One answer for an unknown user, a wrong password or code and a locked account.
+            return render(request, "login.html", status=401, error="login_failed")
         target = "/console/cases" if session.scope == "full" else "/console/enrol"
         return Redirect(target, status_code=303, cookies=[session_cookie(cases, session.token)])
 

@@ -21,12 +21,9 @@ WORDS: dict[str, tuple[str, str]] = {
         "Leave empty if you have not set up an authenticator yet.",
     ),
     "login_failed": (
-        "Nama pengguna, kata sandi atau kode salah.",
-        "Wrong username, password or code.",
-    ),
-    "locked": (
-        "Akun terkunci sementara karena terlalu banyak percobaan. Coba lagi nanti.",
-        "Account temporarily locked after too many attempts. Try again later.",
+        "Nama pengguna, kata sandi atau kode salah, atau terlalu banyak percobaan: "
+        "coba lagi nanti.",
+        "Wrong username, password or code, or too many attempts: try again later.",
     ),
     "enrol": ("Aktifkan autentikasi dua langkah", "Set up two-step sign-in"),
     "enrol_intro": (

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service import auth
-from peluit_cases.service.errors import Refused
 from peluit_cases.wiring import Cases
 
 
@@ -52,22 +51,35 @@ async def current_staff(request: Request[Any, Any, Any], cases: Cases) -> StaffU
 
 # OpenAPI: the staff routes take `Authorization: Bearer <token from /api/v1/auth/login>`.
 STAFF_AUTH: list[dict[str, list[str]]] = [{"staff": []}]
+LOGIN_REFUSED = (
+    "Nama pengguna, kata sandi atau kode salah, atau terlalu banyak percobaan (coba lagi "
+    "nanti) / wrong credentials or code, or too many attempts (try again later)"
+)
 CASES_DEP = {"cases": Provide(Cases.current, sync_to_thread=False)}
 STAFF_DEP = {**CASES_DEP, "staff": Provide(current_staff)}
 
 
-async def sign_in(cases: Cases, username: str, password: str, code: str | None) -> auth.Session:
+def client_source(request: Request[Any, Any, Any]) -> str:
+    """The client address, only ever used as an HMAC key of the per-source limit."""
+    return request.client.host if request.client else ""
+
+
+async def sign_in(
+    cases: Cases, request: Request[Any, Any, Any], username: str, password: str, code: str | None
+) -> auth.Session:
     try:
-        return await auth.login(cases.runtime.pool, cases.settings, username, password, code)
+        return await auth.login(
+            cases.runtime.pool,
+            cases.settings,
+            username,
+            password,
+            code,
+            client_source(request),
+            cases.login_sources,
+        )
     except auth.LoginRefused as exc:
-        if exc.reason == "locked":
-            raise Refused(
-                "Akun terkunci sementara; coba lagi nanti | Account temporarily "
-                "locked; try again later"
-            ) from exc
-        raise NotAuthorizedException(
-            "Nama pengguna, kata sandi atau kode salah / wrong credentials or code"
-        ) from exc
+        # One answer for an unknown user, a wrong password or code and a locked account.
+        raise NotAuthorizedException(LOGIN_REFUSED) from exc
 
 
 class AuthApi(Controller):
@@ -76,8 +88,8 @@ class AuthApi(Controller):
     dependencies = CASES_DEP
 
     @post("/login", status_code=200, summary="Sign in with password and TOTP; returns a token")
-    async def login(self, data: LoginIn, cases: Cases) -> LoginOut:
-        session = await sign_in(cases, data.username, data.password, data.totp)
+    async def login(self, request: Request[Any, Any, Any], data: LoginIn, cases: Cases) -> LoginOut:
+        session = await sign_in(cases, request, data.username, data.password, data.totp)
         if session.scope != "full":
             await auth.logout(cases.runtime.pool, session.token)
             raise PermissionDeniedException(

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
 from peluit_cases.adapters import audit_repo, staff_repo
+from peluit_cases.adapters.source_limit import SourceLimit
 from peluit_cases.domain.staff import Role, StaffUser
 from peluit_cases.settings import CasesSettings
 
@@ -30,7 +31,8 @@ class WeakPassword(ValueError):
 
 
 class LoginRefused(Exception):
-    """Wrong credentials (`reason` = credentials) or a locked account (`reason` = locked)."""
+    """Any refused sign-in: unknown user, wrong password or code, locked account or source.
+    Deliberately one reason, so no caller can tell them apart."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -87,28 +89,47 @@ class Session:
 
 
 async def login(
-    pool: asyncpg.Pool, settings: CasesSettings, username: str, password: str, code: str | None
+    pool: asyncpg.Pool,
+    settings: CasesSettings,
+    username: str,
+    password: str,
+    code: str | None,
+    source: str | None = None,
+    sources: SourceLimit | None = None,
 ) -> Session:
+    """Sign in. An unknown user, a wrong password or code, a locked account and a source that
+    has used its attempts all raise the same LoginRefused, after the same Argon2id work.
+    The attempt is counted against the account and the source before the password is checked."""
+    source_key = sources.reserve(source or "") if sources is not None else b""
     async with pool.acquire() as conn:
-        row = await staff_repo.find_login(conn, username)
+        row = (
+            await staff_repo.reserve_attempt(
+                conn, username, settings.lockout_attempts, settings.lockout_minutes
+            )
+            if source_key is not None
+            else None
+        )
     stored = row["password_hash"] if row else _DUMMY_HASH
     ok = await asyncio.to_thread(_verify, stored, password)
     if row is None:
         raise LoginRefused("credentials")
-    if row["locked_until"] and row["locked_until"] > datetime.now(UTC):
-        raise LoginRefused("locked")
-    locked = False
+    step: int | None = None
     async with pool.acquire() as conn, conn.transaction():
-        step = totp_step(row["totp_secret"], code or "") if row["totp_confirmed"] else 0
-        if ok and step is not None and row["totp_confirmed"]:
-            ok = await staff_repo.use_totp_step(conn, row["id"], step)
-        if not ok or step is None:
-            locked = await staff_repo.record_failure(
+        if ok and row["totp_confirmed"]:
+            step = totp_step(row["totp_secret"], code or "")
+            if step is not None and not await staff_repo.use_totp_step(conn, row["id"], step):
+                step = None  # a replayed code
+        elif ok:
+            step = 0  # TOTP not enrolled yet: the session may only enrol
+        if step is None:
+            locked = await staff_repo.lock_if_spent(
                 conn, row["id"], settings.lockout_attempts, settings.lockout_minutes
             )
             await audit_repo.append(conn, str(row["id"]), "login_failed", locked=locked)
-    if not ok or step is None:  # raised after the commit, so the failure stays counted
-        raise LoginRefused("locked" if locked else "credentials")
+    if step is None:  # raised after the commit, so the failure stays counted
+        raise LoginRefused("credentials")
+    if sources is not None and source_key:
+        sources.release(source_key)
     async with pool.acquire() as conn, conn.transaction():
         await staff_repo.clear_failures(conn, row["id"])
         scope = "full" if row["totp_confirmed"] else "enrol"

@@ -86,4 +86,5 @@ async def reveal_identity(
         await audit_repo.append(
             conn, str(staff.id), "identity_revealed", case_id, reason=reason.strip()
         )
+    cases.anchor_wanted.set()  # committed: pin the chain head outside the database now
     return dict(identity) if identity else None
