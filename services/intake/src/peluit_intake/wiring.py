@@ -15,19 +15,26 @@ from peluit_intake.adapters.evidence_client import EvidenceClient
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
 from peluit_intake.adapters.receipt_handoff import ReceiptHandoff
 from peluit_intake.adapters.sessions import SessionStore
-from peluit_intake.adapters.throttle import FixedWindowLimit, Throttle
+from peluit_intake.adapters.throttle import Limit, RotatingHasher, Throttle
 from peluit_intake.settings import IntakeSettings
 from peluit_shared import grants
 from peluit_shared.runtime import ServiceRuntime
 
 
-def make_throttle(settings: IntakeSettings) -> Throttle:
-    window = settings.receipt_failure_window_seconds
+def make_throttle(settings: IntakeSettings, runtime: ServiceRuntime) -> Throttle:
+    """Limits in the intake database; their hashing key is derived from the grant signing key,
+    which every intake replica holds and the database never does."""
+    grant_seed = bytes(grants.load_signing_key(settings.grant_key_file))
     return Throttle(
-        submissions_per_source=FixedWindowLimit(settings.submissions_per_source_per_hour, 3600.0),
-        receipt_failures_per_source=FixedWindowLimit(settings.receipt_failures_per_source, window),
-        receipt_failures_global=FixedWindowLimit(settings.receipt_failures_global, window),
-        followups_per_report=FixedWindowLimit(settings.followups_per_report_per_hour, 3600.0),
+        pool=lambda: runtime.pool,
+        submissions_per_source=Limit("submit", settings.submissions_per_source_per_hour, 3600.0),
+        receipt_failures_per_source=Limit(
+            "receipt",
+            settings.receipt_failures_per_source,
+            settings.receipt_failure_window_seconds,
+        ),
+        followups_per_report=Limit("followup", settings.followups_per_report_per_hour, 3600.0),
+        hasher=RotatingHasher(secret=grant_seed),
     )
 
 
@@ -43,7 +50,6 @@ class Intake:
     form_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _cases_key: PublicKey | None = field(default=None)
     _notifications_key: PublicKey | None = field(default=None)
-    _dummy_hash: str | None = field(default=None)
     _evidence: EvidenceClient | None = field(default=None)
     _grant_key: SigningKey | None = field(default=None)
 
@@ -83,9 +89,3 @@ class Intake:
             max_files=self.settings.max_evidence_files,
         )
         return grants.issue(self._grant_key, grant), grant.exp
-
-    def dummy_hash(self) -> str:
-        """An Argon2id hash no receipt matches: verified when no report matches, for timing."""
-        if self._dummy_hash is None:
-            self._dummy_hash = self.crypto.hash(secrets.token_hex(16))
-        return self._dummy_hash

@@ -105,10 +105,9 @@ class ReportsApi(Controller):
             )
         source = source_of(request)
         if not staff:
-            wait = intake.throttle.submission_wait(source)
+            wait = await intake.throttle.submission(source)
             if wait:
                 return too_many(wait)
-            intake.throttle.count_submission(source)
         content = ReportContent.model_validate(data.model_dump(exclude=NOT_CONTENT))
         accepted = await submit_report(
             intake.runtime.pool,

@@ -32,7 +32,7 @@ from peluit_shared.validation import field_error
 
 class SignInRequest(BaseModel):
     receipt: Annotated[str, StringConstraints(max_length=100)] = Field(
-        description="Kode rahasia 16 angka (tanda hubung/spasi diabaikan) / 16-digit receipt"
+        description="Kode rahasia 20 angka (tanda hubung/spasi diabaikan) / 20-digit receipt"
     )
 
 
@@ -154,7 +154,6 @@ class MailboxApi(Controller):
                 intake.runtime.pool,
                 intake.crypto,
                 intake.throttle,
-                intake.dummy_hash(),
                 data.receipt,
                 source_of(request),
             )
@@ -236,10 +235,9 @@ class MailboxApi(Controller):
     async def followup(
         self, data: FollowupIn, intake: Intake, session: MailboxSession
     ) -> Response[Any]:
-        wait = intake.throttle.followup_wait(session.report_id)
+        wait = await intake.throttle.followup(session.report_id)
         if wait:
             return too_many(wait)
-        intake.throttle.count_followup(session.report_id)
         try:
             followup_id = await post_followup(
                 intake.runtime.pool,

@@ -107,14 +107,13 @@ class ReportPages(Controller):
                 request, "report.html", 422, values=values, errors=errors, notice="form.errors"
             )
         source = source_of(request)
-        wait = intake.throttle.submission_wait(source)
+        wait = await intake.throttle.submission(source)
         if wait:
             response = form_page(
                 request, "report.html", 429, values=values, errors={}, notice="signin.throttled"
             )
             response.headers["Retry-After"] = str(wait)
             return response
-        intake.throttle.count_submission(source)
         notice, _ = report_form.notice_of(values, lang_of(request))
         accepted = await submit_report(
             intake.runtime.pool,
