@@ -65,7 +65,9 @@ class ServiceProcess:
         if self.proc and self.proc.poll() is None:
             return
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
+        # Logs are for the operator only: 0600 (also an older file appended to).
+        log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+        os.chmod(self.log_path, 0o600)
         self.proc = subprocess.Popen(
             [str(VENV / "bin" / f"peluit-{self.name}"), "serve"],
             stdout=log,
