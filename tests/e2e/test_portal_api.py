@@ -29,7 +29,7 @@ def fields(r: httpx.Response) -> set[str]:
 
 async def test_the_whole_mailbox_through_the_api(intake_client: httpx.AsyncClient) -> None:
     accepted = await submit(intake_client, sample_report(identity={"phone": "081234567890"}))
-    assert re.match(r"^\d{4}-\d{4}-\d{4}-\d{4}$", accepted["receipt"])
+    assert re.match(r"^\d{4}-\d{4}-\d{4}-\d{4}-\d{4}$", accepted["receipt"])
     submitted = await submitted_event(accepted["report_number"])
     assert submitted.payload.channel == "api" and submitted.payload.reporter_public_key
 

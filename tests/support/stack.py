@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +32,20 @@ def infra(action: str, *components: str) -> subprocess.CompletedProcess[str]:
 def service_dsn(service: str) -> str:
     password = os.environ.get(f"PELUIT_PG_PASSWORD_{service.upper()}", f"peluit-{service}-dev")
     return f"postgresql://peluit_{service}:{password}@127.0.0.1:{PG_PORT}/peluit_{service}"
+
+
+def forget_rate_limits() -> None:
+    """Intake's limits live in its database (shared by replicas) and outlast a restart: a test
+    session starts from none, as a fresh process did when they were kept in memory."""
+
+    async def forget() -> None:
+        conn = await asyncpg.connect(service_dsn("intake"))
+        try:
+            await conn.execute("DELETE FROM throttle_hits")
+        finally:
+            await conn.close()
+
+    asyncio.run(forget())
 
 
 def admin_dsn(database: str = "postgres") -> str:
