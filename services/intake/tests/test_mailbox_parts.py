@@ -32,12 +32,12 @@ class Clock:
 
 def test_source_keys_are_hashes_that_change_when_the_key_rotates() -> None:
     clock = Clock()
-    hasher = RotatingHasher(secret=b"k" * 32, rotate_seconds=3600, clock=clock)
+    hasher = RotatingHasher(lambda: b"k" * 32, rotate_seconds=3600, clock=clock)
     first = hasher("receipt", "192.0.2.7")
     assert b"192.0.2.7" not in first and hasher("receipt", "192.0.2.7") == first
     # Every replica holding the secret computes the same key; another secret does not.
-    assert RotatingHasher(secret=b"k" * 32, clock=clock)("receipt", "192.0.2.7") == first
-    assert RotatingHasher(secret=b"x" * 32, clock=clock)("receipt", "192.0.2.7") != first
+    assert RotatingHasher(lambda: b"k" * 32, clock=clock)("receipt", "192.0.2.7") == first
+    assert RotatingHasher(lambda: b"x" * 32, clock=clock)("receipt", "192.0.2.7") != first
     assert hasher("submit", "192.0.2.7") != first  # scopes do not share counters
     clock.now += 3600
     assert hasher("receipt", "192.0.2.7") != first

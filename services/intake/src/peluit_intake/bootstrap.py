@@ -48,6 +48,7 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
     async def key_present() -> None:
         intake.cases_key()  # fail at start, not at the first report
         intake.notifications_key()
+        intake.throttle.hasher.period_key(0)  # the limits' key comes from the grant key file
 
     runtime.on_startup.append(key_present)
     app = Litestar(

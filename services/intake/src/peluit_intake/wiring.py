@@ -24,7 +24,10 @@ from peluit_shared.runtime import ServiceRuntime
 def make_throttle(settings: IntakeSettings, runtime: ServiceRuntime) -> Throttle:
     """Limits in the intake database; their hashing key is derived from the grant signing key,
     which every intake replica holds and the database never does."""
-    grant_seed = bytes(grants.load_signing_key(settings.grant_key_file))
+
+    def grant_seed() -> bytes:
+        return bytes(grants.load_signing_key(settings.grant_key_file))
+
     return Throttle(
         pool=lambda: runtime.pool,
         submissions_per_source=Limit("submit", settings.submissions_per_source_per_hour, 3600.0),
@@ -34,7 +37,7 @@ def make_throttle(settings: IntakeSettings, runtime: ServiceRuntime) -> Throttle
             settings.receipt_failure_window_seconds,
         ),
         followups_per_report=Limit("followup", settings.followups_per_report_per_hour, 3600.0),
-        hasher=RotatingHasher(secret=grant_seed),
+        hasher=RotatingHasher(load_secret=grant_seed),
     )
 
 

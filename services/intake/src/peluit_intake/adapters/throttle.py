@@ -40,15 +40,19 @@ class RotatingHasher:
     """HMAC of a value under a key that changes every `rotate_seconds` (the same in every replica
     holding `secret`)."""
 
-    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    # Where the secret comes from (a key file), read on first use and then kept.
+    load_secret: Callable[[], bytes] = lambda: secrets.token_bytes(32)
     rotate_seconds: float = 3600.0
     clock: Callable[[], float] = time.time
+    _secret: bytes | None = None
 
     def period_key(self, period: int) -> bytes:
+        if self._secret is None:
+            self._secret = self.load_secret()
         return nacl.hash.blake2b(
             period.to_bytes(8, "big"),
             digest_size=32,
-            key=self.secret,
+            key=self._secret,
             person=_PERSON,
             encoder=nacl.encoding.RawEncoder,
         )
