@@ -10,7 +10,7 @@ from playwright.async_api import Browser, Page
 
 from tests.support.browser import chromium
 from tests.support.console import Account, api_login, make_account
-from tests.support.stack import SERVICES, ServiceProcess, base_url, infra
+from tests.support.stack import SERVICES, ServiceProcess, base_url, forget_rate_limits, infra
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +29,7 @@ def services(stack: None) -> Iterator[dict[str, ServiceProcess]]:
     try:
         for proc in procs.values():
             proc.wait_ready()
+        forget_rate_limits()
         yield procs
     finally:
         for proc in procs.values():

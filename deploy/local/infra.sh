@@ -104,6 +104,14 @@ prepare_dirs() {
     install -d -m 755 "$PELUIT_DATA" "$PELUIT_LOG_DIR" "$PELUIT_RUN_DIR"
 }
 
+private_logs() { # logs are for the operator only: 0600, whoever wrote them
+    local f
+    for f in "$PELUIT_LOG_DIR"/*.log "$PELUIT_LOG_DIR"/*.out; do
+        [[ -f $f ]] && chmod 600 "$f"
+    done
+    return 0
+}
+
 python_ok() {
     [[ -x $PELUIT_PYTHON ]] || die "$PELUIT_PYTHON missing: run deploy/local/install.sh"
 }
@@ -189,7 +197,7 @@ pg_init() {
         chown postgres:postgres "$PELUIT_PG_DATA"
         as_pg test -w "$PELUIT_PG_DATA" \
             || die "pg: the postgres user cannot reach $PELUIT_PG_DATA (a parent dir is not traversable); export PELUIT_PG_DATA=/var/lib/peluit/pg or similar"
-        touch "$PG_LOG" && chown postgres:postgres "$PG_LOG"
+        touch "$PG_LOG" && chmod 600 "$PG_LOG" && chown postgres:postgres "$PG_LOG"
     fi
     if [[ ! -f $PELUIT_PG_DATA/PG_VERSION ]]; then
         say "pg: initdb $PELUIT_PG_DATA"
@@ -642,6 +650,7 @@ cmd_start() {
     if has smtp; then start_smtp_wait; fi
     if has s3; then start_s3_wait; fi
     if has kafka; then start_kafka_wait; fi
+    private_logs
     say "started: ${COMPS[*]} in $(elapsed "$t0")"
 }
 

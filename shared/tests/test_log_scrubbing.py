@@ -32,3 +32,17 @@ def test_access_logs_are_disabled() -> None:
     configure_logging("test", "INFO")
     assert logging.getLogger("uvicorn.access").disabled
     structlog.reset_defaults()
+
+
+def test_ids_in_library_messages_are_redacted_and_httpx_urls_not_logged(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("test", "INFO")
+    report = "91c3c52d-307a-4460-b0cf-fb886e53c5f1"
+    logging.getLogger("httpx").info(f"HTTP Request: POST http://e/api/v1/reports/{report}/evidence")
+    logging.getLogger("some.library").warning(f"retrying {report} for WBS-2026-48213907")
+    out = capsys.readouterr().out
+    assert report not in out and "WBS-2026-48213907" not in out and "HTTP Request" not in out
+    line = json.loads(out.strip().splitlines()[-1])
+    assert line["event"] == f"retrying {REDACTED} for {REDACTED}"
+    structlog.reset_defaults()

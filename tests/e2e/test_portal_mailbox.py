@@ -135,7 +135,7 @@ async def test_mailbox_cookie_is_secure_httponly_strict_and_a_wrong_receipt_is_r
 ) -> None:
     url = services["intake"].url
     await page.goto(url + "/mailbox/sign-in")
-    await page.fill("#receipt", "0000-1111-2222-3333")
+    await page.fill("#receipt", "0000-1111-2222-3333-4444")
     async with page.expect_navigation():
         await page.click("#open-mailbox")
     assert "Kode rahasia tidak dikenali" in await page.inner_text("#notice")

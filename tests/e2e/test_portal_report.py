@@ -13,7 +13,7 @@ from tests.support.portal import api_mailbox, api_sign_in, fill_report, submitte
 from tests.support.stack import ServiceProcess
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
-RECEIPT = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{4}$")
+RECEIPT = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{4}-\d{4}$")
 
 
 async def test_home_page_tells_what_the_wbs_is_in_both_languages(
@@ -62,7 +62,7 @@ async def test_anonymous_report_in_indonesian_with_javascript(
     assert page.url.endswith("/report/receipt")
     number = await page.inner_text("#report-number")
     receipt = await page.inner_text("#receipt-code")
-    assert re.match(r"^WBS-\d{4}-\d{6}$", number) and RECEIPT.match(receipt)
+    assert re.match(r"^WBS-\d{4}-\d{8}$", number) and RECEIPT.match(receipt)
     assert "hanya ditampilkan sekali" in await page.inner_text("#keep-receipt")
     assert await page.is_visible("#print")  # JS shows the print button
     # A reload or a language switch does not lose it before it is noted (cheap phones reload

@@ -19,7 +19,7 @@ async def test_reporter_submits_and_staff_sees_the_case_within_two_seconds(
     accepted = await submit(intake_client, sample_report())
     assert accepted["report_number"].startswith("WBS-")
     digits = accepted["receipt"].replace("-", "")
-    assert len(digits) == 16 and digits.isdigit()
+    assert len(digits) == 20 and digits.isdigit()  # a 4-digit locator + 16 secret digits
 
     case, seconds = await wait_for_case(staff_client, accepted["report_number"], timeout=2.0)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +32,20 @@ def infra(action: str, *components: str) -> subprocess.CompletedProcess[str]:
 def service_dsn(service: str) -> str:
     password = os.environ.get(f"PELUIT_PG_PASSWORD_{service.upper()}", f"peluit-{service}-dev")
     return f"postgresql://peluit_{service}:{password}@127.0.0.1:{PG_PORT}/peluit_{service}"
+
+
+def forget_rate_limits() -> None:
+    """Intake's limits live in its database (shared by replicas) and outlast a restart: a test
+    session starts from none, as a fresh process did when they were kept in memory."""
+
+    async def forget() -> None:
+        conn = await asyncpg.connect(service_dsn("intake"))
+        try:
+            await conn.execute("DELETE FROM throttle_hits")
+        finally:
+            await conn.close()
+
+    asyncio.run(forget())
 
 
 def admin_dsn(database: str = "postgres") -> str:
@@ -72,7 +88,9 @@ class ServiceProcess:
         if self.proc and self.proc.poll() is None:
             return
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
+        # Logs are for the operator only: 0600 (also an older file appended to).
+        log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+        os.chmod(self.log_path, 0o600)
         self.proc = subprocess.Popen(
             [str(VENV / "bin" / f"peluit-{self.name}"), "serve"],
             stdout=log,

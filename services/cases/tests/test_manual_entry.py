@@ -32,7 +32,7 @@ def fake_intake(
 
 async def test_a_letter_goes_to_intake_with_the_token_and_channel() -> None:
     seen: list[httpx.Request] = []
-    answer = {"report_number": "WBS-2026-000123", "receipt": "1234-5678-9012-3456"}
+    answer = {"report_number": "WBS-2026-48213907", "receipt": "0042-1234-5678-9012-3456"}
     accepted = await forward(
         "http://intake", "tok", REPORT, "letter", fake_intake(seen, 201, answer)
     )

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from litestar import Request
 from nacl.encoding import Base64Encoder
 
-from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
+from peluit_intake.adapters.receipt_crypto import KdfParams, derive
 from peluit_intake.adapters.receipt_handoff import ReceiptHandoff
 from peluit_intake.adapters.sessions import SessionStore, csrf_matches
-from peluit_intake.adapters.throttle import FixedWindowLimit, SourceHasher, Throttle
+from peluit_intake.adapters.throttle import RotatingHasher
+from peluit_intake.entrypoints.http_common import source_of
 from peluit_shared.crypto import key_id_of, seal, unseal
 
-FAST = ReceiptCrypto(pepper=b"test", time_cost=1, memory_kib=8 * 1024)
+# Cheap parameters where the cost is not what is tested (the service refuses them).
+FAST = KdfParams(opslimit=1, memlimit=8 * 1024 * 1024)
+SALT = b"s" * 16
+DIGITS = "12345678123456781234"
 
 
 @dataclass
@@ -24,61 +30,37 @@ class Clock:
         return self.now
 
 
-def test_a_limit_refuses_after_its_count_and_forgives_after_its_window() -> None:
-    clock = Clock()
-    limit = FixedWindowLimit(limit=2, window=60, clock=clock)
-    limit.hit("a")
-    assert limit.retry_after("a") == 0
-    limit.hit("a")
-    assert 0 < limit.retry_after("a") <= 60
-    assert limit.retry_after("b") == 0  # other keys are unaffected
-    clock.now += 61
-    assert limit.retry_after("a") == 0
-
-
-def test_failed_receipts_are_limited_per_source_and_overall() -> None:
-    clock = Clock()
-    throttle = Throttle(
-        submissions_per_source=FixedWindowLimit(5, 3600, clock=clock),
-        receipt_failures_per_source=FixedWindowLimit(3, 60, clock=clock),
-        receipt_failures_global=FixedWindowLimit(5, 60, clock=clock),
-    )
-    for _ in range(3):
-        throttle.count_receipt_failure("10.0.0.1")
-    assert throttle.receipt_wait("10.0.0.1") > 0
-    assert throttle.receipt_wait("10.0.0.2") == 0
-    throttle.count_receipt_failure("10.0.0.2")
-    throttle.count_receipt_failure("10.0.0.3")
-    assert throttle.receipt_wait("10.0.0.9") > 0  # the global limit protects every report
-
-
-def test_followups_are_limited_per_report() -> None:
-    clock = Clock()
-    throttle = Throttle(
-        submissions_per_source=FixedWindowLimit(5, 3600, clock=clock),
-        receipt_failures_per_source=FixedWindowLimit(3, 60, clock=clock),
-        receipt_failures_global=FixedWindowLimit(5, 60, clock=clock),
-        followups_per_report=FixedWindowLimit(2, 3600, clock=clock),
-    )
-    report, other = uuid.uuid4(), uuid.uuid4()
-    throttle.count_followup(report)
-    throttle.count_followup(report)
-    assert throttle.followup_wait(report) > 0 and throttle.followup_wait(other) == 0
-
-
 def test_source_keys_are_hashes_that_change_when_the_key_rotates() -> None:
     clock = Clock()
-    hasher = SourceHasher(rotate_seconds=3600, clock=clock)
-    first = hasher("192.0.2.7")
-    assert "192.0.2.7" not in first and hasher("192.0.2.7") == first
+    hasher = RotatingHasher(lambda: b"k" * 32, rotate_seconds=3600, clock=clock)
+    first = hasher("receipt", "192.0.2.7")
+    assert b"192.0.2.7" not in first and hasher("receipt", "192.0.2.7") == first
+    # Every replica holding the secret computes the same key; another secret does not.
+    assert RotatingHasher(lambda: b"k" * 32, clock=clock)("receipt", "192.0.2.7") == first
+    assert RotatingHasher(lambda: b"x" * 32, clock=clock)("receipt", "192.0.2.7") != first
+    assert hasher("submit", "192.0.2.7") != first  # scopes do not share counters
     clock.now += 3600
-    assert hasher("192.0.2.7") != first
+    assert hasher("receipt", "192.0.2.7") != first
+
+
+def test_the_source_is_the_peer_unless_trusted_proxies_name_it() -> None:
+    def request(peer: str, *forwarded: str) -> Request[Any, Any, Any]:
+        headers = [(b"x-forwarded-for", value.encode()) for value in forwarded]
+        scope = {"type": "http", "client": (peer, 1234), "headers": headers}
+        return Request(scope)  # type: ignore[arg-type]
+
+    assert source_of(request("10.0.0.1", "203.0.113.9"), 0) == "10.0.0.1"
+    # One proxy: the address it appended, whatever the client put in front of it.
+    assert source_of(request("10.0.0.1", "6.6.6.6, 203.0.113.9"), 1) == "203.0.113.9"
+    assert source_of(request("10.0.0.1", "6.6.6.6", "203.0.113.9"), 1) == "203.0.113.9"
+    assert source_of(request("10.0.0.1", "6.6.6.6, 203.0.113.9, 10.0.0.2"), 2) == "203.0.113.9"
+    assert source_of(request("10.0.0.1"), 1) == "10.0.0.1"  # no header: the peer
 
 
 def test_a_session_ends_when_idle_and_on_sign_out() -> None:
     clock = Clock()
     store = SessionStore(idle_seconds=900, clock=clock)
-    keys = FAST.reporter_keys("1234567812345678", FAST.new_salt())
+    keys = derive(DIGITS, SALT, FAST).keys
     token = store.open(uuid.uuid4(), "WBS-2026-000001", keys)
     clock.now += 899
     session = store.get(token)
@@ -96,7 +78,7 @@ def test_a_session_ends_when_idle_and_on_sign_out() -> None:
 def test_even_a_busy_session_ends_after_its_maximum_lifetime() -> None:
     clock = Clock()
     store = SessionStore(idle_seconds=900, max_seconds=3600, clock=clock)
-    keys = FAST.reporter_keys("1234567812345678", FAST.new_salt())
+    keys = derive(DIGITS, SALT, FAST).keys
     token = store.open(uuid.uuid4(), "WBS-2026-000003", keys)
     for _ in range(4):
         clock.now += 800
@@ -121,10 +103,9 @@ def test_the_receipt_waits_briefly_for_its_reporter_then_is_forgotten() -> None:
 
 
 def test_the_receipt_derives_the_same_key_pair_every_time_and_only_the_receipt_does() -> None:
-    salt = FAST.new_salt()
-    keys = FAST.reporter_keys("1234567812345678", salt)
-    again = FAST.reporter_keys("1234567812345678", salt)
-    other = FAST.reporter_keys("1234567812345679", salt)
+    keys = derive(DIGITS, SALT, FAST).keys
+    again = derive(DIGITS, SALT, FAST).keys
+    other = derive("12345678123456781235", SALT, FAST).keys
     assert keys.private_key is not None and again.private_key is not None
     assert other.private_key is not None
     assert keys.box_key == again.box_key and keys.box_key != keys.private_key.encode()

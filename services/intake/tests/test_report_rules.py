@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
-from peluit_intake.domain.receipt import new_receipt, normalise_receipt, report_number
+from peluit_intake.adapters.receipt_crypto import Candidate, KdfParams, ReceiptCrypto
+from peluit_intake.domain.receipt import (
+    locator_of,
+    new_receipt,
+    new_report_number,
+    normalise_receipt,
+)
 from peluit_intake.domain.report import ReportContent
 
 
@@ -68,29 +74,48 @@ def test_html_is_kept_as_inert_text() -> None:
     assert content.what.startswith("<script>")
 
 
-def test_receipts_are_sixteen_grouped_digits_and_differ() -> None:
-    receipts = {new_receipt() for _ in range(50)}
+def test_receipts_are_a_locator_and_sixteen_secret_digits_in_groups_of_four() -> None:
+    receipts = {new_receipt(42) for _ in range(50)}
     assert len(receipts) == 50
     for r in receipts:
-        assert len(r) == 19 and r.count("-") == 3
-        assert normalise_receipt(r) == r.replace("-", "")
-    assert normalise_receipt("1234 5678 9012 3456") == "1234567890123456"
+        assert len(r) == 24 and r.count("-") == 4 and r.startswith("0042-")
+        digits = normalise_receipt(r)
+        assert digits == r.replace("-", "") and locator_of(digits) == 42
+    assert normalise_receipt("0042 5678 9012 3456 7890") == "00425678901234567890"
+    assert normalise_receipt("1234-5678-9012-3456") is None  # the old 16-digit shape
     assert normalise_receipt("1234") is None
+    with pytest.raises(ValueError):
+        new_receipt(10_000)
 
 
-def test_report_numbers_are_padded_per_year() -> None:
-    assert report_number(2026, 42) == "WBS-2026-000042"
+def test_report_numbers_are_random_and_say_nothing_of_volume_or_order() -> None:
+    numbers = [new_report_number(2026) for _ in range(200)]
+    assert len(set(numbers)) == 200
+    assert all(re.fullmatch(r"WBS-2026-\d{8}", n) for n in numbers)
+    assert numbers != sorted(numbers)
+    # The frozen event contracts still accept them.
+    assert all(re.fullmatch(r"^WBS-\d{4}-\d{6,}$", n) for n in numbers)
 
 
-def test_receipt_hash_and_reporter_key_work_only_with_the_right_receipt() -> None:
-    crypto = ReceiptCrypto(pepper=b"pepper", time_cost=1, memory_kib=8 * 1024)
-    digits = "1234567890123456"
-    stored = crypto.hash(digits)
-    assert stored.startswith("$argon2id$")
-    assert crypto.verify(stored, digits) and not crypto.verify(stored, "1234567890123457")
-    salt = crypto.new_salt()
-    box = crypto.encrypt(crypto.reporter_key(digits, salt), b"isi laporan")
-    assert crypto.decrypt(crypto.reporter_key(digits, salt), box) == b"isi laporan"
-    with pytest.raises(Exception, match="Decryption failed"):
-        crypto.decrypt(crypto.reporter_key("0000000000000000", salt), box)
-    assert crypto.lookup(digits) != ReceiptCrypto(pepper=b"other").lookup(digits)
+def test_receipt_parameters_below_rfc_9106_are_refused() -> None:
+    with pytest.raises(ValueError, match="64 MiB"):
+        ReceiptCrypto(params=KdfParams(opslimit=2, memlimit=64 * 1024 * 1024))
+    with pytest.raises(ValueError, match="64 MiB"):
+        ReceiptCrypto(params=KdfParams(opslimit=3, memlimit=19 * 1024 * 1024))
+
+
+async def test_one_argon2id_run_gives_the_verifier_and_keys_only_for_the_right_receipt() -> None:
+    crypto = ReceiptCrypto(concurrency=1)  # the real parameters: 64 MiB, t=3
+    digits = "00421234567890123456"
+    salt, derived = await crypto.protect(digits)
+    assert len(salt) == 16 and len(derived.verifier) == 32
+    assert derived.verifier not in (derived.keys.box_key, bytes(derived.keys.private_key or b""))
+    candidate = Candidate(salt=salt, params=crypto.params, verifier=derived.verifier)
+    other = Candidate(salt=b"o" * 16, params=crypto.params, verifier=b"x" * 32)
+    found = await crypto.check(digits, [other, candidate])
+    assert found is not None and found[0] == 1 and found[1].keys == derived.keys
+    assert await crypto.check("00421234567890123457", [candidate]) is None
+    assert await crypto.check(digits, []) is None  # no row: still one run, still no
+    box = crypto.encrypt(derived.keys.box_key, b"isi laporan")
+    assert crypto.decrypt(found[1].keys.box_key, box) == b"isi laporan"
+    crypto.close()

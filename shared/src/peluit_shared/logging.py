@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import MutableMapping
 from typing import Any
@@ -52,6 +53,21 @@ def scrub(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMappi
     return event_dict
 
 
+# Ids and report numbers inside free-text messages (third-party libraries log URLs such as
+# /api/v1/reports/<id>/evidence): replaced, so a log line cannot be tied to a report.
+_IDS = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|WBS-\d{4}-\d+"
+)
+
+
+def redact_ids(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    event = event_dict.get("event")
+    if isinstance(event, str):
+        event_dict["event"] = _IDS.sub(REDACTED, event)
+    return event_dict
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     """JSON lines on stdout for structlog and the standard library alike."""
     shared: list[Any] = [
@@ -59,6 +75,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         scrub,
+        redact_ids,
     ]
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
@@ -82,7 +99,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # Access logs name the client's address: they stay off.
     for noisy in ("uvicorn.access",):
         logging.getLogger(noisy).disabled = True
-    for chatty in ("aiokafka", "faststream", "kafka"):
+    # httpx logs every request's URL at INFO (intake's forwards name the report): warnings only.
+    for chatty in ("aiokafka", "faststream", "kafka", "httpx", "httpcore"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
     structlog.contextvars.bind_contextvars(service=service)
 

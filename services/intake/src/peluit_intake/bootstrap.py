@@ -10,7 +10,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
-from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
+from peluit_intake.adapters.receipt_crypto import KdfParams, ReceiptCrypto, default_concurrency
 from peluit_intake.adapters.sessions import SessionStore
 from peluit_intake.entrypoints.api import ReportsApi
 from peluit_intake.entrypoints.http_common import onion_location
@@ -35,11 +35,12 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
         settings=settings,
         runtime=runtime,
         crypto=ReceiptCrypto(
-            pepper=settings.receipt_pepper.encode(),
-            time_cost=settings.argon2_time_cost,
-            memory_kib=settings.argon2_memory_kib,
+            params=KdfParams(
+                opslimit=settings.argon2_time_cost, memlimit=settings.argon2_memory_kib * 1024
+            ),
+            concurrency=settings.receipt_kdf_concurrency or default_concurrency(),
         ),
-        throttle=make_throttle(settings),
+        throttle=make_throttle(settings, runtime),
         sessions=SessionStore(idle_seconds=settings.session_idle_seconds),
     )
     Intake._current = intake
@@ -49,7 +50,7 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
     async def key_present() -> None:
         intake.cases_key()  # fail at start, not at the first report
         intake.notifications_key()
-        intake.dummy_hash()
+        intake.throttle.hasher.period_key(0)  # the limits' key comes from the grant key file
 
     runtime.on_startup.append(key_present)
     publish_onion_address(settings.onion_address)

@@ -32,21 +32,25 @@ class IntakeSettings(ServiceSettings):
     # The notifications service's current public key: a reporter's optional address for
     # notices is sealed to it, so only notifications can read it.
     notifications_public_key_file: Path = repo_data_dir() / "keys" / "notifications" / "current.pub"
-    SECRET_FIELDS = ("receipt_pepper", "manual_entry_token")
-    # Secret pepper for the receipt lookup index; keep it outside the database.
-    receipt_pepper: str = "peluit-dev-pepper-change-me"
+    SECRET_FIELDS = ("manual_entry_token",)
     max_body_bytes: int = 512 * 1024
-    # Argon2id cost of receipts (hash and reporter key): OWASP's minimum profile by default.
-    argon2_time_cost: int = 2
-    argon2_memory_kib: int = 19 * 1024
+    # Argon2id cost of receipts (one run: verifier and reporter keys). At least RFC 9106's
+    # second recommendation (64 MiB, t=3); lower values are refused at start.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 64 * 1024
+    # Argon2id runs at once (each holds argon2_memory_kib); more wait their turn. 0: the cores.
+    receipt_kdf_concurrency: int = 0
     # Staff's manual-entry tool (cases console) presents this bearer token to set `channel`.
     manual_entry_token: str = "peluit-dev-manual-entry-token"  # noqa: S105 (dev default)
-    # In-memory limits (keys: HMAC of the source under an hourly rotating key). Behind Tor every
-    # visitor shares one source, so the per-source limits are generous and the global one decides.
+    # Limits in PostgreSQL, shared by replicas (keys: HMAC of the source under an hourly key).
+    # Behind Tor every visitor shares one source, so the per-source limits are generous; there is
+    # no global limit (each wrong receipt costs an Argon2id run, on one report only).
     submissions_per_source_per_hour: int = 300
     receipt_failures_per_source: int = 10
-    receipt_failures_global: int = 100
     receipt_failure_window_seconds: float = 900.0
+    # Reverse proxies in front of intake that append the client to X-Forwarded-For (0: none,
+    # the socket peer is the source). Set it only when every request passes those proxies.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     followups_per_report_per_hour: int = 30
     # Mailbox sessions: in memory, ended after this much idle time or on sign-out.
     session_idle_seconds: float = 900.0

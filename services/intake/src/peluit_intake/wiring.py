@@ -7,6 +7,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+import nacl.encoding
+import nacl.hash
 from nacl.public import PublicKey
 from nacl.signing import SigningKey
 
@@ -15,19 +17,29 @@ from peluit_intake.adapters.evidence_client import EvidenceClient
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
 from peluit_intake.adapters.receipt_handoff import ReceiptHandoff
 from peluit_intake.adapters.sessions import SessionStore
-from peluit_intake.adapters.throttle import FixedWindowLimit, Throttle
+from peluit_intake.adapters.throttle import Limit, RotatingHasher, Throttle
 from peluit_intake.settings import IntakeSettings
 from peluit_shared import grants
 from peluit_shared.runtime import ServiceRuntime
 
 
-def make_throttle(settings: IntakeSettings) -> Throttle:
-    window = settings.receipt_failure_window_seconds
+def make_throttle(settings: IntakeSettings, runtime: ServiceRuntime) -> Throttle:
+    """Limits in the intake database; their hashing key is derived from the grant signing key,
+    which every intake replica holds and the database never does."""
+
+    def grant_seed() -> bytes:
+        return bytes(grants.load_signing_key(settings.grant_key_file))
+
     return Throttle(
-        submissions_per_source=FixedWindowLimit(settings.submissions_per_source_per_hour, 3600.0),
-        receipt_failures_per_source=FixedWindowLimit(settings.receipt_failures_per_source, window),
-        receipt_failures_global=FixedWindowLimit(settings.receipt_failures_global, window),
-        followups_per_report=FixedWindowLimit(settings.followups_per_report_per_hour, 3600.0),
+        pool=lambda: runtime.pool,
+        submissions_per_source=Limit("submit", settings.submissions_per_source_per_hour, 3600.0),
+        receipt_failures_per_source=Limit(
+            "receipt",
+            settings.receipt_failures_per_source,
+            settings.receipt_failure_window_seconds,
+        ),
+        followups_per_report=Limit("followup", settings.followups_per_report_per_hour, 3600.0),
+        hasher=RotatingHasher(load_secret=grant_seed),
     )
 
 
@@ -43,9 +55,9 @@ class Intake:
     form_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _cases_key: PublicKey | None = field(default=None)
     _notifications_key: PublicKey | None = field(default=None)
-    _dummy_hash: str | None = field(default=None)
     _evidence: EvidenceClient | None = field(default=None)
     _grant_key: SigningKey | None = field(default=None)
+    _request_key: bytes | None = field(default=None)
 
     _current: ClassVar[Intake | None] = None
 
@@ -53,6 +65,20 @@ class Intake:
     def current(cls) -> Intake:
         assert cls._current is not None, "intake not bootstrapped"
         return cls._current
+
+    def request_key(self) -> bytes:
+        """Key of the idempotency index: derived from the grant signing key, which the database
+        never holds, so a database copy cannot test guesses of idempotency keys."""
+        if self._request_key is None:
+            seed = bytes(grants.load_signing_key(self.settings.grant_key_file))
+            self._request_key = nacl.hash.blake2b(
+                b"idempotency",
+                digest_size=32,
+                key=seed,
+                person=b"peluit-idem-v1",
+                encoder=nacl.encoding.RawEncoder,
+            )
+        return self._request_key
 
     def cases_key(self) -> PublicKey:
         if self._cases_key is None:
@@ -83,9 +109,3 @@ class Intake:
             max_files=self.settings.max_evidence_files,
         )
         return grants.issue(self._grant_key, grant), grant.exp
-
-    def dummy_hash(self) -> str:
-        """An Argon2id hash no receipt matches: verified when no report matches, for timing."""
-        if self._dummy_hash is None:
-            self._dummy_hash = self.crypto.hash(secrets.token_hex(16))
-        return self._dummy_hash

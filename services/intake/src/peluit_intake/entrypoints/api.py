@@ -107,10 +107,9 @@ class ReportsApi(Controller):
             )
         source = source_of(request)
         if not staff:
-            wait = intake.throttle.submission_wait(source)
+            wait = await intake.throttle.submission(source)
             if wait:
                 return too_many(wait)
-            intake.throttle.count_submission(source)
         idempotent: Idempotent | None = None
         key = request.headers.get("idempotency-key")
         if key is not None:
@@ -118,7 +117,7 @@ class ReportsApi(Controller):
                 return problem(
                     422, "Idempotency-Key", errors=[field_error("Idempotency-Key", KEY_FORMAT)]
                 )
-            pepper = intake.settings.receipt_pepper.encode()
+            pepper = intake.request_key()
             idempotent = Idempotent.of(pepper, "report", key, data.model_dump_json().encode())
         content = ReportContent.model_validate(data.model_dump(exclude=NOT_CONTENT))
         try:

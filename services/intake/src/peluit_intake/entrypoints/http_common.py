@@ -12,12 +12,13 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from pydantic import BaseModel
 
+from peluit_intake.wiring import Intake
 from peluit_shared.http import problem
 
 TOO_MANY = ("Terlalu banyak percobaan. Coba lagi nanti.", "Too many attempts. Try again later.")
 WRONG_RECEIPT = (
-    "Kode rahasia tidak dikenali. Periksa kembali 16 angka kode Anda.",
-    "The receipt was not recognised. Check the 16 digits of your receipt.",
+    "Kode rahasia tidak dikenali. Periksa kembali 20 angka kode Anda.",
+    "The receipt was not recognised. Check the 20 digits of your receipt.",
 )
 
 
@@ -47,9 +48,26 @@ def onion_location(address: str) -> Callable[[ASGIApp], ASGIApp]:
     return middleware
 
 
-def source_of(request: Request[Any, Any, Any]) -> str:
-    """The peer address, used only as input to a rotating HMAC (never stored or logged)."""
-    return request.client.host if request.client else "unknown"
+def source_of(request: Request[Any, Any, Any], trusted_proxy_hops: int | None = None) -> str:
+    """Who is asking, used only as input to a rotating HMAC (never stored or logged).
+
+    The socket peer; behind `trusted_proxy_hops` reverse proxies, the address the outermost of
+    them saw (the n-th entry from the right of X-Forwarded-For: entries further left are
+    whatever the client claimed and are ignored).
+    """
+    peer = request.client.host if request.client else "unknown"
+    hops = trusted_proxy_hops
+    if hops is None:
+        hops = Intake.current().settings.trusted_proxy_hops
+    if hops <= 0:
+        return peer
+    chain = [
+        part.strip()
+        for value in request.headers.getall("x-forwarded-for", [])
+        for part in value.split(",")
+        if part.strip()
+    ]
+    return chain[-hops] if len(chain) >= hops else peer
 
 
 def too_many(retry_after: int) -> Response[Any]:

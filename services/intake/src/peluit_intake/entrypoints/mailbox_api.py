@@ -34,7 +34,7 @@ from peluit_shared.validation import field_error
 
 class SignInRequest(BaseModel):
     receipt: Annotated[str, StringConstraints(max_length=100)] = Field(
-        description="Kode rahasia 16 angka (tanda hubung/spasi diabaikan) / 16-digit receipt"
+        description="Kode rahasia 20 angka (tanda hubung/spasi diabaikan) / 20-digit receipt"
     )
 
 
@@ -156,7 +156,6 @@ class MailboxApi(Controller):
                 intake.runtime.pool,
                 intake.crypto,
                 intake.throttle,
-                intake.dummy_hash(),
                 data.receipt,
                 source_of(request),
             )
@@ -251,15 +250,14 @@ class MailboxApi(Controller):
                 )
             # Scoped to the report: one reporter's key never meets another's.
             idempotent = Idempotent.of(
-                intake.settings.receipt_pepper.encode(),
+                intake.request_key(),
                 "followup",
                 f"{session.report_id}|{key}",
                 data.model_dump_json().encode(),
             )
-        wait = intake.throttle.followup_wait(session.report_id)
+        wait = await intake.throttle.followup(session.report_id)
         if wait:
             return too_many(wait)
-        intake.throttle.count_followup(session.report_id)
         try:
             followup_id = await post_followup(
                 intake.runtime.pool,

@@ -1,22 +1,25 @@
 """Use case: a reporter comes back with the receipt and unlocks their report's keys.
 
-Wrong, malformed and unknown receipts are indistinguishable: one message, and one Argon2id
-verification every time (against a dummy hash when no report matches), so timing tells nothing.
-Failures are throttled per source and overall; a throttled source is refused even a right receipt.
+Wrong, malformed and unknown receipts are indistinguishable: one message, and at least one
+Argon2id run every time (with a throwaway salt when the locator selects no report), so timing
+tells nothing. The receipt's first group (the locator) selects the report's row; the other 16
+digits are checked only by the memory-hard run against that report's own verifier and salt, so
+one guess tests one report. Attempts are reserved per source before any work (a source over its
+limit is refused, even with the right receipt, so guessing cannot be confirmed); a right receipt
+is refunded. There is no global limit: a flood from many sources refuses nobody else.
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 
 import asyncpg
 
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto, ReporterKeys
-from peluit_intake.adapters.reports_repo import StoredReport, find_by_lookup
+from peluit_intake.adapters.reports_repo import find_by_locator
 from peluit_intake.adapters.throttle import Throttle
-from peluit_intake.domain.receipt import normalise_receipt
+from peluit_intake.domain.receipt import RECEIPT_DIGITS, locator_of, normalise_receipt
 
 
 class Throttled(Exception):
@@ -36,39 +39,27 @@ class SignedIn:
     keys: ReporterKeys
 
 
-def _verify_and_derive(
-    crypto: ReceiptCrypto, dummy_hash: str, report: StoredReport | None, digits: str
-) -> ReporterKeys | None:
-    if report is None:
-        crypto.verify(dummy_hash, digits)
-        return None
-    if not crypto.verify(report.receipt_hash, digits):
-        return None
-    if report.key_scheme >= 2:
-        return crypto.reporter_keys(digits, report.reporter_salt)
-    return ReporterKeys(box_key=crypto.reporter_key(digits, report.reporter_salt), private_key=None)
-
-
 async def sign_in(
     pool: asyncpg.Pool,
     crypto: ReceiptCrypto,
     throttle: Throttle,
-    dummy_hash: str,
     receipt_text: str,
     source: str,
 ) -> SignedIn:
-    wait = throttle.receipt_wait(source)
+    wait = await throttle.receipt_attempt(source)
     if wait:
         raise Throttled(wait)
     digits = normalise_receipt(receipt_text[:100])
-    report = None
+    reports = []
     if digits is not None:
         async with pool.acquire() as conn:
-            report = await find_by_lookup(conn, crypto.lookup(digits))
-    keys = await asyncio.to_thread(
-        _verify_and_derive, crypto, dummy_hash, report, digits or "0" * 16
+            reports = await find_by_locator(conn, locator_of(digits))
+    found = await crypto.check(
+        digits or "0" * RECEIPT_DIGITS, [report.candidate() for report in reports]
     )
-    if report is None or keys is None:
-        throttle.count_receipt_failure(source)
+    if found is None:
         raise WrongReceipt
-    return SignedIn(report_id=report.id, report_number=report.report_number, keys=keys)
+    await throttle.receipt_succeeded(source)
+    index, derived = found
+    report = reports[index]
+    return SignedIn(report_id=report.id, report_number=report.report_number, keys=derived.keys)

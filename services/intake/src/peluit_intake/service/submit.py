@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import asyncpg
@@ -14,13 +13,14 @@ from nacl.public import PublicKey
 
 from peluit_intake.adapters.idempotency import Idempotent
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto, ReporterKeys
-from peluit_intake.adapters.reports_repo import (
-    StoredReport,
-    insert_report,
-    next_report_number_sequence,
-)
+from peluit_intake.adapters.reports_repo import StoredReport, insert_report, least_used_locator
 from peluit_intake.domain.notice import NotificationContact
-from peluit_intake.domain.receipt import new_receipt, normalise_receipt, report_number
+from peluit_intake.domain.receipt import (
+    new_locator,
+    new_receipt,
+    new_report_number,
+    normalise_receipt,
+)
 from peluit_intake.domain.report import ReportContent
 from peluit_shared.crypto import seal
 from peluit_shared.events import ReportSubmitted
@@ -39,34 +39,22 @@ class Accepted:
     repeated: bool = False
 
 
-@dataclass(frozen=True)
-class _Protected:
-    receipt: str
-    lookup: bytes
-    receipt_hash: str
-    salt: bytes
-    reporter_copy: bytes
-    reporter_public_key: str
-    keys: ReporterKeys
+# Random locators tried per report: the least used wins, so locators stay (nearly) unique.
+LOCATOR_TRIES = 16
+NUMBER_TRIES = 8
 
 
-def _protect(crypto: ReceiptCrypto, plaintext: bytes) -> _Protected:
-    """CPU-bound Argon2id work, run off the event loop."""
-    receipt = new_receipt()
-    digits = normalise_receipt(receipt)
-    assert digits is not None
-    salt = crypto.new_salt()
-    keys = crypto.reporter_keys(digits, salt)
-    assert keys.private_key is not None
-    return _Protected(
-        receipt=receipt,
-        lookup=crypto.lookup(digits),
-        receipt_hash=crypto.hash(digits),
-        salt=salt,
-        reporter_copy=crypto.encrypt(keys.box_key, plaintext),
-        reporter_public_key=keys.private_key.public_key.encode(Base64Encoder).decode(),
-        keys=keys,
-    )
+async def _insert_with_new_number(conn: asyncpg.Connection, report: StoredReport, year: int) -> str:
+    """Insert under a random, unused report number (a savepoint per try: a clash retries)."""
+    for _ in range(NUMBER_TRIES):
+        number = new_report_number(year)
+        try:
+            async with conn.transaction():
+                await insert_report(conn, replace(report, report_number=number))
+            return number
+        except asyncpg.UniqueViolationError:
+            continue
+    raise RuntimeError("no unused report number found")
 
 
 async def submit_report(
@@ -85,7 +73,15 @@ async def submit_report(
     nothing; the claim and the report commit together.
     """
     plaintext = content.model_dump_json().encode()
-    protected = await asyncio.to_thread(_protect, crypto, plaintext)
+    async with pool.acquire() as conn:
+        locator = await least_used_locator(conn, [new_locator() for _ in range(LOCATOR_TRIES)])
+    receipt = new_receipt(locator)
+    digits = normalise_receipt(receipt)
+    assert digits is not None
+    salt, derived = await crypto.protect(digits)
+    keys = derived.keys
+    assert keys.private_key is not None
+    reporter_public_key = keys.private_key.public_key.encode(Base64Encoder).decode()
     sealed = seal(cases_key, plaintext)
     sealed_contact = None
     if notice is not None:
@@ -105,19 +101,21 @@ async def submit_report(
                     receipt=first["receipt"],
                     repeated=True,
                 )
-        number = report_number(year, await next_report_number_sequence(conn, year))
-        await insert_report(
+        number = await _insert_with_new_number(
             conn,
             StoredReport(
                 id=report_id,
-                report_number=number,
-                receipt_lookup=protected.lookup,
-                receipt_hash=protected.receipt_hash,
-                reporter_salt=protected.salt,
-                reporter_copy=protected.reporter_copy,
+                report_number="",
+                receipt_locator=locator,
+                receipt_verifier=derived.verifier,
+                reporter_salt=salt,
+                kdf_opslimit=crypto.params.opslimit,
+                kdf_memlimit=crypto.params.memlimit,
+                reporter_copy=crypto.encrypt(keys.box_key, plaintext),
                 channel=channel,
                 notices_by_email=sealed_contact is not None,
             ),
+            year,
         )
         event = ReportSubmitted(
             correlation_id=report_id,
@@ -126,16 +124,12 @@ async def submit_report(
                 report_number=number,
                 channel=channel,
                 sealed_report=sealed,
-                reporter_public_key=protected.reporter_public_key,
+                reporter_public_key=reporter_public_key,
                 sealed_notification_contact=sealed_contact,
             ),
         )
         await add_to_outbox(conn, event)
         if idempotent is not None:
             answer = {"report_id": str(report_id), "report_number": number}
-            await idempotent.record(
-                conn, json.dumps({**answer, "receipt": protected.receipt}).encode()
-            )
-    return Accepted(
-        report_id=report_id, report_number=number, receipt=protected.receipt, keys=protected.keys
-    )
+            await idempotent.record(conn, json.dumps({**answer, "receipt": receipt}).encode())
+    return Accepted(report_id=report_id, report_number=number, receipt=receipt, keys=keys)

@@ -6,13 +6,13 @@ from __future__ import annotations
 MAILBOX: dict[str, tuple[str, str]] = {
     "signin.title": ("Pantau Laporan", "Follow my report"),
     "signin.intro": (
-        "Masukkan kode rahasia 16 angka yang Anda terima saat melapor.",
-        "Enter the 16-digit secret receipt you received when you reported.",
+        "Masukkan kode rahasia 20 angka yang Anda terima saat melapor.",
+        "Enter the 20-digit secret receipt you received when you reported.",
     ),
     "signin.submit": ("Masuk", "Open"),
     "signin.wrong": (
-        "Kode rahasia tidak dikenali. Periksa kembali 16 angka kode Anda.",
-        "The receipt was not recognised. Check the 16 digits of your receipt.",
+        "Kode rahasia tidak dikenali. Periksa kembali 20 angka kode Anda.",
+        "The receipt was not recognised. Check the 20 digits of your receipt.",
     ),
     "signin.throttled": (
         "Terlalu banyak percobaan. Coba lagi nanti.",

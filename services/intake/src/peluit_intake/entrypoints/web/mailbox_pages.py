@@ -55,7 +55,6 @@ class MailboxPages(Controller):
                 intake.runtime.pool,
                 intake.crypto,
                 intake.throttle,
-                intake.dummy_hash(),
                 str(form.get("receipt") or ""),
                 source_of(request),
             )
@@ -126,14 +125,13 @@ class MailboxPages(Controller):
                 draft={slot: text[:20_000]},
                 notice=None,
             )
-        wait = intake.throttle.followup_wait(session.report_id)
+        wait = await intake.throttle.followup(session.report_id)
         if wait:
             response = await self._mailbox_page(
                 request, session, 429, errors={}, draft={slot: text}, notice="signin.throttled"
             )
             response.headers["Retry-After"] = str(wait)
             return response
-        intake.throttle.count_followup(session.report_id)
         try:
             reply_to = uuid.UUID(target) if kind == "answer" else None
             await post_followup(

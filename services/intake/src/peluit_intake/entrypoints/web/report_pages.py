@@ -144,12 +144,11 @@ class ReportPages(Controller):
         if report is None or edge:
             return again(422, "form.errors", {**errors, **edge})
         source = source_of(request)
-        wait = intake.throttle.submission_wait(source)
+        wait = await intake.throttle.submission(source)
         if wait:
             response = again(429, "signin.throttled", {})
             response.headers["Retry-After"] = str(wait)
             return response
-        intake.throttle.count_submission(source)
         notice, _ = report_form.notice_of(values, lang_of(request))
         body = json.dumps([report.model_dump_json(), values["notification_email"].strip()])
         try:
@@ -161,9 +160,7 @@ class ReportPages(Controller):
                 channel="portal",
                 notice=notice,
                 notifications_key=intake.notifications_key(),
-                idempotent=Idempotent.of(
-                    intake.settings.receipt_pepper.encode(), "portal", token, body.encode()
-                ),
+                idempotent=Idempotent.of(intake.request_key(), "portal", token, body.encode()),
             )
         except KeyReused:
             token = new_submission_token()
