@@ -1,4 +1,4 @@
-"""`peluit-cases serve | migrate | keys | create-admin | create-user | reset-password |
+"""`peluit-cases serve | migrate | keys | event-keys | create-admin | create-user | reset-password |
 reset-totp | grant-reveal | set-notifications | set-role | disable | enable | verify-audit |
 check-deadlines`."""
 
@@ -23,6 +23,7 @@ from peluit_cases.service.auth import WeakPassword
 from peluit_cases.service.deadlines import check_deadlines
 from peluit_cases.settings import CasesSettings
 from peluit_shared import grants, keyring
+from peluit_shared.event_signing import event_keys_main
 from peluit_shared.runtime import serve
 
 
@@ -155,8 +156,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main() -> None:
-    args = _parser().parse_args()
     settings = CasesSettings()
+    if sys.argv[1:2] == ["event-keys"]:
+        raise SystemExit(
+            event_keys_main(
+                sys.argv[2:],
+                settings.service_name,
+                settings.event_key_file(),
+                settings.infra().event_verify_key_dir,
+            )
+        )
+    args = _parser().parse_args()
     command = args.command or "serve"
     try:
         if command == "serve":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from datetime import timedelta
 
 import asyncpg
@@ -12,6 +13,7 @@ from peluit_evidence.adapters.object_store import ObjectStore
 from peluit_evidence.bootstrap import build
 from peluit_evidence.service.orphans import find_orphans, remove_orphans
 from peluit_evidence.settings import EvidenceSettings
+from peluit_shared.event_signing import event_keys_main
 from peluit_shared.runtime import serve
 
 
@@ -46,8 +48,17 @@ def main() -> None:
         default=None,
         help="orphans: incomplete uploads older than this are stale",
     )
-    args = parser.parse_args()
     settings = EvidenceSettings()
+    if sys.argv[1:2] == ["event-keys"]:
+        raise SystemExit(
+            event_keys_main(
+                sys.argv[2:],
+                settings.service_name,
+                settings.event_key_file(),
+                settings.infra().event_verify_key_dir,
+            )
+        )
+    args = parser.parse_args()
     if args.command == "orphans":
         stale = settings.stale_upload_minutes if args.stale_minutes is None else args.stale_minutes
         raise SystemExit(asyncio.run(_orphans(settings, args.delete, stale)))
