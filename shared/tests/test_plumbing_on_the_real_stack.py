@@ -253,18 +253,24 @@ async def test_consumer_is_idempotent_and_dead_letters_poison_and_forgeries(
     finally:
         await broker.stop()
     reasons = [dict(r.headers)["dlq_reason"].decode() for r in dead]  # type: ignore[attr-defined]
-    assert reasons[0].startswith("invalid event")
-    assert reasons[1] == "invalid event: unknown event type/version: case.purged v9"
-    assert reasons[2].startswith("poison")
-    assert reasons[3].startswith("failed 3x")
-    assert reasons[4] == "signature: unsigned: no peluit-signer/peluit-key-id/peluit-signature"
-    assert reasons[5].startswith("signature: unknown key id")
-    assert reasons[6].startswith("signature: bad signature by test")
-    assert reasons[7].startswith("signature: signer 'cases' may not produce")
+
+    def one(prefix: str, but_not: str = "\0") -> int:
+        (index,) = [i for i, r in enumerate(reasons) if r.startswith(prefix) and but_not not in r]
+        return index
+
+    # Signature and parse refusals happen before the batch is handled, so the order of the
+    # dead letters across kinds depends on how the polls split; each is there exactly once.
+    v9 = "invalid event: unknown event type/version: case.purged v9"
+    assert one("invalid event", but_not="v9") < one(v9)
+    assert one("poison") < one("failed 3x")
+    unsigned = one("signature: unsigned: no peluit-signer/peluit-key-id/peluit-signature")
+    assert one("signature: unknown key id") > unsigned
+    assert one("signature: bad signature by test") > unsigned
+    assert one("signature: signer 'cases' may not produce") > unsigned
     assert (
         await pool.fetchval(
             "SELECT count(*) FROM processed_events WHERE event_id = $1",
-            CasePurged.model_validate_json(dead[4].value).event_id,  # type: ignore[attr-defined]
+            CasePurged.model_validate_json(dead[unsigned].value).event_id,  # type: ignore[attr-defined]
         )
         == 0
     )
