@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -88,34 +87,31 @@ def _header(headers: Sequence[tuple[str, bytes]] | None, name: str) -> str | Non
 class EventVerifier:
     """Checks records against the verify keys of the producers allowed for their topic.
 
-    Keys are read from `key_dir` (`<service>.<key id>.pub`); a key id not seen yet makes it
-    read the directory again (at most every `reload_seconds`), so a producer's new key is
-    accepted without restarting its consumers.
+    Keys are read from `key_dir` (`<service>.<key id>.pub`) again whenever the directory
+    changed (one stat per record), so a producer's new key is accepted without restarting its
+    consumers and a retired one is refused from then on.
     """
 
-    def __init__(
-        self,
-        key_dir: Path,
-        producers: Mapping[str, tuple[str, ...]] = PRODUCERS,
-        reload_seconds: float = 2.0,
-    ) -> None:
+    def __init__(self, key_dir: Path, producers: Mapping[str, tuple[str, ...]] = PRODUCERS) -> None:
         self._dir = key_dir
         self._producers = producers
-        self._reload_seconds = reload_seconds
+        self._stamp: tuple[int, int] | None = None
         self._keys: dict[tuple[str, str], VerifyKey] = {}
-        self._loaded_at = float("-inf")
-        self._load()
+        self._refresh()
 
-    def _load(self) -> None:
-        self._loaded_at = time.monotonic()
-        self._keys = load_verify_keys(self._dir)
+    def _refresh(self) -> None:
+        try:
+            st = self._dir.stat()
+            stamp = (st.st_mtime_ns, st.st_ino)
+        except OSError:
+            stamp = (0, 0)
+        if stamp != self._stamp:
+            self._keys = load_verify_keys(self._dir)
+            self._stamp = stamp
 
     def _key(self, signer: str, kid: str) -> VerifyKey | None:
-        found = self._keys.get((signer, kid))
-        if found is None and time.monotonic() - self._loaded_at >= self._reload_seconds:
-            self._load()
-            found = self._keys.get((signer, kid))
-        return found
+        self._refresh()
+        return self._keys.get((signer, kid))
 
     def verify(
         self,
