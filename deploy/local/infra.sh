@@ -256,6 +256,7 @@ status_pg() { component_line pg "$(pg_pid)" "$PELUIT_PG_PORT"; }
 KAFKA_PROPS="$PELUIT_KAFKA_DIR/server.properties"
 KAFKA_PIDFILE="$PELUIT_RUN_DIR/kafka.pid"
 KAFKA_OUT="$PELUIT_LOG_DIR/kafka.out"
+KAFKA_SCRAM_MARKER="$PELUIT_KAFKA_DIR/data/.peluit-scram" # storage has the SCRAM users
 KAFKA_JVM_OPTS=(
     $PELUIT_KAFKA_HEAP_OPTS
     -XX:+UseSerialGC
@@ -353,6 +354,30 @@ EOF
     chmod 600 "$KAFKA_PROPS"
 }
 
+kafka_add_scram_to_old_storage() {
+    # Storage formatted before Kafka had users: no one could log in. Start it once without
+    # authentication on loopback, add the SCRAM users (admin included), stop, then go on.
+    local legacy="$PELUIT_RUN_DIR/kafka-legacy.properties" pid
+    say "kafka: storage has no SCRAM users yet: adding them once (nothing is deleted)"
+    (umask 077; sed -e 's/^listener.security.protocol.map=CLIENT:[A-Z_]*/listener.security.protocol.map=CLIENT:PLAINTEXT/' \
+        -e '/^sasl\./d' -e '/^listener\.name\.client\./d' -e '/^authorizer\.class\.name=/d' \
+        "$KAFKA_PROPS" >"$legacy")
+    setsid java "${KAFKA_JVM_OPTS[@]}" -cp "$PELUIT_KAFKA_LIBS/*" kafka.Kafka "$legacy" \
+        </dev/null >>"$KAFKA_OUT" 2>&1 9>&- &
+    pid=$!
+    if ! PELUIT_KAFKA_SECURITY_PROTOCOL=PLAINTEXT "$PELUIT_PYTHON" "$HERE/probe.py" kafka \
+        --bootstrap "$PELUIT_KAFKA_BOOTSTRAP" --timeout 60 --pid "$pid" \
+        || ! PELUIT_KAFKA_SECURITY_PROTOCOL=PLAINTEXT "$PELUIT_PYTHON" -m peluit_shared.provision \
+            --bootstrap-scram; then
+        stop_pid kafka "$pid" 30
+        rm -f "$legacy"
+        die "kafka: could not add the SCRAM users; 'infra.sh reset kafka' starts afresh (deletes its data)"
+    fi
+    stop_pid kafka "$pid" 30
+    rm -f "$legacy"
+    touch "$KAFKA_SCRAM_MARKER"
+}
+
 start_kafka_launch() { # starts the JVM; readiness is awaited by start_kafka_wait
     local pid
     pid="$(kafka_pid)"
@@ -376,7 +401,9 @@ start_kafka_launch() { # starts the JVM; readiness is awaited by start_kafka_wai
             --add-scram "SCRAM-SHA-512=[name=$PELUIT_KAFKA_ADMIN_USER,password=$PELUIT_KAFKA_ADMIN_PASSWORD]" \
             >"$PELUIT_LOG_DIR/kafka-format.log" 2>&1 \
             || { log_tail "$PELUIT_LOG_DIR/kafka-format.log"; die "kafka: storage format failed, see $PELUIT_LOG_DIR/kafka-format.log"; }
+        touch "$KAFKA_SCRAM_MARKER"
     fi
+    [[ -f $KAFKA_SCRAM_MARKER ]] || kafka_add_scram_to_old_storage
     say "kafka: starting on $H:$PELUIT_KAFKA_PORT (controller $PELUIT_KAFKA_CONTROLLER_PORT)"
     printf '\n==== %s start\n' "$(date -u +%FT%TZ)" >>"$KAFKA_OUT"
     # Plain `setsid` execs in place here (we are not a group leader), so $! is the JVM.

@@ -72,6 +72,19 @@ async def provision(
         await admin.close()
 
 
+async def bootstrap_scram(infra: InfraSettings) -> None:
+    """Give a broker still without authentication the SCRAM users, admin included (once)."""
+    admin = AIOKafkaAdminClient(
+        client_id="peluit-provision", bootstrap_servers=infra.kafka_bootstrap
+    )
+    await admin.start()
+    try:
+        users = service_passwords() | {infra.kafka_admin_user: infra.kafka_admin_password}
+        await upsert_scram_users(admin, users)
+    finally:
+        await admin.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bootstrap", default=None)
@@ -82,10 +95,19 @@ def main() -> None:
         help="1 for the single local broker; 3 on a production cluster",
     )
     parser.add_argument("--no-users", action="store_true", help="leave the SCRAM users as they are")
+    parser.add_argument(
+        "--bootstrap-scram",
+        action="store_true",
+        help="(infra.sh) add the SCRAM users to a broker that does not authenticate yet",
+    )
     args = parser.parse_args()
     infra = InfraSettings()
     if args.bootstrap:
         infra = infra.model_copy(update={"kafka_bootstrap": args.bootstrap})
+    if args.bootstrap_scram:
+        asyncio.run(bootstrap_scram(infra))
+        print("[peluit] kafka: SCRAM users added")
+        return
     summary = asyncio.run(provision(args.replication_factor, infra, users=not args.no_users))
     print("[peluit] kafka: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
