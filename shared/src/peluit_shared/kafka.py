@@ -54,7 +54,7 @@ def client_options(
 def admin_credentials(infra: InfraSettings | None = None) -> KafkaCredentials:
     """The super user of scripts and tests (`PELUIT_KAFKA_ADMIN_USER` / `_PASSWORD`)."""
     infra = infra or InfraSettings()
-    return KafkaCredentials(infra.kafka_admin_user, infra.kafka_admin_password)
+    return KafkaCredentials(infra.kafka_admin_user, infra.kafka_admin_password.get_secret_value())
 
 
 def make_broker(

@@ -79,7 +79,9 @@ async def bootstrap_scram(infra: InfraSettings) -> None:
     )
     await admin.start()
     try:
-        users = service_passwords() | {infra.kafka_admin_user: infra.kafka_admin_password}
+        users = service_passwords() | {
+            infra.kafka_admin_user: infra.kafka_admin_password.get_secret_value()
+        }
         await upsert_scram_users(admin, users)
     finally:
         await admin.close()

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -49,7 +49,7 @@ class InfraSettings(BaseSettings):
     kafka_sasl_mechanism: str = "SCRAM-SHA-512"
     # The super user of scripts and tests (topics, ACLs, SCRAM users); services never use it.
     kafka_admin_user: str = "admin"
-    kafka_admin_password: str = ""
+    kafka_admin_password: SecretStr = SecretStr("")
     # Public halves of every producer's event-signing keys (`<service>.<key id>.pub`).
     event_verify_key_dir: Path = Field(
         default_factory=lambda: repo_data_dir() / "keys" / "event-verify"
