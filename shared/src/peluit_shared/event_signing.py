@@ -248,3 +248,21 @@ def event_keys_main(argv: Sequence[str], service: str, key_file: Path, verify_di
     parser.add_argument("key_id", nargs="?", help="retire: the key id to stop accepting")
     args = parser.parse_args(list(argv))
     return event_keys_command(args.action, key_file, verify_dir, service, args.key_id)
+
+
+def main() -> None:
+    """`python -m peluit_shared.event_signing ensure SERVICE...` (light: used by ./peluit)."""
+    import sys
+
+    from peluit_shared.settings import InfraSettings, event_key_file
+
+    action, *services = sys.argv[1:] or ["help"]
+    if action != "ensure" or not services:
+        raise SystemExit("usage: python -m peluit_shared.event_signing ensure SERVICE...")
+    verify_dir = InfraSettings().event_verify_key_dir
+    for service in services:
+        event_keys_command("ensure", event_key_file(service), verify_dir, service)
+
+
+if __name__ == "__main__":
+    main()

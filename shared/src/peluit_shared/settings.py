@@ -27,6 +27,14 @@ def repo_data_dir() -> Path:
     return Path(__file__).resolve().parents[3] / ".local"
 
 
+def event_key_file(service: str) -> Path:
+    """`PELUIT_<SERVICE>_EVENT_KEY_FILE`, by default `.local/keys/<service>/events/event.key`."""
+    override = os.environ.get(f"PELUIT_{service.upper()}_EVENT_KEY_FILE")
+    if override:
+        return Path(override)
+    return repo_data_dir() / "keys" / service / "events" / "event.key"
+
+
 @dataclass(frozen=True)
 class KafkaCredentials:
     """A SCRAM user of the Kafka cluster."""
@@ -92,11 +100,8 @@ class ServiceSettings(BaseSettings):
         )
 
     def event_key_file(self) -> Path:
-        """This service's event-signing key (`peluit-<svc> keys ensure` makes it)."""
-        override = os.environ.get(f"PELUIT_{self.service_name.upper()}_EVENT_KEY_FILE")
-        if override:
-            return Path(override)
-        return repo_data_dir() / "keys" / self.service_name / "events" / "event.key"
+        """This service's event-signing key (`peluit-<svc> event-keys ensure` makes it)."""
+        return event_key_file(self.service_name)
 
     def default_dsn(self, service: str) -> str:
         infra = self.infra()
