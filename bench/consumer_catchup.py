@@ -31,8 +31,9 @@ from peluit_shared.crypto import seal  # noqa: E402
 from peluit_shared.events import ReportSubmitted  # noqa: E402
 from peluit_shared.events.reports import ReportSubmittedPayload  # noqa: E402
 from tests.support.console import cases_public_key  # noqa: E402
+from tests.support.kafka import credentials, kafka_options, signer  # noqa: E402
 from tests.support.reports import sample_report  # noqa: E402
-from tests.support.stack import KAFKA_BOOTSTRAP, ServiceProcess, service_dsn  # noqa: E402
+from tests.support.stack import ServiceProcess, service_dsn  # noqa: E402
 
 PELUIT = ROOT / "peluit"
 
@@ -40,9 +41,11 @@ PELUIT = ROOT / "peluit"
 async def publish_backlog(count: int) -> float:
     key = cases_public_key()
     body = json.dumps(sample_report()).encode()
+    # As intake publishes: its Kafka user, its event signature.
     producer = AIOKafkaProducer(
-        bootstrap_servers=KAFKA_BOOTSTRAP, acks="all", enable_idempotence=True, linger_ms=20
+        acks="all", enable_idempotence=True, linger_ms=20, **kafka_options(credentials("intake"))
     )
+    intake = signer("intake")
     await producer.start()
     started = time.perf_counter()
     try:
@@ -58,9 +61,9 @@ async def publish_backlog(count: int) -> float:
                     sealed_report=seal(key, body),
                 ),
             )
-            pending.append(
-                await producer.send(event.TOPIC, event.to_bytes(), key=event.partition_key())
-            )
+            value, k = event.to_bytes(), event.partition_key()
+            headers = [(h, v.encode()) for h, v in intake.headers(event.TOPIC, k, value).items()]
+            pending.append(await producer.send(event.TOPIC, value, key=k, headers=headers))
         await asyncio.gather(*pending)
     finally:
         await producer.stop()

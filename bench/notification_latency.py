@@ -21,17 +21,15 @@ import time
 import uuid
 from pathlib import Path
 
-from aiokafka import AIOKafkaProducer
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.support.kafka import publish
 from tests.support.notify import (
     MAIL,
     add_staff,
     new_case_created,
     retire_staff,
 )
-from tests.support.stack import KAFKA_BOOTSTRAP
 
 
 def arrivals(address: str) -> dict[str, float]:
@@ -59,17 +57,12 @@ async def main() -> None:
     args = ap.parse_args()
     staff_id, address = await add_staff("coordinator")
     assert address
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP, acks="all")
-    await producer.start()
     sent: dict[str, float] = {}
-    try:
-        for _ in range(args.count):
-            event = new_case_created()
-            sent[event.payload.report_number] = time.time()
-            await producer.send_and_wait(event.TOPIC, event.to_bytes(), key=event.partition_key())
-            await asyncio.sleep(1 / args.rate)
-    finally:
-        await producer.stop()
+    for _ in range(args.count):
+        event = new_case_created()
+        sent[event.payload.report_number] = time.time()
+        await publish(event)  # as cases does: its Kafka user and signature
+        await asyncio.sleep(1 / args.rate)
     deadline = time.monotonic() + 60
     got: dict[str, float] = {}
     while time.monotonic() < deadline:

@@ -57,6 +57,17 @@ export PELUIT_KAFKA_BOOTSTRAP="$PELUIT_HOST:$PELUIT_KAFKA_PORT"
 export PELUIT_KAFKA_DIR="${PELUIT_KAFKA_DIR:-$PELUIT_DATA/kafka}"
 export PELUIT_KAFKA_LIBS="${PELUIT_KAFKA_LIBS:-$PELUIT_KAFKA_DIR/libs}"
 export PELUIT_KAFKA_HEAP_OPTS="${PELUIT_KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
+# Clients authenticate with SASL/SCRAM-SHA-512 (SASL_PLAINTEXT: loopback only; use SASL_SSL
+# between hosts). `admin` is the super user of the scripts and tests (topics, ACLs, users); each
+# service has its own user, named like the service, allowed only its own topics (ACLs).
+export PELUIT_KAFKA_SECURITY_PROTOCOL="${PELUIT_KAFKA_SECURITY_PROTOCOL:-SASL_PLAINTEXT}"
+export PELUIT_KAFKA_SASL_MECHANISM="${PELUIT_KAFKA_SASL_MECHANISM:-SCRAM-SHA-512}"
+export PELUIT_KAFKA_ADMIN_USER="${PELUIT_KAFKA_ADMIN_USER:-admin}"
+export PELUIT_KAFKA_ADMIN_PASSWORD="${PELUIT_KAFKA_ADMIN_PASSWORD:-peluit-kafka-admin-dev}"
+export PELUIT_KAFKA_PASSWORD_INTAKE="${PELUIT_KAFKA_PASSWORD_INTAKE:-peluit-kafka-intake-dev}"
+export PELUIT_KAFKA_PASSWORD_CASES="${PELUIT_KAFKA_PASSWORD_CASES:-peluit-kafka-cases-dev}"
+export PELUIT_KAFKA_PASSWORD_EVIDENCE="${PELUIT_KAFKA_PASSWORD_EVIDENCE:-peluit-kafka-evidence-dev}"
+export PELUIT_KAFKA_PASSWORD_NOTIFICATIONS="${PELUIT_KAFKA_PASSWORD_NOTIFICATIONS:-peluit-kafka-notifications-dev}"
 
 # --- SeaweedFS (S3 API) -----------------------------------------------------
 export PELUIT_S3_PORT="${PELUIT_S3_PORT:-$(((28333 + _po)))}"

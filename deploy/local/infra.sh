@@ -271,6 +271,7 @@ status_pg() { component_line pg "$(pg_pid)" "$PELUIT_PG_PORT"; }
 KAFKA_PROPS="$PELUIT_KAFKA_DIR/server.properties"
 KAFKA_PIDFILE="$PELUIT_RUN_DIR/kafka.pid"
 KAFKA_OUT="$PELUIT_LOG_DIR/kafka.out"
+KAFKA_SCRAM_MARKER="$PELUIT_KAFKA_DIR/data/.peluit-scram" # storage has the SCRAM users
 KAFKA_JVM_OPTS=(
     $PELUIT_KAFKA_HEAP_OPTS
     -XX:+UseSerialGC
@@ -307,19 +308,39 @@ kafka_cluster_id() { # generated once; same format as Kafka's Uuid (22 chars bas
     head -n1 "$f"
 }
 
+kafka_check_admin_password() {
+    # It goes into the broker's JAAS line and the storage tool's --add-scram value.
+    [[ -n $PELUIT_KAFKA_ADMIN_PASSWORD ]] || die "kafka: PELUIT_KAFKA_ADMIN_PASSWORD is empty"
+    [[ $PELUIT_KAFKA_ADMIN_PASSWORD != *[\\\",\]=]* ]] \
+        || die "kafka: PELUIT_KAFKA_ADMIN_PASSWORD must not contain \\ \" , ] or ="
+}
+
 kafka_write_props() {
-    cat >"$KAFKA_PROPS" <<EOF
+    kafka_check_admin_password
+    # 0600: it holds the admin password the broker authenticates to itself with.
+    (umask 077; cat >"$KAFKA_PROPS") <<EOF
 # Written by deploy/local/infra.sh at every start; edit there, not here.
 # Kafka KRaft, one node that is both broker and controller (static quorum,
 # so the ports may change between starts without reformatting).
 node.id=1
 process.roles=broker,controller
 controller.quorum.voters=1@$H:$PELUIT_KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$H:$PELUIT_KAFKA_PORT,CONTROLLER://$H:$PELUIT_KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$H:$PELUIT_KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+# Clients (services, scripts, tests) authenticate with SASL/SCRAM-SHA-512 on CLIENT;
+# SASL_PLAINTEXT is acceptable only because everything binds to loopback (SASL_SSL between hosts).
+# The controller listener stays PLAINTEXT on loopback: its anonymous principal (the broker's own
+# registration) is a super user, and infra.sh manages the SCRAM users through it.
+listeners=CLIENT://$H:$PELUIT_KAFKA_PORT,CONTROLLER://$H:$PELUIT_KAFKA_CONTROLLER_PORT
+advertised.listeners=CLIENT://$H:$PELUIT_KAFKA_PORT
+listener.security.protocol.map=CLIENT:$PELUIT_KAFKA_SECURITY_PROTOCOL,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=CLIENT
 controller.listener.names=CONTROLLER
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$PELUIT_KAFKA_ADMIN_USER" password="$PELUIT_KAFKA_ADMIN_PASSWORD";
+# ACLs: nothing is allowed that an ACL does not allow (python -m peluit_shared.provision).
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:$PELUIT_KAFKA_ADMIN_USER;User:ANONYMOUS
 log.dirs=$PELUIT_KAFKA_DIR/data
 
 num.partitions=3
@@ -345,6 +366,31 @@ log.cleaner.threads=1
 log.cleaner.dedupe.buffer.size=16777216
 log.retention.hours=168
 EOF
+    chmod 600 "$KAFKA_PROPS"
+}
+
+kafka_add_scram_to_old_storage() {
+    # Storage formatted before Kafka had users: no one could log in. Start it once without
+    # authentication on loopback, add the SCRAM users (admin included), stop, then go on.
+    local legacy="$PELUIT_RUN_DIR/kafka-legacy.properties" pid
+    say "kafka: storage has no SCRAM users yet: adding them once (nothing is deleted)"
+    (umask 077; sed -e 's/^listener.security.protocol.map=CLIENT:[A-Z_]*/listener.security.protocol.map=CLIENT:PLAINTEXT/' \
+        -e '/^sasl\./d' -e '/^listener\.name\.client\./d' -e '/^authorizer\.class\.name=/d' \
+        "$KAFKA_PROPS" >"$legacy")
+    setsid java "${KAFKA_JVM_OPTS[@]}" -cp "$PELUIT_KAFKA_LIBS/*" kafka.Kafka "$legacy" \
+        </dev/null >>"$KAFKA_OUT" 2>&1 9>&- &
+    pid=$!
+    if ! PELUIT_KAFKA_SECURITY_PROTOCOL=PLAINTEXT "$PELUIT_PYTHON" "$HERE/probe.py" kafka \
+        --bootstrap "$PELUIT_KAFKA_BOOTSTRAP" --timeout 60 --pid "$pid" \
+        || ! PELUIT_KAFKA_SECURITY_PROTOCOL=PLAINTEXT "$PELUIT_PYTHON" -m peluit_shared.provision \
+            --bootstrap-scram; then
+        stop_pid kafka "$pid" 30
+        rm -f "$legacy"
+        die "kafka: could not add the SCRAM users; 'infra.sh reset kafka' starts afresh (deletes its data)"
+    fi
+    stop_pid kafka "$pid" 30
+    rm -f "$legacy"
+    touch "$KAFKA_SCRAM_MARKER"
 }
 
 start_kafka_launch() { # starts the JVM; readiness is awaited by start_kafka_wait
@@ -367,9 +413,12 @@ start_kafka_launch() { # starts the JVM; readiness is awaited by start_kafka_wai
             -Dlog4j2.configurationFile="$HERE/kafka/log4j2.xml" -Dpeluit.log.dir="$PELUIT_LOG_DIR" \
             -cp "$PELUIT_KAFKA_LIBS/*" kafka.tools.StorageTool format \
             -t "$(kafka_cluster_id)" -c "$KAFKA_PROPS" --ignore-formatted \
+            --add-scram "SCRAM-SHA-512=[name=$PELUIT_KAFKA_ADMIN_USER,password=$PELUIT_KAFKA_ADMIN_PASSWORD]" \
             >"$PELUIT_LOG_DIR/kafka-format.log" 2>&1 \
             || { log_tail "$PELUIT_LOG_DIR/kafka-format.log"; die "kafka: storage format failed, see $PELUIT_LOG_DIR/kafka-format.log"; }
+        touch "$KAFKA_SCRAM_MARKER"
     fi
+    [[ -f $KAFKA_SCRAM_MARKER ]] || kafka_add_scram_to_old_storage
     say "kafka: starting on $H:$PELUIT_KAFKA_PORT (controller $PELUIT_KAFKA_CONTROLLER_PORT)"
     printf '\n==== %s start\n' "$(date -u +%FT%TZ)" >>"$KAFKA_OUT"
     # Plain `setsid` execs in place here (we are not a group leader), so $! is the JVM.
@@ -394,7 +443,10 @@ start_kafka_wait() {
         die "kafka: broker not ready; see $PELUIT_LOG_DIR/kafka.log and $KAFKA_OUT"
     fi
     rm -f "$PELUIT_RUN_DIR/kafka-probe.err"
-    say "kafka: up (pid $pid, bootstrap $PELUIT_KAFKA_BOOTSTRAP) after $(elapsed "$KAFKA_T0")"
+    # Topics, the services' SCRAM users (passwords from env, applied at every start) and ACLs.
+    "$PELUIT_PYTHON" -m peluit_shared.provision >"$PELUIT_RUN_DIR/kafka-provision.out" 2>&1 \
+        || { cat "$PELUIT_RUN_DIR/kafka-provision.out" >&2; die "kafka: provisioning users and ACLs failed"; }
+    say "kafka: up (pid $pid, bootstrap $PELUIT_KAFKA_BOOTSTRAP, SASL $PELUIT_KAFKA_SASL_MECHANISM) after $(elapsed "$KAFKA_T0")"
 }
 
 stop_kafka() {

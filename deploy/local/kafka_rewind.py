@@ -17,15 +17,15 @@ from datetime import datetime, timedelta
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 
-from peluit_shared.settings import InfraSettings
+from peluit_shared.kafka import admin_credentials, client_options
 from peluit_shared.topics import EVENT_TOPICS
 
 GROUPS = ("intake", "cases", "evidence", "notifications")
 
 
-async def rewind(group: str, to: datetime, bootstrap: str) -> int:
+async def rewind(group: str, to: datetime) -> int:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+        **client_options(admin_credentials()), group_id=group, enable_auto_commit=False
     )
     await consumer.start()
     try:
@@ -58,9 +58,8 @@ async def main() -> None:
     parser.add_argument("--margin-seconds", type=int, default=120)
     args = parser.parse_args()
     when = args.to - timedelta(seconds=args.margin_seconds)
-    bootstrap = InfraSettings().kafka_bootstrap
     for group in GROUPS:
-        moved = await rewind(group, when, bootstrap)
+        moved = await rewind(group, when)
         print(f"[peluit] restore: consumer group {group}: {moved} partitions rewound")
 
 

@@ -33,7 +33,16 @@ def _alive(pid: int | None) -> bool:
 async def _kafka_once(bootstrap: str) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    sasl = {}
+    protocol = os.environ.get("PELUIT_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    if protocol.startswith("SASL_"):  # the admin user of deploy/local/env.sh
+        sasl = {
+            "security_protocol": protocol,
+            "sasl_mechanism": os.environ.get("PELUIT_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+            "sasl_plain_username": os.environ["PELUIT_KAFKA_ADMIN_USER"],
+            "sasl_plain_password": os.environ["PELUIT_KAFKA_ADMIN_PASSWORD"],
+        }
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000, **sasl)
     try:
         await admin.start()
         await admin.list_topics()

@@ -13,14 +13,18 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from nacl.encoding import Base64Encoder
+from nacl.signing import SigningKey
 
 from peluit_shared.consumer import Item, PoisonEvent, handle_batch, subscribe
+from peluit_shared.event_signing import EventSigner, EventVerifier, SignatureRefused
 from peluit_shared.events import CasePurged
 from peluit_shared.events.cases import CasePurgedPayload
-from peluit_shared.kafka import make_broker
+from peluit_shared.kafka import admin_credentials, make_broker
 from peluit_shared.migrations import MigrationError, migrate
 from peluit_shared.outbox import OutboxRelay, add_to_outbox
 from peluit_shared.topics import dead_letter
+from tests.support.kafka import kafka_options
 from tests.support.stack import KAFKA_BOOTSTRAP, admin_dsn
 
 pytestmark = pytest.mark.stack
@@ -50,7 +54,7 @@ async def scratch_db(stack: None, tmp_path: Path) -> AsyncIterator[str]:
 @pytest.fixture
 async def topic(stack: None) -> AsyncIterator[str]:
     name = f"test.{uuid.uuid4().hex[:10]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA_BOOTSTRAP)
+    admin = AIOKafkaAdminClient(**kafka_options())
     await admin.start()
     await admin.create_topics([NewTopic(name, 1, 1), NewTopic(dead_letter(name), 1, 1)])
     try:
@@ -72,7 +76,7 @@ def purged(event_id: uuid.UUID | None = None) -> CasePurged:
 async def read_topic(name: str, count: int, timeout: float = 15.0) -> list[object]:
     consumer = AIOKafkaConsumer(
         name,
-        bootstrap_servers=KAFKA_BOOTSTRAP,
+        **kafka_options(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
@@ -118,7 +122,9 @@ async def test_migrations_apply_once_and_refuse_an_edited_file(stack: None, tmp_
         await admin.close()
 
 
-async def test_outbox_publishes_committed_events_only(scratch_db: str, topic: str) -> None:
+async def test_outbox_publishes_committed_events_only_and_signs_them(
+    scratch_db: str, topic: str, tmp_path: Path
+) -> None:
     conn = await asyncpg.connect(scratch_db)
     kept, dropped = purged(), purged()
     with pytest.raises(RuntimeError):
@@ -128,9 +134,10 @@ async def test_outbox_publishes_committed_events_only(scratch_db: str, topic: st
     async with conn.transaction():
         await add_to_outbox(conn, kept, topic)
 
-    broker = make_broker(KAFKA_BOOTSTRAP, "test-relay")
+    broker = make_broker(KAFKA_BOOTSTRAP, "test-relay", admin_credentials())
     await broker.start()
-    relay = OutboxRelay(scratch_db, broker, poll_seconds=0.2)
+    signer = EventSigner("test", SigningKey.generate())
+    relay = OutboxRelay(scratch_db, broker, signer, poll_seconds=0.2)
     relay.start()
     try:
         records = await read_topic(topic, 1)
@@ -143,15 +150,34 @@ async def test_outbox_publishes_committed_events_only(scratch_db: str, topic: st
     assert CasePurged.model_validate_json(record.value).event_id == kept.event_id  # type: ignore[attr-defined]
     assert record.key == str(kept.payload.report_id).encode()  # type: ignore[attr-defined]
     assert dict(record.headers)["event_type"] == b"case.purged"  # type: ignore[attr-defined]
+    # Signed at publish time over value, topic and key: it verifies here and nowhere else.
+    keys = tmp_path / "verify"
+    keys.mkdir()
+    (keys / f"test.{signer.key_id}.pub").write_bytes(
+        signer._key.verify_key.encode(encoder=Base64Encoder)
+    )
+    verifier = EventVerifier(keys, {topic: ("test",), "other": ("test",)})
+    args = (record.key, record.value, record.headers)  # type: ignore[attr-defined]
+    assert verifier.verify(topic, *args) == "test"
+    with pytest.raises(SignatureRefused, match="bad signature"):
+        verifier.verify("other", *args)
     pending = await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
     assert pending == 0
     await conn.close()
 
 
-async def test_consumer_is_idempotent_and_dead_letters_poison(scratch_db: str, topic: str) -> None:
+async def test_consumer_is_idempotent_and_dead_letters_poison_and_forgeries(
+    scratch_db: str, topic: str, tmp_path: Path
+) -> None:
     pool = await asyncpg.create_pool(scratch_db, min_size=1, max_size=2)
     assert pool is not None
-    broker = make_broker(KAFKA_BOOTSTRAP, "test-consumer")
+    broker = make_broker(KAFKA_BOOTSTRAP, "test-consumer", admin_credentials())
+    signer, stranger = EventSigner("test", SigningKey.generate()), SigningKey.generate()
+    keys = tmp_path / "verify"
+    keys.mkdir()
+    (keys / f"test.{signer.key_id}.pub").write_bytes(
+        signer._key.verify_key.encode(encoder=Base64Encoder)
+    )
     attempts: dict[str, int] = {}
 
     async def handler(conn: asyncpg.Connection, event: CasePurged) -> None:
@@ -172,6 +198,7 @@ async def test_consumer_is_idempotent_and_dead_letters_poison(scratch_db: str, t
         model=CasePurged,
         pool_getter=lambda: pool,
         handler=handler,
+        verifier=EventVerifier(keys, {topic: ("test",)}),
         max_attempts=3,
         backoff_seconds=0.01,
     )
@@ -201,10 +228,20 @@ async def test_consumer_is_idempotent_and_dead_letters_poison(scratch_db: str, t
             newer,
             poison.to_bytes(),
             failing.to_bytes(),
-            after.to_bytes(),
         ):
-            await broker.publish(payload, topic, key=b"same-partition")
-        dead = await read_topic(dead_letter(topic), 4)
+            headers = signer.headers(topic, b"same-partition", payload)
+            await broker.publish(payload, topic, key=b"same-partition", headers=headers)
+        forged = purged().to_bytes()
+        unsigned: dict[str, str] = {}
+        other_key = EventSigner("test", stranger).headers(topic, b"same-partition", forged)
+        other_topic = signer.headers("elsewhere", b"same-partition", forged)
+        other_signer = EventSigner("cases", stranger).headers(topic, b"same-partition", forged)
+        for headers in (unsigned, other_key, other_topic, other_signer):
+            await broker.publish(forged, topic, key=b"same-partition", headers=headers)
+        payload = after.to_bytes()
+        headers = signer.headers(topic, b"same-partition", payload)
+        await broker.publish(payload, topic, key=b"same-partition", headers=headers)
+        dead = await read_topic(dead_letter(topic), 8)
         async with asyncio.timeout(15):
             while (
                 await pool.fetchval(
@@ -216,10 +253,27 @@ async def test_consumer_is_idempotent_and_dead_letters_poison(scratch_db: str, t
     finally:
         await broker.stop()
     reasons = [dict(r.headers)["dlq_reason"].decode() for r in dead]  # type: ignore[attr-defined]
-    assert reasons[0].startswith("invalid event")
-    assert reasons[1] == "invalid event: unknown event type/version: case.purged v9"
-    assert reasons[2].startswith("poison")
-    assert reasons[3].startswith("failed 3x")
+
+    def one(prefix: str, but_not: str = "\0") -> int:
+        (index,) = [i for i, r in enumerate(reasons) if r.startswith(prefix) and but_not not in r]
+        return index
+
+    # Signature and parse refusals happen before the batch is handled, so the order of the
+    # dead letters across kinds depends on how the polls split; each is there exactly once.
+    v9 = "invalid event: unknown event type/version: case.purged v9"
+    assert one("invalid event", but_not="v9") < one(v9)
+    assert one("poison") < one("failed 3x")
+    unsigned = one("signature: unsigned: no peluit-signer/peluit-key-id/peluit-signature")
+    assert one("signature: unknown key id") > unsigned
+    assert one("signature: bad signature by test") > unsigned
+    assert one("signature: signer 'cases' may not produce") > unsigned
+    assert (
+        await pool.fetchval(
+            "SELECT count(*) FROM processed_events WHERE event_id = $1",
+            CasePurged.model_validate_json(dead[unsigned].value).event_id,  # type: ignore[attr-defined]
+        )
+        == 0
+    )
     assert attempts[str(failing.payload.case_id)] == 3
     assert (
         await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1", twice.event_id) == 1

@@ -260,9 +260,9 @@ async def test_a_reveal_anchors_the_head_at_once(staff_client: httpx.AsyncClient
 async def _anchored(seq: int) -> bool:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
-    from tests.support.stack import KAFKA_BOOTSTRAP
+    from tests.support.kafka import kafka_options
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         tp = TopicPartition("audit.anchors", 0)

@@ -15,7 +15,8 @@ from aiokafka import AIOKafkaConsumer
 from playwright.async_api import Page, expect
 
 from tests.support.console import CLI, api_login, make_account, totp_code
-from tests.support.stack import KAFKA_BOOTSTRAP, ServiceProcess, base_url
+from tests.support.kafka import kafka_options
+from tests.support.stack import ServiceProcess, base_url
 
 pytestmark = pytest.mark.stack
 
@@ -24,7 +25,7 @@ async def staff_events(username: str, count: int, timeout: float = 15.0) -> list
     """The first `count` staff.changed events about `username` on the real topic."""
     consumer = AIOKafkaConsumer(
         "staff.changed",
-        bootstrap_servers=KAFKA_BOOTSTRAP,
+        **kafka_options(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,

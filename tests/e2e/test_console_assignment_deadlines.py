@@ -18,8 +18,9 @@ from tests.support.console import (
     make_account,
     publish_report,
 )
+from tests.support.kafka import kafka_options
 from tests.support.reports import sample_report, wait_for_case
-from tests.support.stack import KAFKA_BOOTSTRAP, ServiceProcess, base_url, service_dsn
+from tests.support.stack import ServiceProcess, base_url, service_dsn
 
 pytestmark = pytest.mark.stack
 
@@ -110,7 +111,7 @@ async def test_new_staff_accounts_are_published_for_notifications(
     await asyncio.to_thread(make_account, username, "viewer")
     consumer = AIOKafkaConsumer(
         "staff.changed",
-        bootstrap_servers=KAFKA_BOOTSTRAP,
+        **kafka_options(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )

@@ -26,8 +26,9 @@ from tests.support.console import (
     publish_report,
     totp_code,
 )
+from tests.support.kafka import kafka_options
 from tests.support.reports import sample_report, wait_for_case
-from tests.support.stack import KAFKA_BOOTSTRAP, ServiceProcess, admin_dsn, service_dsn
+from tests.support.stack import ServiceProcess, admin_dsn, service_dsn
 
 pytestmark = pytest.mark.stack
 
@@ -157,7 +158,7 @@ async def test_asking_a_reporter_without_a_mailbox_key_is_refused(
 async def dead_letters(marker: str, timeout: float = 15.0) -> list[dict[str, str]]:
     consumer = AIOKafkaConsumer(
         "report.submitted.dlq",
-        bootstrap_servers=KAFKA_BOOTSTRAP,
+        **kafka_options(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )

@@ -12,9 +12,9 @@ import pytest
 
 from peluit_shared.events import CasePurged
 from peluit_shared.events.cases import CasePurgedPayload
-from peluit_shared.kafka import make_broker
+from tests.support.kafka import publish
 from tests.support.reports import sample_report, submit, wait_for_case
-from tests.support.stack import KAFKA_BOOTSTRAP, ServiceProcess, service_dsn
+from tests.support.stack import ServiceProcess, service_dsn
 
 pytestmark = pytest.mark.stack
 
@@ -56,13 +56,8 @@ async def test_evidence_records_a_purged_case_once_even_if_the_event_repeats(
         correlation_id=report_id,
         payload=CasePurgedPayload(case_id=uuid.uuid4(), report_id=report_id),
     )
-    broker = make_broker(KAFKA_BOOTSTRAP, "test-publisher")
-    await broker.start()
-    try:
-        for _ in range(2):
-            await broker.publish(event.to_bytes(), CasePurged.TOPIC, key=event.partition_key())
-    finally:
-        await broker.stop()
+    for _ in range(2):  # as cases (its Kafka user, its signature) would, twice
+        await publish(event)
     dsn = service_dsn("evidence")
     assert (
         await poll(dsn, "SELECT count(*) FROM purged_cases WHERE report_id = $1", report_id, want=1)

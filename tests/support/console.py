@@ -18,8 +18,8 @@ from nacl.public import PrivateKey, PublicKey
 from peluit_shared.crypto import seal
 from peluit_shared.events import ReportSubmitted
 from peluit_shared.events.reports import ReportSubmittedPayload
-from tests.support.kafka import publish
-from tests.support.stack import DATA, KAFKA_BOOTSTRAP, VENV
+from tests.support.kafka import kafka_options, publish
+from tests.support.stack import DATA, VENV
 
 CLI = str(VENV / "bin" / "peluit-cases")
 _last_step: dict[str, int] = {}
@@ -148,7 +148,7 @@ async def events_about(
     """The first `count` events on `topic` about `report_id` (read from the beginning)."""
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=KAFKA_BOOTSTRAP,
+        **kafka_options(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from nacl.encoding import Base64Encoder
 from nacl.public import PublicKey
@@ -22,8 +22,8 @@ from peluit_shared.events import CaseCreated, StaffChanged
 from peluit_shared.events.cases import CaseCreatedPayload
 from peluit_shared.events.staff import StaffChangedPayload
 from tests.support.console import new_report_number
-from tests.support.kafka import publish
-from tests.support.stack import DATA, KAFKA_BOOTSTRAP, service_dsn
+from tests.support.kafka import kafka_options, publish, publish_bytes
+from tests.support.stack import DATA, service_dsn
 
 MAIL = DATA / "mail"
 OPS_TOKEN = "peluit-dev-notifications-ops-token"
@@ -139,21 +139,15 @@ def new_case_created() -> CaseCreated:
 
 
 async def publish_raw(topic: str, value: bytes, key: bytes) -> tuple[int, int]:
-    """Publish bytes; the (partition, offset) they landed at."""
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP, acks="all")
-    await producer.start()
-    try:
-        meta = await producer.send_and_wait(topic, value, key=key)
-        return meta.partition, meta.offset
-    finally:
-        await producer.stop()
+    """Publish bytes as the topic's producer (its user, its signature); where they landed."""
+    return await publish_bytes(topic, value, key)
 
 
 async def wait_consumed(
     group: str, topic: str, partition: int, offset: int, timeout: float = 30.0
 ) -> None:
     """Until consumer group `group` committed past `offset` on `topic`/`partition`."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA_BOOTSTRAP)
+    admin = AIOKafkaAdminClient(**kafka_options())
     await admin.start()
     try:
 

@@ -81,6 +81,15 @@ async def send_staff_message(
     submitted: ReportSubmitted, text: str, kind: str = "question"
 ) -> CaseMessageToReporter:
     """What the team's console will do: seal a message to the reporter and publish it."""
+    event = staff_message(submitted, text, kind)
+    await publish(event)
+    return event
+
+
+def staff_message(
+    submitted: ReportSubmitted, text: str, kind: str = "question"
+) -> CaseMessageToReporter:
+    """A message to the reporter as the cases service makes it (sealed to the reporter)."""
     p = submitted.payload
     assert p.reporter_public_key, "every report with a receipt names the reporter's key"
     reporter = PublicKey(p.reporter_public_key.encode(), encoder=Base64Encoder)
@@ -95,7 +104,6 @@ async def send_staff_message(
             sealed_message=seal(reporter, json.dumps({"text": text}).encode()),
         ),
     )
-    await publish(event)
     return event
 
 

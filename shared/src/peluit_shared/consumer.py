@@ -1,6 +1,9 @@
 """Idempotent consumers with bounded retries and a dead-letter topic.
 
 `subscribe` registers a handler on a FastStream Kafka broker. For each poll's batch it:
+0. checks the record's signature (`event_signing.EventVerifier`): a record not signed by a
+   service allowed to produce its topic, with one of that service's keys, over these exact
+   bytes, topic and key, goes straight to `<topic>.dlq` with the reason;
 1. parses the bytes into the event model (upgrading older versions) — a message that does not
    parse, or names an unknown type or version, is poison and goes straight to `<topic>.dlq` with
    the reason;
@@ -31,6 +34,7 @@ from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter
 from pydantic import ValidationError
 
+from peluit_shared.event_signing import SIGNATURE_HEADERS, EventVerifier, SignatureRefused
 from peluit_shared.events import OLDER_VERSIONS
 from peluit_shared.events.base import Event, UnknownEvent, parse_event
 from peluit_shared.logging import get_logger
@@ -146,6 +150,7 @@ def subscribe(
     older: tuple[type[Event], ...] | None = None,
     pool_getter: Callable[[], asyncpg.Pool],
     handler: Handler[E],
+    verifier: EventVerifier,
     max_attempts: int = 3,
     backoff_seconds: float = 0.2,
     max_batch: int = 200,
@@ -161,6 +166,7 @@ def subscribe(
         group_id=group_id,
         routes=[Route(topic, model, handler, older)],
         pool_getter=pool_getter,
+        verifier=verifier,
         max_attempts=max_attempts,
         backoff_seconds=backoff_seconds,
         max_batch=max_batch,
@@ -173,6 +179,7 @@ def subscribe_routes(
     group_id: str,
     routes: Sequence[Route[Any]],
     pool_getter: Callable[[], asyncpg.Pool],
+    verifier: EventVerifier,
     max_attempts: int = 3,
     backoff_seconds: float = 0.2,
     max_batch: int = 200,
@@ -188,7 +195,12 @@ def subscribe_routes(
 
     async def dead_letter_record(record: Any, topic: str, reason: str) -> None:
         consumer = f"{group_id}:{topic}"
+        # The original signature travels along (for the operator), the record stays as it came.
         headers = {
+            f"dlq_{name}": value.decode(errors="replace")
+            for name, value in (getattr(record, "headers", None) or ())
+            if name in SIGNATURE_HEADERS and isinstance(value, bytes)
+        } | {
             "dlq_reason": reason[:1000],
             "dlq_consumer": consumer,
             "dlq_source_topic": topic,
@@ -250,6 +262,13 @@ def subscribe_routes(
         for record in records:
             topic = topic_of(record)
             route = by_topic[topic]
+            try:
+                verifier.verify(
+                    topic, getattr(record, "key", None), record.value or b"", record.headers
+                )
+            except SignatureRefused as exc:
+                await dead_letter_record(record, topic, f"signature: {exc}")
+                continue
             older = OLDER_VERSIONS.get(route.model, ()) if route.older is None else route.older
             try:
                 event = parse_event(record.value or b"", route.model, older)

@@ -3,7 +3,9 @@
 `add_to_outbox` runs inside the caller's transaction. `OutboxRelay` publishes pending rows in id
 order with an idempotent, acks=all producer, marks them published, and wakes on NOTIFY so the
 usual delay is milliseconds; a poll covers missed notifications. One relay per database holds an
-advisory lock, so replicas never publish out of order.
+advisory lock, so replicas never publish out of order. Each record is signed at publish time
+with the service's current event-signing key (`event_signing`): an event written before a key
+rotation goes out under the new key.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import asyncpg
 from faststream.kafka import KafkaBroker
 from prometheus_client import Counter, Gauge
 
+from peluit_shared.event_signing import EventSigner
 from peluit_shared.events.base import Event
 from peluit_shared.logging import get_logger
 
@@ -59,12 +62,14 @@ class OutboxRelay:
         self,
         dsn: str,
         broker: KafkaBroker,
+        signer: EventSigner,
         batch_size: int = 200,
         poll_seconds: float = 1.0,
         retention_days: int = 7,
     ) -> None:
         self._dsn = dsn
         self._broker = broker
+        self._signer = signer
         self._batch_size = batch_size
         self._poll = poll_seconds
         self._retention_days = retention_days
@@ -132,16 +137,15 @@ class OutboxRelay:
         if not rows:
             return 0
         try:
-            futures = [
-                await self._broker.publish(
-                    bytes(r["payload"]),
-                    r["topic"],
-                    key=bytes(r["partition_key"]),
-                    headers=json.loads(r["headers"]),
-                    no_confirm=True,
+            futures = []
+            for r in rows:
+                payload, key = bytes(r["payload"]), bytes(r["partition_key"])
+                headers = json.loads(r["headers"]) | self._signer.headers(r["topic"], key, payload)
+                futures.append(
+                    await self._broker.publish(
+                        payload, r["topic"], key=key, headers=headers, no_confirm=True
+                    )
                 )
-                for r in rows
-            ]
             await asyncio.gather(*futures)
         except Exception as exc:  # any broker failure: nothing is marked, all is retried
             FAILURES.inc()

@@ -1,7 +1,14 @@
-"""Create the project's Kafka topics (with explicit partitions) on the local or any cluster,
-and the cases audit log's storage (as the database admin; see `peluit_shared.audit_store`).
+"""Create the project's Kafka topics, service users and ACLs on the local or any cluster.
 
-Usage: python -m peluit_shared.provision [--bootstrap HOST:PORT] [--admin-dsn DSN | --no-db]
+Usage: python -m peluit_shared.provision [--bootstrap HOST:PORT] [--replication-factor N]
+
+Idempotent. Connects as the admin user (`PELUIT_KAFKA_ADMIN_USER` / `_PASSWORD`), then:
+- creates missing topics with their partitions and configs (`topics.ALL_TOPICS`);
+- sets each service's SCRAM-SHA-512 password from `PELUIT_KAFKA_PASSWORD_<SERVICE>` (a changed
+  variable takes effect here: rotation is "set the variable, provision, restart the service");
+- makes the service users' ACLs exactly those of `kafka_admin.service_acls()`;
+- creates the cases audit log's storage as the database admin (`peluit_shared.audit_store`):
+  `--no-db` skips it, `--no-topics` does only that.
 """
 
 from __future__ import annotations
@@ -13,29 +20,72 @@ import os
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from peluit_shared.audit_store import ensure_cases_audit
+from peluit_shared.kafka import admin_credentials, client_options
+from peluit_shared.kafka_admin import service_acls, sync_acls, upsert_scram_users
 from peluit_shared.settings import InfraSettings, require_secret
-from peluit_shared.topics import ALL_TOPICS
+from peluit_shared.topics import ALL_TOPICS, SERVICES
 
 
-async def ensure_topics(bootstrap: str, replication_factor: int = 1) -> list[str]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="peluit-provision")
+def admin_client(infra: InfraSettings | None = None) -> AIOKafkaAdminClient:
+    infra = infra or InfraSettings()
+    return AIOKafkaAdminClient(
+        client_id="peluit-provision",
+        request_timeout_ms=15_000,
+        **client_options(admin_credentials(infra), infra),
+    )
+
+
+async def ensure_topics(admin: AIOKafkaAdminClient, replication_factor: int = 1) -> list[str]:
+    existing = set(await admin.list_topics())
+    missing = [t for t in ALL_TOPICS if t.name not in existing]
+    if missing:
+        await admin.create_topics(
+            [
+                NewTopic(t.name, t.partitions, replication_factor, topic_configs=dict(t.configs))
+                for t in missing
+            ]
+        )
+    return [t.name for t in missing]
+
+
+def service_passwords() -> dict[str, str]:
+    """`PELUIT_KAFKA_PASSWORD_<SERVICE>` of every service that has one set."""
+    found = {s: os.environ.get(f"PELUIT_KAFKA_PASSWORD_{s.upper()}", "") for s in SERVICES}
+    return {s: pw for s, pw in found.items() if pw}
+
+
+async def provision(
+    replication_factor: int = 1, infra: InfraSettings | None = None, users: bool = True
+) -> dict[str, int]:
+    infra = infra or InfraSettings()
+    admin = admin_client(infra)
     await admin.start()
     try:
-        existing = set(await admin.list_topics())
-        missing = [t for t in ALL_TOPICS if t.name not in existing]
-        if missing:
-            await admin.create_topics(
-                [
-                    NewTopic(
-                        t.name,
-                        t.partitions,
-                        replication_factor,
-                        topic_configs=dict(t.config) if t.config else None,
-                    )
-                    for t in missing
-                ]
-            )
-        return [t.name for t in missing]
+        created = await ensure_topics(admin, replication_factor)
+        summary = {"topics": len(ALL_TOPICS), "topics_created": len(created)}
+        if infra.kafka_security_protocol.startswith("SASL_"):
+            if users:
+                passwords = service_passwords()
+                await upsert_scram_users(admin, passwords)
+                summary["users"] = len(passwords)
+            added, removed = await sync_acls(admin, service_acls())
+            summary |= {"acls_created": added, "acls_removed": removed}
+        return summary
+    finally:
+        await admin.close()
+
+
+async def bootstrap_scram(infra: InfraSettings) -> None:
+    """Give a broker still without authentication the SCRAM users, admin included (once)."""
+    admin = AIOKafkaAdminClient(
+        client_id="peluit-provision", bootstrap_servers=infra.kafka_bootstrap
+    )
+    await admin.start()
+    try:
+        users = service_passwords() | {
+            infra.kafka_admin_user: infra.kafka_admin_password.get_secret_value()
+        }
+        await upsert_scram_users(admin, users)
     finally:
         await admin.close()
 
@@ -56,19 +106,32 @@ def admin_dsn(database: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--bootstrap", default=InfraSettings().kafka_bootstrap)
+    parser.add_argument("--bootstrap", default=None)
     parser.add_argument(
         "--replication-factor",
         type=int,
         default=1,
         help="1 for the single local broker; 3 on a production cluster",
     )
-    parser.add_argument("--no-db", action="store_true", help="topics only")
+    parser.add_argument("--no-users", action="store_true", help="leave the SCRAM users as they are")
+    parser.add_argument("--no-db", action="store_true", help="Kafka only")
     parser.add_argument("--no-topics", action="store_true", help="the audit storage only")
+    parser.add_argument(
+        "--bootstrap-scram",
+        action="store_true",
+        help="(infra.sh) add the SCRAM users to a broker that does not authenticate yet",
+    )
     args = parser.parse_args()
+    infra = InfraSettings()
+    if args.bootstrap:
+        infra = infra.model_copy(update={"kafka_bootstrap": args.bootstrap})
+    if args.bootstrap_scram:
+        asyncio.run(bootstrap_scram(infra))
+        print("[peluit] kafka: SCRAM users added")
+        return
     if not args.no_topics:
-        created = asyncio.run(ensure_topics(args.bootstrap, args.replication_factor))
-        print(f"[peluit] topics: {len(ALL_TOPICS)} ensured, {len(created)} created")
+        summary = asyncio.run(provision(args.replication_factor, infra, users=not args.no_users))
+        print("[peluit] kafka: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
     if not args.no_db:
         asyncio.run(ensure_cases_audit(admin_dsn("peluit_cases")))
         print("[peluit] cases audit storage ensured (audit.entries, owner peluit_cases_audit)")

@@ -17,6 +17,7 @@ import uvicorn
 from faststream.kafka import KafkaBroker
 
 from peluit_shared.db import create_pool, ping
+from peluit_shared.event_signing import EventSigner, EventVerifier
 from peluit_shared.http import ReadinessCheck
 from peluit_shared.kafka import make_broker
 from peluit_shared.logging import configure_logging, get_logger
@@ -35,9 +36,12 @@ class ServiceRuntime:
     def __init__(self, settings: ServiceSettings, migrations: Path) -> None:
         self.settings = settings
         self.migrations = migrations
+        infra = settings.infra()
         self.broker: KafkaBroker = make_broker(
-            settings.infra().kafka_bootstrap, settings.service_name
+            infra.kafka_bootstrap, settings.service_name, settings.kafka_credentials(), infra
         )
+        # Consumers accept only records signed by their topic's producer (event_signing).
+        self.verifier = EventVerifier(infra.event_verify_key_dir)
         self._pool: asyncpg.Pool | None = None
         self._relay: OutboxRelay | None = None
         self._broker_task: asyncio.Task[None] | None = None
@@ -70,9 +74,18 @@ class ServiceRuntime:
         )
         for hook in self.on_startup:
             await hook()
+        key_file = self.settings.event_key_file()
+        try:
+            signer = EventSigner.from_file(self.settings.service_name, key_file)
+        except OSError as exc:
+            raise RuntimeError(
+                f"no event-signing key at {key_file}: run "
+                f"`peluit-{self.settings.service_name} event-keys ensure`"
+            ) from exc
         self._relay = OutboxRelay(
             self.settings.db_dsn,
             self.broker,
+            signer,
             batch_size=self.settings.outbox_batch_size,
             poll_seconds=self.settings.outbox_poll_seconds,
         )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -74,6 +75,22 @@ def require_secret(name: str, value: str) -> str:
     return value
 
 
+def event_key_file(service: str) -> Path:
+    """`PELUIT_<SERVICE>_EVENT_KEY_FILE`, by default `.local/keys/<service>/events/event.key`."""
+    override = os.environ.get(f"PELUIT_{service.upper()}_EVENT_KEY_FILE")
+    if override:
+        return Path(override)
+    return repo_data_dir() / "keys" / service / "events" / "event.key"
+
+
+@dataclass(frozen=True)
+class KafkaCredentials:
+    """A SCRAM user of the Kafka cluster."""
+
+    username: str
+    password: str = field(repr=False)
+
+
 class InfraSettings(BaseSettings):
     """Where the shared infrastructure is; one set of variables for every service."""
 
@@ -81,6 +98,17 @@ class InfraSettings(BaseSettings):
 
     kafka_bootstrap: str = Field(
         default_factory=lambda: f"127.0.0.1:{env_port('PELUIT_KAFKA_PORT', 29092)}"
+    )
+    # SASL_PLAINTEXT on loopback (local stack); SASL_SSL between hosts; PLAINTEXT only for a
+    # broker without authentication (never in production).
+    kafka_security_protocol: str = "SASL_PLAINTEXT"
+    kafka_sasl_mechanism: str = "SCRAM-SHA-512"
+    # The super user of scripts and tests (topics, ACLs, SCRAM users); services never use it.
+    kafka_admin_user: str = "admin"
+    kafka_admin_password: SecretStr = SecretStr("")
+    # Public halves of every producer's event-signing keys (`<service>.<key id>.pub`).
+    event_verify_key_dir: Path = Field(
+        default_factory=lambda: repo_data_dir() / "keys" / "event-verify"
     )
     pg_host: str = "127.0.0.1"
     pg_port: int = Field(default_factory=lambda: env_port("PELUIT_PG_PORT", 25432))
@@ -160,6 +188,21 @@ class ServiceSettings(BaseSettings):
 
     def infra(self) -> InfraSettings:
         return InfraSettings()
+
+    def kafka_credentials(self) -> KafkaCredentials:
+        """This service's own Kafka user (named like the service) and its password.
+
+        The password comes from `PELUIT_KAFKA_PASSWORD_<SERVICE>`; there is no default here
+        (deploy/local/env.sh sets the local stack's dev passwords).
+        """
+        return KafkaCredentials(
+            username=self.service_name,
+            password=os.environ.get(f"PELUIT_KAFKA_PASSWORD_{self.service_name.upper()}", ""),
+        )
+
+    def event_key_file(self) -> Path:
+        """This service's event-signing key (`peluit-<svc> event-keys ensure` makes it)."""
+        return event_key_file(self.service_name)
 
     def default_dsn(self, service: str) -> str:
         infra = self.infra()

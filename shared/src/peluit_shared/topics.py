@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 REPORT_SUBMITTED = "report.submitted"
@@ -17,7 +18,7 @@ EVIDENCE_STORED = "evidence.stored"
 EVIDENCE_REJECTED = "evidence.rejected"
 EVIDENCE_ACCESSED = "evidence.accessed"
 NOTIFICATION_FAILED = "notification.failed"
-# The cases audit chain's head, MACed (not an event; written and read only by cases).
+# Heads of the cases audit chain, kept outside the cases database (compacted: the latest per key).
 AUDIT_ANCHORS = "audit.anchors"
 
 DEFAULT_PARTITIONS = 3
@@ -25,11 +26,11 @@ DEFAULT_PARTITIONS = 3
 
 @dataclass(frozen=True)
 class Topic:
-    """A topic and how many partitions it is created with."""
+    """A topic, how many partitions it is created with and its topic configs."""
 
     name: str
     partitions: int = DEFAULT_PARTITIONS
-    config: tuple[tuple[str, str], ...] = ()
+    configs: tuple[tuple[str, str], ...] = ()
 
 
 def dead_letter(topic: str) -> str:
@@ -57,15 +58,68 @@ EVENT_TOPICS: tuple[Topic, ...] = tuple(
 )
 
 # Dead letters are rare and read by operators: one partition keeps them in order.
-ALL_TOPICS: tuple[Topic, ...] = (
-    EVENT_TOPICS
-    + tuple(Topic(dead_letter(t.name), partitions=1) for t in EVENT_TOPICS)
-    # One partition, compacted, kept forever: one record per anchored sequence number.
-    + (
-        Topic(
-            AUDIT_ANCHORS,
-            partitions=1,
-            config=(("cleanup.policy", "compact"), ("retention.ms", "-1")),
-        ),
-    )
+DEAD_LETTER_TOPICS: tuple[Topic, ...] = tuple(
+    Topic(dead_letter(t.name), partitions=1) for t in EVENT_TOPICS
 )
+
+# Not events for consumers: one partition, compacted (only the latest record per key is kept).
+ANCHOR_TOPICS: tuple[Topic, ...] = (
+    # Kept forever: one record per anchored sequence number (verify-audit reads them all).
+    Topic(
+        AUDIT_ANCHORS,
+        partitions=1,
+        configs=(("cleanup.policy", "compact"), ("retention.ms", "-1")),
+    ),
+)
+
+ALL_TOPICS: tuple[Topic, ...] = EVENT_TOPICS + DEAD_LETTER_TOPICS + ANCHOR_TOPICS
+
+# Who may produce each topic: its events are signed with that service's key, Kafka lets only
+# that service's user write it (ACLs), and consumers accept only its signatures.
+PRODUCERS: Mapping[str, tuple[str, ...]] = {
+    REPORT_SUBMITTED: ("intake",),
+    REPORT_FOLLOWUP_POSTED: ("intake",),
+    CASE_CREATED: ("cases",),
+    CASE_STATUS_CHANGED: ("cases",),
+    CASE_ASSIGNED: ("cases",),
+    CASE_MESSAGE_TO_REPORTER: ("cases",),
+    CASE_DEADLINE_DUE: ("cases",),
+    CASE_PURGED: ("cases",),
+    STAFF_CHANGED: ("cases",),
+    AUDIT_ANCHORS: ("cases",),
+    EVIDENCE_STORED: ("evidence",),
+    EVIDENCE_REJECTED: ("evidence",),
+    EVIDENCE_ACCESSED: ("evidence",),
+    NOTIFICATION_FAILED: ("notifications",),
+}
+
+# What each service reads (its consumer dead-letters into `<topic>.dlq` of these).
+CONSUMES: Mapping[str, tuple[str, ...]] = {
+    "intake": (CASE_STATUS_CHANGED, CASE_MESSAGE_TO_REPORTER, EVIDENCE_STORED),
+    "cases": (
+        REPORT_SUBMITTED,
+        REPORT_FOLLOWUP_POSTED,
+        EVIDENCE_STORED,
+        EVIDENCE_ACCESSED,
+        AUDIT_ANCHORS,
+    ),
+    "evidence": (CASE_PURGED,),
+    "notifications": (
+        STAFF_CHANGED,
+        REPORT_SUBMITTED,
+        CASE_CREATED,
+        CASE_ASSIGNED,
+        REPORT_FOLLOWUP_POSTED,
+        EVIDENCE_STORED,
+        CASE_DEADLINE_DUE,
+        CASE_STATUS_CHANGED,
+        CASE_MESSAGE_TO_REPORTER,
+    ),
+}
+
+SERVICES: tuple[str, ...] = ("intake", "cases", "evidence", "notifications")
+
+
+def produces(service: str) -> tuple[str, ...]:
+    """The topics `service` publishes."""
+    return tuple(t for t, owners in PRODUCERS.items() if service in owners)

@@ -1,4 +1,4 @@
-"""`peluit-cases serve | migrate | keys | create-admin | create-user | reset-password |
+"""`peluit-cases serve | migrate | keys | event-keys | create-admin | create-user | reset-password |
 reset-totp | grant-reveal | set-notifications | set-role | disable | enable | verify-audit |
 anchor-audit | check-deadlines`."""
 
@@ -25,6 +25,7 @@ from peluit_cases.service.auth import WeakPassword
 from peluit_cases.service.deadlines import check_deadlines
 from peluit_cases.settings import CasesSettings
 from peluit_shared import grants, keyring
+from peluit_shared.event_signing import event_keys_main
 from peluit_shared.kafka import make_broker
 from peluit_shared.runtime import serve
 
@@ -105,7 +106,7 @@ def _set_notifications(settings: CasesSettings, args: argparse.Namespace) -> Non
 def _verify_audit(settings: CasesSettings) -> None:
     """Exit 1 naming the first bad entry when the chain or an anchor does not hold."""
     try:
-        anchors = asyncio.run(read_anchors(settings.infra().kafka_bootstrap))
+        anchors = asyncio.run(read_anchors(settings.kafka_credentials()))
     except Exception as exc:  # no anchors, no verdict: a cut-off tail would go unseen
         print(
             f"cannot read the anchors from Kafka ({type(exc).__name__}); audit not verified",
@@ -189,8 +190,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main() -> None:
-    args = _parser().parse_args()
     settings = CasesSettings()
+    if sys.argv[1:2] == ["event-keys"]:
+        raise SystemExit(
+            event_keys_main(
+                sys.argv[2:],
+                settings.service_name,
+                settings.event_key_file(),
+                settings.infra().event_verify_key_dir,
+            )
+        )
+    args = _parser().parse_args()
     command = args.command or "serve"
     try:
         if command == "serve":
@@ -247,7 +257,11 @@ def main() -> None:
         elif command == "anchor-audit":
 
             async def anchor(conn: asyncpg.Connection) -> int | None:
-                broker = make_broker(settings.infra().kafka_bootstrap, "peluit-cases-cli")
+                broker = make_broker(
+                    settings.infra().kafka_bootstrap,
+                    "peluit-cases-cli",
+                    settings.kafka_credentials(),
+                )
                 await broker.start()
                 try:
                     return await publish_head(conn, broker)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from datetime import timedelta
 
 import asyncpg
@@ -12,6 +13,7 @@ from peluit_evidence.adapters.object_store import ObjectStore
 from peluit_evidence.bootstrap import build
 from peluit_evidence.service.orphans import find_orphans, remove_orphans
 from peluit_evidence.settings import EvidenceSettings
+from peluit_shared.event_signing import event_keys_main
 from peluit_shared.runtime import serve
 
 
@@ -49,8 +51,17 @@ def main() -> None:
         default=None,
         help="orphans: incomplete uploads older than this are stale",
     )
-    args = parser.parse_args()
     settings = EvidenceSettings()
+    if sys.argv[1:2] == ["event-keys"]:
+        raise SystemExit(
+            event_keys_main(
+                sys.argv[2:],
+                settings.service_name,
+                settings.event_key_file(),
+                settings.infra().event_verify_key_dir,
+            )
+        )
+    args = parser.parse_args()
     if args.command == "restore-deleted":
         restored = ObjectStore(settings).restore_deleted()
         print(f"[peluit-evidence] restored {len(restored)} objects deleted outside Peluit")

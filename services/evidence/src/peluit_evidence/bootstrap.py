@@ -49,6 +49,7 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
         group_id=settings.kafka_group_id,
         model=CasePurged,
         pool_getter=lambda: runtime.pool,
+        verifier=runtime.verifier,
         handler=purge_handler(store),
         max_attempts=settings.consumer_max_attempts,
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 
 from peluit_intake.bootstrap import build
 from peluit_intake.settings import IntakeSettings
 from peluit_shared import grants
+from peluit_shared.event_signing import event_keys_main
 from peluit_shared.runtime import serve
 
 
@@ -20,8 +22,17 @@ def main() -> None:
         choices=["ensure"],
         help="keys: create the grant signing key if missing",
     )
-    args = parser.parse_args()
     settings = IntakeSettings()
+    if sys.argv[1:2] == ["event-keys"]:
+        raise SystemExit(
+            event_keys_main(
+                sys.argv[2:],
+                settings.service_name,
+                settings.event_key_file(),
+                settings.infra().event_verify_key_dir,
+            )
+        )
+    args = parser.parse_args()
     if args.command == "keys":
         made = grants.ensure_signing_key(settings.grant_key_file.parent)
         print(

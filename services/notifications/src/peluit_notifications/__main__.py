@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 
 from peluit_notifications.bootstrap import build
 from peluit_notifications.service.digest import send_digests
 from peluit_notifications.settings import NotificationsSettings
 from peluit_shared import keyring
 from peluit_shared.db import create_pool
+from peluit_shared.event_signing import event_keys_main
 from peluit_shared.runtime import serve
 
 
@@ -21,8 +23,17 @@ def main() -> None:
     sub.add_parser("send-digests", help="send every held notice now, one email per person")
     keys = sub.add_parser("keys", help="manage the key pair reporters' contacts are sealed to")
     keys.add_argument("action", choices=["ensure", "generate", "list"])
-    args = parser.parse_args()
     settings = NotificationsSettings()
+    if sys.argv[1:2] == ["event-keys"]:
+        raise SystemExit(
+            event_keys_main(
+                sys.argv[2:],
+                settings.service_name,
+                settings.event_key_file(),
+                settings.infra().event_verify_key_dir,
+            )
+        )
+    args = parser.parse_args()
     if args.command == "keys":
         keyring.keys_command(args.action, settings.key_dir, "peluit-notifications")
         return

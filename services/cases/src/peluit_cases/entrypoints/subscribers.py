@@ -40,5 +40,6 @@ def register_subscribers(cases: Cases) -> None:
         group_id=cases.settings.kafka_group_id,
         routes=[Route(model.TOPIC, model, handler) for model, handler in handlers],
         pool_getter=lambda: cases.runtime.pool,
+        verifier=cases.runtime.verifier,
         max_attempts=cases.settings.consumer_max_attempts,
     )

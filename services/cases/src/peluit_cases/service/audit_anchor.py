@@ -18,7 +18,9 @@ from faststream.kafka import KafkaBroker
 from peluit_cases.adapters import audit_repo
 from peluit_cases.domain.audit import Anchor, entry_mac
 from peluit_cases.wiring import Cases
+from peluit_shared.kafka import client_options
 from peluit_shared.logging import get_logger
+from peluit_shared.settings import KafkaCredentials
 from peluit_shared.topics import ALL_TOPICS, AUDIT_ANCHORS
 
 log = get_logger(__name__)
@@ -68,11 +70,13 @@ def start_anchoring(cases: Cases, background: set[asyncio.Task[None]]) -> None:
     cases.runtime.on_startup.append(start)
 
 
-async def read_anchors(bootstrap: str, within: float = 15.0) -> list[Anchor | None]:
+async def read_anchors(
+    credentials: KafkaCredentials | None, within: float = 15.0
+) -> list[Anchor | None]:
     """Every anchor in the topic (None for one whose MAC is wrong), oldest first."""
     key = audit_repo.key()
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **client_options(credentials),
         group_id=None,
         enable_auto_commit=False,
         client_id="peluit-cases-verify-audit",

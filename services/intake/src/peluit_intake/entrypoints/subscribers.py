@@ -20,5 +20,6 @@ def register_subscribers(intake: Intake) -> None:
             Route(EvidenceStored.TOPIC, EvidenceStored, record_direct_upload),
         ],
         pool_getter=lambda: intake.runtime.pool,
+        verifier=intake.runtime.verifier,
         max_attempts=intake.settings.consumer_max_attempts,
     )

@@ -42,5 +42,6 @@ def register_subscribers(
         group_id=settings.kafka_group_id,
         routes=[Route(model.TOPIC, model, handler) for model, handler in routes],
         pool_getter=lambda: runtime.pool,
+        verifier=runtime.verifier,
         max_attempts=settings.consumer_max_attempts,
     )
