@@ -10,6 +10,7 @@ from playwright.async_api import Browser, Page
 
 from tests.support.browser import chromium
 from tests.support.console import Account, api_login, make_account
+from tests.support.keys import wait_for_intake_key
 from tests.support.stack import SERVICES, ServiceProcess, base_url, infra
 
 
@@ -44,6 +45,7 @@ def staff_credentials(stack: None) -> Account:
 @pytest.fixture(scope="session")
 def staff_token(services: dict[str, ServiceProcess], staff_credentials: Account) -> str:
     """One signed-in API session for the test run (each TOTP code is accepted only once)."""
+    wait_for_intake_key(staff_credentials.username)  # new reports are wrapped to this account
     return api_login(base_url("cases"), staff_credentials)
 
 

@@ -21,6 +21,9 @@ class IntakeSettings(ServiceSettings):
     # The notifications service's current public key: a reporter's optional address for
     # notices is sealed to it, so only notifications can read it.
     notifications_public_key_file: Path = repo_data_dir() / "keys" / "notifications" / "current.pub"
+    # The offline recovery key's public half (`peluit-cases recovery-key init`): every case key
+    # and identity key is also wrapped to it. Without it intake accepts no report (503).
+    recovery_public_key_file: Path = repo_data_dir() / "keys" / "recovery" / "recovery.pub"
     # Secret pepper for the receipt lookup index; keep it outside the database.
     receipt_pepper: str = "peluit-dev-pepper-change-me"
     max_body_bytes: int = 512 * 1024

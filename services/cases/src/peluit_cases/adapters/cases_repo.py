@@ -155,7 +155,8 @@ async def get_case(
 ) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         f"""SELECT {LIST_COLUMNS}, report_id, sealed_key_id, sealed_report, reporter_public_key,
-                   stage_started_on, closed_at
+                   stage_started_on, closed_at, case_public_key, sealed_identity,
+                   identity_key_id, identity_public_key
             FROM cases WHERE id = $1 {"FOR UPDATE" if for_update else ""}""",  # noqa: S608
         case_id,
     )

@@ -17,6 +17,7 @@ from argon2.exceptions import VerificationError
 
 from peluit_cases.adapters import audit_repo, staff_repo
 from peluit_cases.domain.staff import Role, StaffUser
+from peluit_cases.service import staff_keys
 from peluit_cases.settings import CasesSettings
 
 _hasher = PasswordHasher()
@@ -50,6 +51,10 @@ def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(f"password needs at least {MIN_PASSWORD_LENGTH} characters")
     return _hasher.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    return _verify(stored, password)
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -116,6 +121,7 @@ async def login(
         expires = datetime.now(UTC) + timedelta(hours=settings.session_max_hours)
         await staff_repo.add_session(conn, hash_token(token), row["id"], expires, scope)
         await audit_repo.append(conn, str(row["id"]), "login", scope=scope)
+    await staff_keys.open_for_session(pool, row["id"], password, token, hash_token(token))
     user = StaffUser(
         id=row["id"], username=row["username"], role=Role(row["role"]), can_reveal=row["can_reveal"]
     )
@@ -126,7 +132,10 @@ async def authenticate(
     pool: asyncpg.Pool, token: str, idle_minutes: int
 ) -> tuple[StaffUser, str] | None:
     async with pool.acquire() as conn:
-        return await staff_repo.touch_session(conn, hash_token(token), idle_minutes)
+        found = await staff_repo.touch_session(conn, hash_token(token), idle_minutes)
+        if found is None:
+            return None
+        return await staff_keys.with_session_key(conn, found[0], token), found[1]
 
 
 async def start_enrolment(pool: asyncpg.Pool, user: StaffUser) -> str:

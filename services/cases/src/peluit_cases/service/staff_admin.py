@@ -11,18 +11,28 @@ import uuid
 from typing import Any
 
 import asyncpg
+from nacl.public import PublicKey
 
 from peluit_cases.adapters import audit_repo, staff_repo
 from peluit_cases.domain.staff import NotificationPrefs, Role
+from peluit_cases.service import staff_keys
 from peluit_cases.service.auth import hash_password, new_totp_secret
 from peluit_shared.events import StaffChanged
 from peluit_shared.events.staff import StaffChangedPayload
 from peluit_shared.outbox import add_to_outbox
+from peluit_shared.person_keys import public_b64
+
+
+async def publish_staff(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
+    await _publish(conn, user_id)
 
 
 async def _publish(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
     row = await staff_repo.get_user(conn, user_id)
     assert row is not None
+    keys = await conn.fetchrow(
+        "SELECT public_key, custodian FROM staff_users WHERE id = $1", user_id
+    )
     await add_to_outbox(
         conn,
         StaffChanged(
@@ -35,6 +45,12 @@ async def _publish(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
                 active=not row["disabled"],
                 notification_mode=row["notification_mode"],
                 language=row["language"],
+                public_key=(
+                    public_b64(PublicKey(bytes(keys["public_key"])))
+                    if keys["public_key"] is not None
+                    else None
+                ),
+                custodian=bool(keys["custodian"]),
             ),
         ),
     )
@@ -50,8 +66,10 @@ async def create_user(
 ) -> str | None:
     """Create the account; with_totp: set up TOTP now and return its secret (for tests/ops)."""
     password_hash = hash_password(password)
+    locked = await staff_keys.lock_with_password(password)
     async with conn.transaction():
         user_id = await staff_repo.create_user(conn, username, password_hash, role, email)
+        await staff_keys.store_locked(conn, user_id, locked)
         secret = new_totp_secret() if with_totp else None
         if secret:
             await staff_repo.set_totp(conn, user_id, secret, confirmed=True)
@@ -63,14 +81,29 @@ async def create_user(
 
 
 async def reset_password(conn: asyncpg.Connection, username: str, password: str) -> bool:
+    """An administrator's reset: nobody knows the old password, so the old private key is lost.
+
+    The account gets a new key pair and loses every case key it held: a signed-in coordinator
+    (or the recovery key) must grant access again.
+    """
     password_hash = hash_password(password)
+    locked = await staff_keys.lock_with_password(password)
     async with conn.transaction():
         row = await staff_repo.find_login(conn, username)
         if row is None:
             return False
         await staff_repo.set_password(conn, username, password_hash)
+        await staff_keys.store_locked(conn, row["id"], locked)
+        dropped = await conn.fetchval(
+            "WITH d AS (DELETE FROM case_key_wraps WHERE staff_id = $1 RETURNING 1) "
+            "SELECT count(*) FROM d",
+            row["id"],
+        )
         await staff_repo.drop_user_sessions(conn, row["id"])
-        await audit_repo.append(conn, "cli", "password_reset", None, staff=str(row["id"]))
+        await audit_repo.append(
+            conn, "cli", "password_reset", None, staff=str(row["id"]), keys_dropped=int(dropped)
+        )
+        await _publish(conn, row["id"])
     return True
 
 
@@ -102,6 +135,23 @@ async def set_reveal(conn: asyncpg.Connection, username: str, allowed: bool) -> 
             )
             return True
     return False
+
+
+async def set_custodian(conn: asyncpg.Connection, username: str, allowed: bool) -> bool:
+    """Identity custodian: new cases' identity keys are wrapped to them (intake reads it from
+    staff.changed); they approve reveals and hold no case content access by this flag."""
+    async with conn.transaction():
+        row = await staff_repo.find_by_username(conn, username, for_update=True)
+        if row is None:
+            return False
+        await conn.execute(
+            "UPDATE staff_users SET custodian = $2 WHERE id = $1", row["id"], allowed
+        )
+        await audit_repo.append(
+            conn, "cli", "custodian_grant", None, staff=str(row["id"]), allowed=allowed
+        )
+        await _publish(conn, row["id"])
+    return True
 
 
 async def set_notifications(

@@ -118,6 +118,7 @@ class ReportsApi(Controller):
             channel=data.channel or "api",
             notice=data.notice(),
             notifications_key=intake.notifications_key(),
+            recovery_key=intake.recovery_key(),
         )
         body = ReportAccepted(
             report_number=accepted.report_number,

@@ -17,9 +17,11 @@ from peluit_intake.adapters.reports_repo import (
     insert_report,
     next_report_number_sequence,
 )
+from peluit_intake.adapters.staff_keys_repo import set_case_public_key
 from peluit_intake.domain.notice import NotificationContact
 from peluit_intake.domain.receipt import new_receipt, normalise_receipt, report_number
 from peluit_intake.domain.report import ReportContent
+from peluit_intake.service.case_keys import RecoveryKeyMissing, b64, seal_case
 from peluit_shared.crypto import seal
 from peluit_shared.events import ReportSubmitted
 from peluit_shared.events.reports import Channel, ReportSubmittedPayload
@@ -73,13 +75,19 @@ async def submit_report(
     channel: Channel = "portal",
     notice: NotificationContact | None = None,
     notifications_key: PublicKey | None = None,
+    recovery_key: PublicKey | None = None,
 ) -> Accepted:
     """Store and publish the report; `notice` (the reporter's optional address for notices) is
     sealed to `notifications_key` here, before anything is written: only notifications opens it.
+
+    The team's copy is sealed to a new per-case key wrapped to the coordinators and the
+    `recovery_key` (see service/case_keys.py); `cases_key`, the cases host key, gets only the
+    triage.
     """
+    if recovery_key is None:
+        raise RecoveryKeyMissing("a report needs the recovery public key")
     plaintext = content.model_dump_json().encode()
     protected = await asyncio.to_thread(_protect, crypto, plaintext)
-    sealed = seal(cases_key, plaintext)
     sealed_contact = None
     if notice is not None:
         if notifications_key is None:
@@ -89,6 +97,7 @@ async def submit_report(
     year = datetime.now(UTC).year
     async with pool.acquire() as conn, conn.transaction():
         number = report_number(year, await next_report_number_sequence(conn, year))
+        sealed = await seal_case(conn, content, cases_key, recovery_key)
         await insert_report(
             conn,
             StoredReport(
@@ -102,15 +111,22 @@ async def submit_report(
                 notices_by_email=sealed_contact is not None,
             ),
         )
+        await set_case_public_key(conn, report_id, sealed.case_public_key)
         event = ReportSubmitted(
             correlation_id=report_id,
             payload=ReportSubmittedPayload(
                 report_id=report_id,
                 report_number=number,
                 channel=channel,
-                sealed_report=sealed,
+                sealed_report=sealed.sealed_report,
                 reporter_public_key=protected.reporter_public_key,
                 sealed_notification_contact=sealed_contact,
+                case_public_key=b64(sealed.case_public_key),
+                case_key_wraps=sealed.case_key_wraps,
+                sealed_identity=sealed.sealed_identity,
+                identity_public_key=b64(sealed.identity_public_key),
+                identity_key_wraps=sealed.identity_key_wraps,
+                sealed_triage=sealed.sealed_triage,
             ),
         )
         await add_to_outbox(conn, event)

@@ -124,6 +124,7 @@ class ReportPages(Controller):
             channel="portal",
             notice=notice,
             notifications_key=intake.notifications_key(),
+            recovery_key=intake.recovery_key(),
         )
         attached = (
             await forward_attachments(intake, streamed, first, accepted)
