@@ -55,10 +55,21 @@ async def intake_client(services: dict[str, ServiceProcess]) -> AsyncIterator[ht
         yield client
 
 
+_fresh: dict[str, str] = {}
+
+
 @pytest.fixture
-async def staff_client(staff_token: str) -> AsyncIterator[httpx.AsyncClient]:
+async def staff_client(
+    staff_token: str, staff_credentials: Account
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The suite coordinator's API client; signs in again if a test ended the session (e.g.
+    one that resets every password)."""
     async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10) as client:
-        client.headers["authorization"] = f"Bearer {staff_token}"
+        token = _fresh.get("token", staff_token)
+        client.headers["authorization"] = f"Bearer {token}"
+        if (await client.get("/api/v1/account")).status_code == 401:
+            token = _fresh["token"] = api_login(base_url("cases"), staff_credentials)
+            client.headers["authorization"] = f"Bearer {token}"
         yield client
 
 

@@ -16,8 +16,8 @@ from nacl.signing import SigningKey
 from peluit_evidence.settings import EvidenceSettings
 from peluit_shared import grants
 from peluit_shared.crypto import SealedData, unseal
-from peluit_shared.keyring import load_private_keys
 from peluit_shared.stream_crypto import StreamDecryptor
+from tests.support.keys import case_keys_for_report
 from tests.support.stack import DATA, service_dsn
 
 GPS_TEXT = b"GPSLatitude -6.1009 GPSLongitude 106.8040"
@@ -147,11 +147,12 @@ def pdf_with_author(author: str) -> bytes:
 
 
 async def stored_plaintext(evidence_id: uuid.UUID) -> bytes:
-    """Decrypt a stored object as cases would: the file key unsealed with the cases key."""
+    """Decrypt a stored object as a team member would: the file key unsealed with the case key
+    (here opened with the recovery key the tests hold)."""
     row = await evidence_row(evidence_id)
     assert row is not None
     file_key = unseal(
-        load_private_keys(DATA / "keys" / "cases"),
+        await case_keys_for_report(row["report_id"]),
         SealedData.model_validate_json(row["sealed_file_key"]),
     )
     decryptor = StreamDecryptor(file_key)

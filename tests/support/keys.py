@@ -136,3 +136,48 @@ def wait_for_intake_key(username: str, timeout: float = 20.0) -> None:
     """Until intake wraps new case keys to `username`'s current public key."""
     if intake_running():
         _run(_projection_has(username, timeout))
+
+
+async def case_key_for_report(report_id: uuid.UUID, kind: str = "case") -> PrivateKey:
+    """The case (or identity) private key of a report, opened with the recovery key the tests
+    hold: how a test reads what only the team's sessions can read."""
+    from peluit_shared.crypto import key_id_of
+    from peluit_shared.person_keys import unwrap
+
+    key = recovery_key()
+    conn = await asyncpg.connect(service_dsn("cases"))
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            wrapped = await conn.fetchval(
+                """SELECT w.wrapped FROM case_key_wraps w JOIN cases c ON c.id = w.case_id
+                   WHERE c.report_id = $1 AND w.kind = $2 AND w.holder = $3""",
+                report_id,
+                kind,
+                f"recovery:{key_id_of(key.public_key)}",
+            )
+            if wrapped is not None or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await conn.close()
+    assert wrapped is not None, "no recovery wrap for the report's case"
+    return unwrap(key, bytes(wrapped))
+
+
+async def case_keys_for_report(report_id: uuid.UUID) -> dict[str, PrivateKey]:
+    from peluit_shared.crypto import key_id_of
+
+    key = await case_key_for_report(report_id)
+    return {key_id_of(key.public_key): key}
+
+
+def case_keys_for_report_sync(report_id: uuid.UUID) -> dict[str, PrivateKey]:
+    return dict(_run(case_keys_for_report(report_id)))
+
+
+def cli(
+    *args: str, stdin: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """`peluit-cases ARGS` (a short CLI run, from sync or async tests)."""
+    return subprocess.run([CLI, *args], input=stdin, text=True, check=check, capture_output=True)
