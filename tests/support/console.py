@@ -79,8 +79,8 @@ def make_account(username: str, role: str, custodian: bool = False) -> Account:
     secret = _secret(_cli("reset-totp", "--username", username, "--totp-secret-stdout"))
     if custodian:
         _cli("grant-custodian", "--username", username)
-    wait_for_intake_key(username)
-    if role == "coordinator" or custodian:
+    wait_for_intake_key(username, custodian=custodian)
+    if role == "coordinator":
         restore_to(username)
     return Account(username, password, secret)
 

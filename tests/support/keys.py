@@ -112,7 +112,7 @@ def intake_running() -> bool:
         return False
 
 
-async def _projection_has(username: str, timeout: float) -> None:
+async def _projection_has(username: str, timeout: float, custodian: bool = False) -> None:
     key = await staff_public_key(username)
     if key is None:
         return
@@ -121,10 +121,15 @@ async def _projection_has(username: str, timeout: float) -> None:
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = await conn.fetchval(
-                "SELECT public_key FROM staff_keys WHERE staff_id = $1", sid
+            found = await conn.fetchrow(
+                "SELECT public_key, custodian FROM staff_keys WHERE staff_id = $1", sid
             )
-            if found is not None and bytes(found) == key:
+            if (
+                found is not None
+                and found["public_key"] is not None
+                and bytes(found["public_key"]) == key
+                and (found["custodian"] or not custodian)
+            ):
                 return
             await asyncio.sleep(0.05)
     finally:
@@ -132,10 +137,10 @@ async def _projection_has(username: str, timeout: float) -> None:
     raise TimeoutError(f"intake did not learn {username}'s public key in {timeout}s")
 
 
-def wait_for_intake_key(username: str, timeout: float = 20.0) -> None:
+def wait_for_intake_key(username: str, timeout: float = 20.0, custodian: bool = False) -> None:
     """Until intake wraps new case keys to `username`'s current public key."""
     if intake_running():
-        _run(_projection_has(username, timeout))
+        _run(_projection_has(username, timeout, custodian))
 
 
 async def case_key_for_report(report_id: uuid.UUID, kind: str = "case") -> PrivateKey:

@@ -20,7 +20,7 @@ from peluit_cases.console.oversight_pages import OversightPages
 from peluit_cases.console.web import STATIC
 from peluit_cases.entrypoints.account_api import AccountApi, KeyGrantApi
 from peluit_cases.entrypoints.auth_api import AuthApi
-from peluit_cases.entrypoints.cases_api import CasesApi, WorkflowApi
+from peluit_cases.entrypoints.cases_api import CasesApi, IdentityRequestsApi, WorkflowApi
 from peluit_cases.entrypoints.oversight_api import OversightApi
 from peluit_cases.entrypoints.subscribers import register_subscribers
 from peluit_cases.service.deadlines import check_deadlines
@@ -86,6 +86,7 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
             AuthApi,
             CasesApi,
             WorkflowApi,
+            IdentityRequestsApi,
             OversightApi,
             AccountApi,
             KeyGrantApi,

@@ -74,6 +74,33 @@ WORDS: dict[str, tuple[str, str]] = {
         "Confidential. Revealing it is recorded in the audit log.",
     ),
     "reveal": ("Buka identitas", "Reveal identity"),
+    "reveal_request": (
+        "Minta identitas (perlu persetujuan penjaga identitas)",
+        "Request the identity (a custodian must approve)",
+    ),
+    "reveal_open": (
+        "Buka identitas (permintaan disetujui)",
+        "Open the identity (request approved)",
+    ),
+    "identity_requests": ("Permintaan identitas", "Identity requests"),
+    "no_requests": ("Tidak ada permintaan terbuka.", "No open requests."),
+    "requester": ("Peminta", "Requested by"),
+    "approve": ("Setujui", "Approve"),
+    "refuse": ("Tolak", "Refuse"),
+    "own_request": (
+        "Permintaan Anda sendiri: penjaga lain yang memutuskan",
+        "Your own request: another custodian decides",
+    ),
+    "reason_sealed": (
+        "(alasan tidak dapat dibuka dengan kunci Anda)",
+        "(the reason does not open with your key)",
+    ),
+    "grant_access": ("Beri akses kasus", "Grant case access"),
+    "grant_access_help": (
+        "Bungkus setiap kunci kasus yang Anda pegang untuk koordinator ini.",
+        "Wrap every case key you hold to this coordinator.",
+    ),
+    "granted": ("Akses diberikan untuk {n} kasus.", "Access granted to {n} cases."),
     "reason": ("Alasan", "Reason"),
     "evidence": ("Bukti", "Evidence"),
     "no_evidence": ("Belum ada bukti dari pelapor.", "No evidence from the reporter yet."),

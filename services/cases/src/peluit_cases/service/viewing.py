@@ -18,7 +18,7 @@ from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import load_case
 from peluit_cases.service.case_keys import case_keys, held_key
 from peluit_cases.service.contacts import contact_log
-from peluit_cases.service.errors import Invalid, KeyRefused
+from peluit_cases.service.errors import KeyRefused
 from peluit_cases.service.evidence import evidence_of
 from peluit_cases.service.mailbox import thread
 from peluit_cases.wiring import Cases
@@ -90,25 +90,34 @@ async def view_case(cases: Cases, staff: StaffUser, case_id: uuid.UUID) -> dict[
 
 
 async def reveal_identity(
-    cases: Cases, staff: StaffUser, case_id: uuid.UUID, reason: str
+    cases: Cases, staff: StaffUser, case_id: uuid.UUID, reason: str = ""
 ) -> dict[str, Any] | None:
-    """The reporter's identity (None if anonymous), after a written reason; audited."""
-    if len(reason.strip()) < cases.settings.reveal_min_reason:
-        raise Invalid(
-            "reason",
-            f"Alasan minimal {cases.settings.reveal_min_reason} karakter | "
-            f"Reason needs at least {cases.settings.reveal_min_reason} characters",
-        )
+    """The reporter's identity (None if anonymous), only for a team member whose identity
+    request a custodian approved (the approval wrapped the identity key to them); audited.
+
+    The reason was given with the request (service/identity.py); `reason` is not needed here.
+    """
+    del reason
     async with cases.runtime.pool.acquire() as conn, conn.transaction():
-        row = await load_case(conn, staff, case_id, Permission.IDENTITY_REVEAL)
+        row = await load_case(conn, staff, case_id, Permission.CASE_READ)
         if row["anonymous"]:
             identity = None
         else:
+            via = await conn.fetchval(
+                "SELECT via FROM case_key_wraps WHERE case_id = $1 AND kind = 'identity' "
+                "AND holder = $2",
+                case_id,
+                str(staff.id),
+            )
+            if via != "reveal":
+                raise KeyRefused(
+                    "Belum ada persetujuan penjaga identitas: ajukan permintaan dengan alasan | "
+                    "No custodian has approved: file an identity request with a reason",
+                    code="reveal_not_approved",
+                )
             identity = _open_identity(await held_key(conn, staff, row, "identity"), row)
         await cases_repo.add_history(
-            conn, case_id, str(staff.id), "identity_revealed", None, None, reason.strip()
+            conn, case_id, str(staff.id), "identity_revealed", None, None, None
         )
-        await audit_repo.append(
-            conn, str(staff.id), "identity_revealed", case_id, reason=reason.strip()
-        )
+        await audit_repo.append(conn, str(staff.id), "identity_revealed", case_id)
     return dict(identity) if identity else None
