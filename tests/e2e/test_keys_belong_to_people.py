@@ -135,7 +135,7 @@ def _opens(secret: bytes, ciphertext: bytes) -> bool:
         return False
 
 
-async def test_the_cases_host_files_and_database_open_no_report_identity_or_evidence_key(
+async def test_the_cases_host_files_and_database_open_no_report_identity_note_or_evidence_key(
     services: dict[str, ServiceProcess],
     intake_client: httpx.AsyncClient,
     staff_client: httpx.AsyncClient,
@@ -160,9 +160,20 @@ async def test_the_cases_host_files_and_database_open_no_report_identity_or_evid
         json={"kind": "question", "text": "Mohon jelaskan kronologinya secara rinci"},
     )
     assert sent.status_code in (200, 201), sent.text
+    note = f"Catatan rahasia {uuid.uuid4().hex}"
+    logged = await staff_client.post(
+        f"/api/v1/cases/{case['id']}/contacts",
+        json={"on_date": "2026-03-02", "channel": "phone", "party": note, "result": note},
+    )
+    assert logged.status_code == 201, logged.text
+    moved = await staff_client.post(
+        f"/api/v1/cases/{case['id']}/transitions", json={"to": "verifying", "note": note}
+    )
+    assert moved.status_code == 200, moved.text
     # The team (a session) can open all of it ...
     detail = (await staff_client.get(f"/api/v1/cases/{case['id']}")).json()
     assert secret_what in json.dumps(detail["report"])
+    assert note in json.dumps(detail["contacts"]) and note in json.dumps(detail["history"])
 
     # ... but the host cannot: every file under the cases key folder and every value of the
     # cases database (sessions' token hashes, locked keys, salts, public keys) as a key.
@@ -179,6 +190,23 @@ async def test_the_cases_host_files_and_database_open_no_report_identity_or_evid
         messages = await cases_db.fetch(
             "SELECT sealed_text FROM case_messages WHERE case_id = $1", row["id"]
         )
+        notes = [
+            bytes(r_[0])
+            for r_ in await cases_db.fetch(
+                "SELECT sealed_note FROM case_history WHERE case_id = $1 AND sealed_note "
+                "IS NOT NULL UNION ALL SELECT sealed FROM case_contacts WHERE case_id = $1",
+                row["id"],
+            )
+        ]
+        # No free text in the clear anywhere in the case's rows.
+        for table in ("case_history", "case_contacts", "cases"):
+            dumped = await cases_db.fetch(
+                f"SELECT t::text FROM {table} t WHERE "
+                + ("id" if table == "cases" else "case_id")
+                + " = $1",
+                row["id"],
+            )
+            assert note not in str(dumped) and secret_what not in str(dumped), table
         db_values: list[bytes] = []
         for table, columns in {
             "staff_users": "public_key, locked_key, key_salt",
@@ -199,13 +227,14 @@ async def test_the_cases_host_files_and_database_open_no_report_identity_or_evid
         "identity": bytes(row["sealed_identity"]),
         **{f"wrap{i}": bytes(w["wrapped"]) for i, w in enumerate(wraps)},
         **{f"message{i}": bytes(m["sealed_text"]) for i, m in enumerate(messages)},
+        **{f"note{i}": n for i, n in enumerate(notes)},
     }
     for i, f in enumerate(files_db):
         for column in ("sealed_file_key", "sealed_metadata"):
             envelopes[f"evidence{i}.{column}"] = SealedData.model_validate_json(
                 f[column]
             ).ciphertext
-    assert len(wraps) >= 2 and messages
+    assert len(wraps) >= 2 and messages and len(notes) >= 2
     candidates = _key_candidates(files, db_values)
     assert len(candidates) > 10
     for name, ciphertext in envelopes.items():

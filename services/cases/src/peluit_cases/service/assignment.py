@@ -128,12 +128,14 @@ async def declare_conflict(cases: Cases, staff: StaffUser, case_id: uuid.UUID, n
         row = await cases_repo.get_case(conn, case_id)
         if row is None:
             raise NotFound("Kasus tidak ditemukan | Case not found")
+        sealed = await cases_repo.seal_for_case(conn, case_id, note.strip())
         await conn.execute(
-            "INSERT INTO case_conflicts (case_id, staff_id, note) VALUES ($1, $2, $3) "
-            "ON CONFLICT DO NOTHING",
+            "INSERT INTO case_conflicts (case_id, staff_id, note, sealed_note) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             case_id,
             staff.id,
-            note.strip(),
+            note.strip() if sealed is None else "",
+            sealed,
         )
         await cases_repo.add_history(
             conn, case_id, str(staff.id), "conflict_declared", None, None, None

@@ -17,7 +17,7 @@ from peluit_cases.domain.permissions import Permission, allowed
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import load_case
 from peluit_cases.service.case_keys import case_keys, held_key
-from peluit_cases.service.contacts import contact_log
+from peluit_cases.service.contacts import contact_log, open_sealed
 from peluit_cases.service.errors import KeyRefused
 from peluit_cases.service.evidence import evidence_of
 from peluit_cases.service.mailbox import thread
@@ -70,9 +70,17 @@ async def view_case(cases: Cases, staff: StaffUser, case_id: uuid.UUID) -> dict[
             report["identity"] = None
             detail["report"] = report
             detail["messages"] = await thread(conn, keys, case_id)
-            detail["contacts"] = await contact_log(conn, case_id)
+            detail["contacts"] = await contact_log(conn, case_id, keys)
+            for entry in detail["history"]:
+                sealed = entry.pop("sealed_note", None)
+                if sealed is not None:
+                    entry["note"] = open_sealed(keys, bytes(sealed))
             detail["evidence"] = await evidence_of(conn, keys, row["report_id"])
         else:
+            # Codes and counts only: no free text (notes, reasons) for those without content.
+            for entry in detail["history"]:
+                entry.pop("sealed_note", None)
+                entry["note"] = None
             detail["evidence"] = []
             detail["report"] = None
             detail["messages"] = []
