@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import Browser, Page
 
 from tests.support.browser import chromium
-from tests.support.console import Account, api_login, make_account
+from tests.support.console import LATEST, Account, api_login, make_account
 from tests.support.keys import wait_for_intake_key
 from tests.support.stack import SERVICES, ServiceProcess, base_url, infra
 
@@ -68,7 +68,8 @@ async def staff_client(
         token = _fresh.get("token", staff_token)
         client.headers["authorization"] = f"Bearer {token}"
         if (await client.get("/api/v1/account")).status_code == 401:
-            token = _fresh["token"] = api_login(base_url("cases"), staff_credentials)
+            account = LATEST.get(staff_credentials.username, staff_credentials)
+            token = _fresh["token"] = api_login(base_url("cases"), account)
             client.headers["authorization"] = f"Bearer {token}"
         yield client
 

@@ -25,6 +25,8 @@ from tests.support.keys import recovery_key, restore_to, wait_for_intake_key
 from tests.support.stack import DATA, KAFKA_BOOTSTRAP, VENV, service_dsn
 
 CLI = str(VENV / "bin" / "peluit-cases")
+# The newest credentials make_account gave each user (a test that resets an account updates it).
+LATEST: dict[str, Account] = {}
 _last_step: dict[str, int] = {}
 
 
@@ -82,7 +84,8 @@ def make_account(username: str, role: str, custodian: bool = False) -> Account:
     wait_for_intake_key(username, custodian=custodian)
     if role == "coordinator":
         restore_to(username)
-    return Account(username, password, secret)
+    LATEST[username] = Account(username, password, secret)
+    return LATEST[username]
 
 
 def totp_code(secret: str) -> str:
@@ -237,10 +240,11 @@ async def events_about(
     return found
 
 
-def make_account_without_totp(username: str, role: str) -> str:
-    """A new account as an admin creates it: TOTP is enrolled at first sign-in. The password."""
+def make_account_without_totp(username: str, role: str) -> tuple[str, str]:
+    """A new account as an admin creates it: TOTP is enrolled at first sign-in with the one-time
+    enrolment code the admin was given. (password, enrolment code)"""
     password = "first-password-" + uuid.uuid4().hex
-    _cli(
+    out = _cli(
         "create-user",
         "--username",
         username,
@@ -249,4 +253,5 @@ def make_account_without_totp(username: str, role: str) -> str:
         "--password-stdin",
         stdin=password + "\n",
     )
-    return password
+    code = next(x for x in out.splitlines() if x.startswith("enrolment_code="))
+    return password, code.partition("=")[2].strip()

@@ -57,6 +57,15 @@ def _secret_out(secret: str | None) -> None:
         print(f"totp_secret={secret}")
 
 
+def _enrol_code_out(code: str) -> None:
+    print(
+        "Give the user this one-time enrolment code (with the password it lets them set up "
+        "their authenticator once):",
+        file=sys.stderr,
+    )
+    print(f"enrolment_code={code}")
+
+
 def _valid_email(email: str | None) -> str | None:
     prefs, errors = parse_prefs(email, "immediate", "id")
     if prefs is None:
@@ -79,6 +88,8 @@ def _create(settings: CasesSettings, args: argparse.Namespace, role: Role) -> No
         )
         print(f"user {args.username} created with role {role.value}")
         _secret_out(secret)
+        if not secret:
+            _enrol_code_out(await staff_admin.new_enrol_code(conn, args.username))
 
     _db(settings, work)
 
@@ -182,6 +193,9 @@ def _parser() -> argparse.ArgumentParser:
     grant = sub.add_parser("grant-reveal", help="allow a handler to reveal reporter identities")
     grant.add_argument("--username", required=True)
     grant.add_argument("--revoke", action="store_true")
+    sub.add_parser(
+        "enrolment-code", help="a new one-time code the user needs to enrol an authenticator"
+    ).add_argument("--username", required=True)
     custodian = sub.add_parser(
         "grant-custodian",
         help="make a user an identity custodian (approves reveals; new identities wrap to them)",
@@ -249,7 +263,8 @@ def main() -> None:
             password = _password(args)
             if not _db(settings, lambda c: staff_admin.reset_password(c, args.username, password)):
                 raise SystemExit(f"no user {args.username}")
-            print(f"password of {args.username} reset; sessions ended")
+            print(f"password of {args.username} reset; sessions ended; TOTP to enrol again")
+            _enrol_code_out(_db(settings, lambda c: staff_admin.new_enrol_code(c, args.username)))
         elif command == "reset-totp":
             try:
                 secret = _db(
@@ -260,6 +275,12 @@ def main() -> None:
                 raise SystemExit(f"no user {args.username}") from exc
             print(f"TOTP of {args.username} reset; sessions ended")
             _secret_out(secret)
+            if not secret:
+                _enrol_code_out(
+                    _db(settings, lambda c: staff_admin.new_enrol_code(c, args.username))
+                )
+        elif command == "enrolment-code":
+            _enrol_code_out(_db(settings, lambda c: staff_admin.new_enrol_code(c, args.username)))
         elif command == "grant-reveal":
             if not _db(
                 settings, lambda c: staff_admin.set_reveal(c, args.username, not args.revoke)

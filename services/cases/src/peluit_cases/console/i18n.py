@@ -78,6 +78,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Minta identitas (perlu persetujuan penjaga identitas)",
         "Request the identity (a custodian must approve)",
     ),
+    "enrol_code": ("Kode pendaftaran dari administrator", "Enrolment code from the administrator"),
     "reveal_open": (
         "Buka identitas (permintaan disetujui)",
         "Open the identity (request approved)",

@@ -24,6 +24,9 @@ _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both answers take the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 MIN_PASSWORD_LENGTH = 12
+# Checked against when a TOTP secret does not open (wrong password): no code matches it.
+_NO_SECRET = pyotp.random_base32()
+ENROL_CODE_HOURS = 72
 
 
 class WeakPassword(ValueError):
@@ -104,7 +107,10 @@ async def login(
         raise LoginRefused("locked")
     locked = False
     async with pool.acquire() as conn, conn.transaction():
-        step = totp_step(row["totp_secret"], code or "") if row["totp_confirmed"] else 0
+        secret = await staff_keys.totp_secret_at_login(
+            pool, row["id"], row["totp_secret"], password
+        )
+        step = totp_step(secret or _NO_SECRET, code or "") if row["totp_confirmed"] else 0
         if ok and step is not None and row["totp_confirmed"]:
             ok = await staff_repo.use_totp_step(conn, row["id"], step)
         if not ok or step is None:
@@ -139,27 +145,56 @@ async def authenticate(
 
 
 async def start_enrolment(pool: asyncpg.Pool, user: StaffUser) -> str:
-    """The pending TOTP secret for `user` (created once, until confirmed)."""
+    """The pending TOTP secret for `user` (created once, until confirmed), sealed at rest to
+    the account's public key and opened with the private key the session holds."""
     async with pool.acquire() as conn:
         row = await staff_repo.get_user(conn, user.id)
         assert row is not None
         if row["totp_confirmed"]:
             raise ValueError("TOTP already set up")
-        if row["totp_secret"]:
-            return str(row["totp_secret"])
+        opened = staff_keys.open_totp(user.private_key, row["totp_secret"])
+        if opened:
+            return opened
+        public = await conn.fetchval("SELECT public_key FROM staff_users WHERE id = $1", user.id)
         secret = new_totp_secret()
-        await staff_repo.set_totp(conn, user.id, secret, confirmed=False)
+        stored = staff_keys.seal_totp(bytes(public), secret) if public is not None else secret
+        await staff_repo.set_totp(conn, user.id, stored, confirmed=False)
         return secret
 
 
-async def confirm_enrolment(pool: asyncpg.Pool, user: StaffUser, token: str, code: str) -> bool:
+def hash_enrol_code(code: str) -> str:
+    return _hasher.hash(code.strip().upper())
+
+
+async def confirm_enrolment(
+    pool: asyncpg.Pool, user: StaffUser, token: str, code: str, enrol_code: str = ""
+) -> bool:
+    """Confirm the authenticator with a current code AND the one-time enrolment code an
+    administrator gave (`peluit-cases enrolment-code`): the password alone does not enrol."""
     async with pool.acquire() as conn, conn.transaction():
         row = await staff_repo.get_user(conn, user.id)
         if row is None or row["totp_confirmed"] or not row["totp_secret"]:
             return False
-        step = totp_step(row["totp_secret"], code)
+        given = await conn.fetchrow(
+            "SELECT enrol_code_hash, enrol_code_expires FROM staff_users WHERE id = $1", user.id
+        )
+        if (
+            given is None
+            or given["enrol_code_hash"] is None
+            or given["enrol_code_expires"] < datetime.now(UTC)
+            or not await asyncio.to_thread(_verify, given["enrol_code_hash"], enrol_code.upper())
+        ):
+            await audit_repo.append(conn, str(user.id), "totp_enrol_code_refused")
+            return False
+        secret = staff_keys.open_totp(user.private_key, row["totp_secret"])
+        step = totp_step(secret, code) if secret else None
         if step is None:
             return False
+        await conn.execute(
+            "UPDATE staff_users SET enrol_code_hash = NULL, enrol_code_expires = NULL "
+            "WHERE id = $1",
+            user.id,
+        )
         await staff_repo.set_totp(conn, user.id, row["totp_secret"], confirmed=True)
         await staff_repo.use_totp_step(conn, user.id, step)
         await staff_repo.upgrade_session(conn, hash_token(token))

@@ -10,14 +10,17 @@ can unlock it for one request.
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import hashlib
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from nacl.public import PrivateKey
+from nacl.exceptions import CryptoError
+from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from peluit_cases.adapters import audit_repo
 from peluit_cases.domain.staff import StaffUser
@@ -31,6 +34,58 @@ from peluit_shared.person_keys import (
     session_key,
     unlock,
 )
+
+SEALED_TOTP = "sealed:"
+# Keys a sign-in just unlocked for the TOTP check, picked up by open_for_session (one Argon2id
+# per sign-in, not two); entries live for seconds.
+_just_unlocked: dict[uuid.UUID, tuple[float, PrivateKey]] = {}
+
+
+def seal_totp(public_key: bytes, secret: str) -> str:
+    """A TOTP secret sealed to the account's public key (only its private key opens it)."""
+    sealed = SealedBox(PublicKey(public_key)).encrypt(secret.encode())
+    return SEALED_TOTP + base64.b64encode(bytes(sealed)).decode()
+
+
+def open_totp(key: PrivateKey | None, stored: str | None) -> str | None:
+    """The secret; a legacy plaintext one as it is; None when it does not open."""
+    if not stored:
+        return None
+    if not stored.startswith(SEALED_TOTP):
+        return stored
+    if key is None:
+        return None
+    try:
+        raw = SealedBox(key).decrypt(base64.b64decode(stored[len(SEALED_TOTP) :]))
+    except (CryptoError, ValueError):
+        return None
+    return bytes(raw).decode()
+
+
+async def totp_secret_at_login(
+    pool: asyncpg.Pool, user_id: uuid.UUID, stored: str | None, password: str
+) -> str | None:
+    """At sign-in: unlock the private key with the password (a wrong password opens nothing,
+    at the same cost) and open the TOTP secret with it."""
+    async with pool.acquire() as conn:
+        try:
+            key = await unlock_with_password(conn, user_id, password)
+        except KeyUnavailable:
+            key = None
+    now = time.monotonic()
+    for stale in [k for k, (t, _) in _just_unlocked.items() if now - t > 30]:
+        _just_unlocked.pop(stale, None)
+    if key is not None:
+        _just_unlocked[user_id] = (now, key)
+        if stored and not stored.startswith(SEALED_TOTP):  # seal a secret from before
+            async with pool.acquire() as conn:
+                await conn.execute(
+                    "UPDATE staff_users SET totp_secret = $2 WHERE id = $1 AND totp_secret = $3",
+                    user_id,
+                    seal_totp(bytes(key.public_key), stored),
+                    stored,
+                )
+    return open_totp(key, stored)
 
 
 @dataclass(frozen=True)
@@ -102,8 +157,9 @@ async def open_for_session(
     from peluit_cases.service.staff_admin import publish_staff  # avoid an import cycle
 
     async with pool.acquire() as conn:
+        recent = _just_unlocked.pop(user_id, None)
         try:
-            key = await unlock_with_password(conn, user_id, password)
+            key = recent[1] if recent else await unlock_with_password(conn, user_id, password)
         except KeyUnavailable:
             await audit_repo.append(conn, str(user_id), "staff_key_unopenable")
             return
@@ -112,6 +168,15 @@ async def open_for_session(
             locked = await lock_with_password(password, key)
             async with conn.transaction():
                 await store_locked(conn, user_id, locked)
+                stored = await conn.fetchval(
+                    "SELECT totp_secret FROM staff_users WHERE id = $1", user_id
+                )
+                if stored and not stored.startswith(SEALED_TOTP):  # seal a legacy secret
+                    await conn.execute(
+                        "UPDATE staff_users SET totp_secret = $2 WHERE id = $1",
+                        user_id,
+                        seal_totp(locked.public_key, stored),
+                    )
                 await audit_repo.append(conn, str(user_id), "staff_key_created")
                 await publish_staff(conn, user_id)
         await conn.execute(
