@@ -462,3 +462,33 @@ async def test_rotating_the_recovery_key_loses_no_report(
         c.headers["authorization"] = f"Bearer {api_login(base_url('cases'), account)}"
         r = await c.get(f"/api/v1/cases/{case['id']}")
         assert r.status_code == 200, r.text
+
+
+async def test_a_tampered_envelope_or_wrap_is_a_clear_409_never_a_500(
+    services: dict[str, ServiceProcess],
+    intake_client: httpx.AsyncClient,
+    staff_client: httpx.AsyncClient,
+    staff_credentials: Account,
+) -> None:
+    _, envelope_case = await new_case(intake_client, staff_client)
+    _, wrap_case = await new_case(intake_client, staff_client)
+    user = await session_user(staff_client.headers["authorization"].split(" ", 1)[1])
+    conn = await _db("cases")
+    try:
+        await conn.execute(
+            "UPDATE cases SET sealed_report = overlay(sealed_report placing '\\x00'::bytea "
+            "from 60 for 1) WHERE id = $1",
+            uuid.UUID(envelope_case["id"]),
+        )
+        await conn.execute(
+            "UPDATE case_key_wraps SET wrapped = overlay(wrapped placing '\\x00'::bytea "
+            "from 40 for 1) WHERE case_id = $1 AND holder = $2",
+            uuid.UUID(wrap_case["id"]),
+            str(user.id),
+        )
+    finally:
+        await conn.close()
+    r = await staff_client.get(f"/api/v1/cases/{envelope_case['id']}")
+    assert r.status_code == 409 and r.json()["code"] == "envelope_unopenable", r.text
+    r = await staff_client.get(f"/api/v1/cases/{wrap_case['id']}")
+    assert r.status_code == 409 and r.json()["code"] == "key_unopenable", r.text
