@@ -381,57 +381,66 @@ async def test_a_password_change_loses_no_report(
         assert "Kepala seksi" in r.json()["report"]["what"]
 
 
+@pytest.mark.timeout(900)
 async def test_every_password_reset_then_the_recovery_key_restores_every_old_case(
     services: dict[str, ServiceProcess],
     intake_client: httpx.AsyncClient,
     staff_client: httpx.AsyncClient,
     staff_credentials: Account,
 ) -> None:
+    from peluit_cases.service import staff_admin
+
     _, first = await new_case(intake_client, staff_client)
     _, second = await new_case(intake_client, staff_client, identity=IDENTITY)
-    conn = await _db("cases")
     try:
-        old_cases = [
-            r["id"]
-            for r in await conn.fetch("SELECT id FROM cases WHERE case_public_key IS NOT NULL")
-        ]
-        usernames = [r["username"] for r in await conn.fetch("SELECT username FROM staff_users")]
+        conn = await _db("cases")
+        try:
+            old_cases = [
+                r["id"]
+                for r in await conn.fetch("SELECT id FROM cases WHERE case_public_key IS NOT NULL")
+            ]
+            # Every password is reset by an administrator (the CLI's use case, run here for
+            # every account at once): every staff key pair is replaced, every case key a
+            # person held is gone.
+            for r in await conn.fetch("SELECT username FROM staff_users"):
+                assert await staff_admin.reset_password(
+                    conn, r["username"], "reset-" + uuid.uuid4().hex
+                )
+            assert (
+                await conn.fetchval(
+                    "SELECT count(*) FROM case_key_wraps WHERE staff_id IS NOT NULL"
+                )
+                == 0
+            )
+        finally:
+            await conn.close()
+        survivor = make_account(f"keys-survivor-{uuid.uuid4().hex[:6]}", "handler")
+        cli("set-role", "--username", survivor.username, "--role", "coordinator")
+        token = api_login(base_url("cases"), survivor)
+        async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10) as c:
+            c.headers["authorization"] = f"Bearer {token}"
+            assert (await c.get(f"/api/v1/cases/{first['id']}")).status_code == 409
+            # A mistyped recovery key is refused, the right one restores.
+            typo = cli(
+                "recovery-key",
+                "restore",
+                "--to",
+                survivor.username,
+                stdin="AAAA-BBBB\n",
+                check=False,
+            )
+            assert typo.returncode != 0 and "recovery key" in typo.stderr + typo.stdout
+            restore_to(survivor.username)
+            user = await session_user(token)
+            for case_id in old_cases:
+                await opens_at_key_layer(user, case_id)  # every old case opens again
+            for case in (first, second):
+                r = await c.get(f"/api/v1/cases/{case['id']}")
+                assert r.status_code == 200 and "Kepala seksi" in r.json()["report"]["what"]
     finally:
-        await conn.close()
-    # Every password is reset by an administrator: every staff key pair is replaced and every
-    # case key a person held is gone.
-    for username in usernames:
-        password = "reset-" + uuid.uuid4().hex
-        cli("reset-password", "--username", username, "--password-stdin", stdin=password + "\n")
-    conn = await _db("cases")
-    try:
-        assert (
-            await conn.fetchval("SELECT count(*) FROM case_key_wraps WHERE staff_id IS NOT NULL")
-            == 0
-        )
-    finally:
-        await conn.close()
-    survivor = make_account(f"keys-survivor-{uuid.uuid4().hex[:6]}", "handler")
-    cli("set-role", "--username", survivor.username, "--role", "coordinator")
-    token = api_login(base_url("cases"), survivor)
-    async with httpx.AsyncClient(base_url=base_url("cases"), timeout=10) as c:
-        c.headers["authorization"] = f"Bearer {token}"
-        assert (await c.get(f"/api/v1/cases/{first['id']}")).status_code == 409
-        # A mistyped recovery key is refused, the right one restores.
-        typo = cli(
-            "recovery-key", "restore", "--to", survivor.username, stdin="AAAA-BBBB\n", check=False
-        )
-        assert typo.returncode != 0 and "recovery key" in typo.stderr + typo.stdout
-        print(restore_to(survivor.username))
-        user = await session_user(token)
-        for case_id in old_cases:
-            await opens_at_key_layer(user, case_id)  # every old case opens again
-        for case in (first, second):
-            r = await c.get(f"/api/v1/cases/{case['id']}")
-            assert r.status_code == 200 and "Kepala seksi" in r.json()["report"]["what"]
-    # The suite's coordinator is set up again (new password and TOTP) and gets its cases back
-    # the same way (make_account restores coordinators through the recovery key).
-    make_account(staff_credentials.username, "coordinator")
+        # The suite's coordinator is set up again (new password and TOTP) and gets its cases
+        # back the same way (make_account restores coordinators through the recovery key).
+        make_account(staff_credentials.username, "coordinator")
 
 
 async def test_rotating_the_recovery_key_loses_no_report(
