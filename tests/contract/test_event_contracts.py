@@ -28,7 +28,7 @@ def test_a_changed_schema_with_the_same_version_is_caught(tmp_path: Path) -> Non
     class ReportSubmittedChanged(Event):
         TOPIC: ClassVar[str] = "report.submitted"
         type: Literal["report.submitted"] = "report.submitted"
-        version: Literal[2] = 2
+        version: Literal[3] = 3
         payload: ChangedPayload
 
     assert drift(ReportSubmitted, tmp_path) is None

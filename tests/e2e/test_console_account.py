@@ -98,9 +98,11 @@ async def test_a_handler_switches_to_a_daily_digest_in_english_on_my_account(
     assert await page.input_value("#email") == address
     assert await page.is_checked("#mode-daily_digest")
 
-    created, changed = await staff_events(username, 2)
-    assert created["version"] == 2 and created["payload"]["notification_mode"] == "immediate"
-    assert changed["type"] == "staff.changed" and changed["version"] == 2
+    # Created, then (the test helper's password reset) a new key pair, then the preferences.
+    created, rekeyed, changed = await staff_events(username, 3)
+    assert created["version"] == 3 and created["payload"]["notification_mode"] == "immediate"
+    assert created["payload"]["public_key"] != rekeyed["payload"]["public_key"]
+    assert changed["type"] == "staff.changed" and changed["version"] == 3
     assert {
         k: changed["payload"][k]
         for k in ("email", "notification_mode", "language", "role", "active")

@@ -53,12 +53,20 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
         {"to": "verifying", "note": "Verifikasi"},
         codes(403, 200, 200, 403),
     ),
+    # Opening the identity needs a custodian's approval first: without it 409 for the team.
     (
         "POST",
         "/api/v1/cases/{case}/identity",
         {"reason": "Perlu konfirmasi telepon ke pelapor"},
-        codes(403, 200, 403, 403),
+        codes(403, 409, 409, 403),
     ),
+    (
+        "POST",
+        "/api/v1/cases/{case}/identity-requests",
+        {"reason": "Perlu konfirmasi telepon ke pelapor"},
+        codes(403, 201, 201, 403),
+    ),
+    ("GET", "/api/v1/identity-requests", None, codes(403, 403, 403, 403)),
     (
         "POST",
         "/api/v1/cases/{case}/assignment",
@@ -197,44 +205,62 @@ async def test_viewers_see_metadata_but_not_the_report(tokens: dict[str, str]) -
         assert "Budi Santoso" not in str(detail)
 
 
-async def test_a_handler_granted_reveal_may_reveal_on_their_case_and_it_is_audited(
+async def test_a_handler_reveals_only_after_another_person_a_custodian_approves(
     tokens: dict[str, str], accounts: dict[str, Account]
 ) -> None:
-    from tests.support.console import _cli
-
+    custodian = make_account("matrix-custodian", "viewer", custodian=True)
     async with (
         await client(tokens["coordinator"]) as coordinator,
         await client(tokens["handler"]) as handler,
-        await client(tokens["viewer"]) as auditor,
+        await client(api_login(base_url("cases"), custodian)) as keeper,
     ):
         case = await new_case(coordinator, identity=IDENTITY)
         hid = await handler_id(coordinator)
-        await coordinator.post(f"/api/v1/cases/{case['id']}/assignment", json={"assignee_id": hid})
-        short = await coordinator.post(
-            f"/api/v1/cases/{case['id']}/identity", json={"reason": "singkat"}
+        r = await coordinator.post(
+            f"/api/v1/cases/{case['id']}/assignment", json={"assignee_id": hid}
+        )
+        assert r.status_code == 200, r.text
+        short = await handler.post(
+            f"/api/v1/cases/{case['id']}/identity-requests", json={"reason": "singkat"}
         )
         assert short.status_code == 422 and short.json()["errors"][0]["field"] == "reason"
-        _cli("grant-reveal", "--username", "matrix-handler")
-        try:
-            # The grant is read at sign-in: a fresh session carries it.
-            fresh = api_login(base_url("cases"), accounts["handler"])
-            async with await client(fresh) as granted:
-                r = await granted.post(
-                    f"/api/v1/cases/{case['id']}/identity",
-                    json={"reason": "Konfirmasi kronologi lewat telepon"},
-                )
-        finally:
-            _cli("grant-reveal", "--username", "matrix-handler", "--revoke")
+        asked = await handler.post(
+            f"/api/v1/cases/{case['id']}/identity-requests",
+            json={"reason": "Konfirmasi kronologi lewat telepon"},
+        )
+        assert asked.status_code == 201, asked.text
+        request_id = asked.json()["id"]
+        # Not approved yet: nothing is shown.
+        early = await handler.post(f"/api/v1/cases/{case['id']}/identity", json={})
+        assert early.status_code == 409 and "Siti" not in early.text
+        # The requester's team cannot decide; the custodian reads the reason and approves.
+        assert (
+            await coordinator.post(
+                f"/api/v1/identity-requests/{request_id}/decision", json={"approve": True}
+            )
+        ).status_code == 403
+        listed = (await keeper.get("/api/v1/identity-requests")).json()
+        mine = next(x for x in listed if x["id"] == request_id)
+        assert mine["reason"] == "Konfirmasi kronologi lewat telepon"
+        decided = await keeper.post(
+            f"/api/v1/identity-requests/{request_id}/decision", json={"approve": True}
+        )
+        assert decided.status_code == 200 and decided.json()["status"] == "approved"
+        # The custodian holds no case content by being one.
+        assert (await keeper.get(f"/api/v1/cases/{case['id']}")).json()["report"] is None
+        r = await handler.post(f"/api/v1/cases/{case['id']}/identity", json={})
         assert r.status_code == 200 and r.json()["identity"]["name"] == "Siti Pelapor"
-        assert (await handler.get(f"/api/v1/cases/{case['id']}")).status_code == 200
-        audit = (await auditor.get("/api/v1/audit", params={"limit": 50})).json()
-        reveals = [
-            e for e in audit if e["action"] == "identity_revealed" and e["case_id"] == case["id"]
-        ]
-        assert reveals and reveals[0]["detail"]["reason"].startswith("Konfirmasi")
+        # The coordinator, who did not ask, still sees nothing.
+        other = await coordinator.post(f"/api/v1/cases/{case['id']}/identity", json={})
+        assert other.status_code == 409
+        audit = (await keeper.get("/api/v1/audit", params={"limit": 50})).json()
+        actions = [e["action"] for e in audit if e["case_id"] == case["id"]]
+        for action in ("identity_requested", "identity_reveal_approved", "identity_revealed"):
+            assert action in actions, actions
         history = (await coordinator.get(f"/api/v1/cases/{case['id']}")).json()["history"]
         assert "identity_revealed" in [h["action"] for h in history]
-        assert "Siti Pelapor" not in str(history) and "Siti Pelapor" not in str(audit)
+        for text in ("Siti Pelapor", "Konfirmasi kronologi"):
+            assert text not in str(history) and text not in str(audit)
 
 
 async def console_session(account: Account) -> dict[str, str]:

@@ -51,7 +51,7 @@ async def test_new_staff_member_enrols_totp_with_the_qr_code_before_anything_els
     services: dict[str, ServiceProcess], page: Page
 ) -> None:
     username = f"new-handler-{uuid.uuid4().hex[:6]}"
-    password = make_account_without_totp(username, "handler")
+    password, enrol_code = make_account_without_totp(username, "handler")
     base = services["cases"].url
 
     await sign_in(page, base, username, password, "")
@@ -63,11 +63,18 @@ async def test_new_staff_member_enrols_totp_with_the_qr_code_before_anything_els
     await page.goto(f"{base}/console/cases")
     await expect(page).to_have_url(f"{base}/console/enrol")
     secret = (await page.locator("#totp-secret").inner_text()).strip()
+    await page.fill("input[name=enrol_code]", enrol_code)
     await page.fill(
         "input[name=totp]", "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
     )
     await page.click("form[action='/console/enrol'] button[type=submit]")
     await expect(page.locator(".error")).to_be_visible()
+    # The password and a right code are not enough: the administrator's enrolment code is.
+    await page.fill("input[name=enrol_code]", "0000-0000-0000")
+    await page.fill("input[name=totp]", totp_code(secret))
+    await page.click("form[action='/console/enrol'] button[type=submit]")
+    await expect(page.locator(".error")).to_be_visible()
+    await page.fill("input[name=enrol_code]", enrol_code)
     await page.fill("input[name=totp]", totp_code(secret))
     await page.click("form[action='/console/enrol'] button[type=submit]")
     await expect(page).to_have_url(f"{base}/console/cases")

@@ -111,7 +111,7 @@ async def test_the_address_for_notices_is_sealed_to_notifications_only(
     )
     submitted = await submitted_event(accepted["report_number"])
     sealed = submitted.payload.sealed_notification_contact
-    assert submitted.version == 2 and sealed is not None
+    assert submitted.version == 3 and sealed is not None
     # Exactly the address and the language, opened with the notifications private key...
     opened = json.loads(unseal(load_private_keys(NOTIFICATIONS_KEYS), sealed))
     assert opened == {"email": address, "language": "en"}

@@ -9,19 +9,24 @@ import time
 import uuid
 from typing import Any, NamedTuple
 
+import asyncpg
 import httpx
 import pyotp
 from aiokafka import AIOKafkaConsumer
 from nacl.encoding import Base64Encoder
 from nacl.public import PrivateKey, PublicKey
 
-from peluit_shared.crypto import seal
+from peluit_shared.crypto import key_id_of, seal
 from peluit_shared.events import ReportSubmitted
-from peluit_shared.events.reports import ReportSubmittedPayload
+from peluit_shared.events.reports import KeyWrap, ReportSubmittedPayload
+from peluit_shared.person_keys import public_b64, wrap
 from tests.support.kafka import kafka_options, publish
-from tests.support.stack import DATA, VENV
+from tests.support.keys import recovery_key, restore_to, wait_for_intake_key
+from tests.support.stack import DATA, VENV, service_dsn
 
 CLI = str(VENV / "bin" / "peluit-cases")
+# The newest credentials make_account gave each user (a test that resets an account updates it).
+LATEST: dict[str, Account] = {}
 _last_step: dict[str, int] = {}
 
 
@@ -43,8 +48,13 @@ def _secret(output: str) -> str:
     raise AssertionError(f"no TOTP secret in CLI output: {output!r}")
 
 
-def make_account(username: str, role: str) -> Account:
-    """Create (or reset) `username` with `role`, a fresh password and a fresh TOTP secret."""
+def make_account(username: str, role: str, custodian: bool = False) -> Account:
+    """Create (or reset) `username` with `role`, a fresh password and a fresh TOTP secret.
+
+    A reset gives the account a new key pair and takes every case key it held, so a coordinator
+    is given every case again through the recovery key (as the real recovery CLI would), and
+    intake's projection is awaited so new reports are wrapped to the new key.
+    """
     password = "test-staff-" + uuid.uuid4().hex
     _cli("migrate")
     if role == "admin":
@@ -69,7 +79,13 @@ def make_account(username: str, role: str) -> Account:
         )
     _cli("reset-password", "--username", username, "--password-stdin", stdin=password + "\n")
     secret = _secret(_cli("reset-totp", "--username", username, "--totp-secret-stdout"))
-    return Account(username, password, secret)
+    if custodian:
+        _cli("grant-custodian", "--username", username)
+    wait_for_intake_key(username, custodian=custodian)
+    if role == "coordinator":
+        restore_to(username)
+    LATEST[username] = Account(username, password, secret)
+    return LATEST[username]
 
 
 def totp_code(secret: str) -> str:
@@ -101,15 +117,69 @@ def api_login(base_url: str, account: Account) -> str:
 
 
 def cases_public_key() -> PublicKey:
+    """The cases host key: only the triage is sealed to it."""
     return PublicKey(
         (DATA / "keys" / "cases" / "current.pub").read_bytes().strip(), encoder=Base64Encoder
     )
+
+
+class SealedCase(NamedTuple):
+    case_key: PrivateKey
+    identity_key: PrivateKey | None
+    fields: dict[str, Any]
+
+
+async def seal_like_intake(report: dict[str, Any]) -> SealedCase:
+    """What intake does at submission: a case key wrapped to the active coordinators (read from
+    the cases database, as intake's projection has them) and the recovery key; the identity in
+    its own envelope for the custodians; the triage to the host key."""
+    conn = await asyncpg.connect(service_dsn("cases"))
+    try:
+        rows = await conn.fetch(
+            "SELECT id, role, custodian, public_key FROM staff_users "
+            "WHERE NOT disabled AND public_key IS NOT NULL"
+        )
+    finally:
+        await conn.close()
+    recovery = recovery_key().public_key
+
+    def wraps(key: PrivateKey, people: list[Any]) -> list[KeyWrap]:
+        out = [
+            KeyWrap(staff_id=None, holder_key_id=key_id_of(recovery), wrapped=wrap(recovery, key))
+        ]
+        for r in people:
+            public = PublicKey(bytes(r["public_key"]))
+            out.append(
+                KeyWrap(
+                    staff_id=r["id"], holder_key_id=key_id_of(public), wrapped=wrap(public, key)
+                )
+            )
+        return out
+
+    body = dict(report)
+    identity = body.pop("identity", None)
+    case_key = PrivateKey.generate()
+    identity_key = PrivateKey.generate() if identity else None
+    units = sorted({str(w.get("unit")) for w in report.get("who", []) if w.get("unit")})
+    triage = {"category": report["category"], "units": units, "anonymous": identity is None}
+    fields: dict[str, Any] = {
+        "sealed_report": seal(case_key.public_key, json.dumps(body).encode()),
+        "case_public_key": public_b64(case_key.public_key),
+        "case_key_wraps": wraps(case_key, [r for r in rows if r["role"] == "coordinator"]),
+        "sealed_triage": seal(cases_public_key(), json.dumps(triage).encode()),
+    }
+    if identity_key is not None:
+        fields["sealed_identity"] = seal(identity_key.public_key, json.dumps(identity).encode())
+        fields["identity_public_key"] = public_b64(identity_key.public_key)
+        fields["identity_key_wraps"] = wraps(identity_key, [r for r in rows if r["custodian"]])
+    return SealedCase(case_key, identity_key, fields)
 
 
 class PublishedReport(NamedTuple):
     report_id: uuid.UUID
     report_number: str
     reporter_key: PrivateKey
+    case_key: PrivateKey | None = None
 
 
 def new_report_number() -> str:
@@ -123,6 +193,7 @@ async def publish_report(
     reporter = PrivateKey.generate()
     report_id = uuid.uuid4()
     number = new_report_number()
+    sealed = await seal_like_intake(report)
     await publish(
         ReportSubmitted(
             correlation_id=report_id,
@@ -130,16 +201,16 @@ async def publish_report(
                 report_id=report_id,
                 report_number=number,
                 channel=channel,  # type: ignore[arg-type]
-                sealed_report=seal(cases_public_key(), json.dumps(report).encode()),
                 reporter_public_key=(
                     reporter.public_key.encode(Base64Encoder).decode()
                     if with_reporter_key
                     else None
                 ),
+                **sealed.fields,
             ),
         )
     )
-    return PublishedReport(report_id, number, reporter)
+    return PublishedReport(report_id, number, reporter, sealed.case_key)
 
 
 async def events_about(
@@ -169,10 +240,11 @@ async def events_about(
     return found
 
 
-def make_account_without_totp(username: str, role: str) -> str:
-    """A new account as an admin creates it: TOTP is enrolled at first sign-in. The password."""
+def make_account_without_totp(username: str, role: str) -> tuple[str, str]:
+    """A new account as an admin creates it: TOTP is enrolled at first sign-in with the one-time
+    enrolment code the admin was given. (password, enrolment code)"""
     password = "first-password-" + uuid.uuid4().hex
-    _cli(
+    out = _cli(
         "create-user",
         "--username",
         username,
@@ -181,4 +253,5 @@ def make_account_without_totp(username: str, role: str) -> str:
         "--password-stdin",
         stdin=password + "\n",
     )
-    return password
+    code = next(x for x in out.splitlines() if x.startswith("enrolment_code="))
+    return password, code.partition("=")[2].strip()

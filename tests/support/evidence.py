@@ -11,13 +11,15 @@ import zipfile
 import asyncpg
 import pikepdf
 from minio import Minio
+from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
 from peluit_evidence.settings import EvidenceSettings
 from peluit_shared import grants
-from peluit_shared.crypto import SealedData, unseal
-from peluit_shared.keyring import load_private_keys
+from peluit_shared.crypto import SealedData, key_id_of, unseal
+from peluit_shared.person_keys import public_b64
 from peluit_shared.stream_crypto import StreamDecryptor
+from tests.support.keys import case_keys_for_report
 from tests.support.stack import DATA, service_dsn
 
 GPS_TEXT = b"GPSLatitude -6.1009 GPSLongitude 106.8040"
@@ -86,6 +88,10 @@ async def rows_for_report(report_id: uuid.UUID) -> int:
 # --- grants, documents and decryption, for the issue-5 tests ---------------------------------
 
 
+# Case keys of reports the tests grant uploads for without a case (by report id).
+TEST_CASE_KEYS: dict[uuid.UUID, PrivateKey] = {}
+
+
 def grant(
     iss: str = "intake",
     kind: str = "upload",
@@ -99,11 +105,16 @@ def grant(
 
     path = DATA / "keys" / ("intake" if iss == "intake" else "cases/grants") / "grant.key"
     signing = key or grants.load_signing_key(path)
+    report_id = report_id or uuid.uuid4()
+    if kind == "upload" and "case_public_key" not in claims:
+        # As intake and cases do: the case's public key (here one the test keeps).
+        case_key = TEST_CASE_KEYS.setdefault(report_id, PrivateKey.generate())
+        claims["case_public_key"] = public_b64(case_key.public_key)
     claim = Grant.model_validate(
         {
             "iss": iss,
             "kind": kind,
-            "report_id": report_id or uuid.uuid4(),
+            "report_id": report_id,
             "exp": int(time.time()) + ttl,
             **claims,
         }
@@ -147,11 +158,13 @@ def pdf_with_author(author: str) -> bytes:
 
 
 async def stored_plaintext(evidence_id: uuid.UUID) -> bytes:
-    """Decrypt a stored object as cases would: the file key unsealed with the cases key."""
+    """Decrypt a stored object as a team member would: the file key unsealed with the case key
+    (here opened with the recovery key the tests hold)."""
     row = await evidence_row(evidence_id)
     assert row is not None
+    own = TEST_CASE_KEYS.get(row["report_id"])
     file_key = unseal(
-        load_private_keys(DATA / "keys" / "cases"),
+        {key_id_of(own.public_key): own} if own else await case_keys_for_report(row["report_id"]),
         SealedData.model_validate_json(row["sealed_file_key"]),
     )
     decryptor = StreamDecryptor(file_key)

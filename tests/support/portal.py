@@ -28,8 +28,8 @@ from peluit_shared.events import (
     ReportSubmitted,
 )
 from peluit_shared.events.cases import CaseMessageToReporterPayload, CaseStatusChangedPayload
-from peluit_shared.keyring import load_private_keys
 from tests.support.kafka import publish, topic_records
+from tests.support.keys import case_keys_for_report_sync
 from tests.support.stack import DATA, ServiceProcess, port
 
 T = TypeVar("T")
@@ -72,8 +72,10 @@ async def followup_events(report_number: str) -> list[ReportFollowupPosted]:
 
 
 def open_as_cases(event: ReportFollowupPosted) -> str:
-    """The reporter's text, opened with the cases service's private keys."""
-    plain = unseal(load_private_keys(CASES_KEYS), event.payload.sealed_followup)
+    """The reporter's text, opened with the case key (as a team member's session would)."""
+    plain = unseal(
+        case_keys_for_report_sync(event.payload.report_id), event.payload.sealed_followup
+    )
     return str(json.loads(plain)["text"])
 
 

@@ -40,6 +40,8 @@ class Grant(BaseModel):
     exp: int
     # Upload: how many files the report may hold in all (the evidence service counts).
     max_files: int | None = Field(default=None, ge=1)
+    # Upload: the case's X25519 public key (base64); file keys and names are sealed to it.
+    case_public_key: str | None = None
     # Download: the one file and case, and the staff member it is for.
     evidence_id: uuid.UUID | None = None
     case_id: uuid.UUID | None = None

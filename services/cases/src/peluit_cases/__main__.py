@@ -1,6 +1,6 @@
 """`peluit-cases serve | migrate | keys | event-keys | create-admin | create-user | reset-password |
 reset-totp | grant-reveal | set-notifications | set-role | disable | enable | verify-audit |
-anchor-audit | check-deadlines`."""
+anchor-audit | check-deadlines | recovery-key init|restore|rotate`."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
+from nacl.public import PrivateKey
 
 from peluit_cases.adapters import audit_repo, staff_repo
 from peluit_cases.bootstrap import build
 from peluit_cases.domain.audit import first_finding
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.staff import NOTICE_LANGUAGES, NOTIFICATION_MODES, Role, parse_prefs
-from peluit_cases.service import staff_admin
+from peluit_cases.service import recovery, staff_admin
 from peluit_cases.service.audit_anchor import publish_head, read_anchors
 from peluit_cases.service.auth import WeakPassword
 from peluit_cases.service.deadlines import check_deadlines
@@ -27,6 +28,7 @@ from peluit_cases.settings import CasesSettings
 from peluit_shared import grants, keyring
 from peluit_shared.event_signing import event_keys_main
 from peluit_shared.kafka import make_broker
+from peluit_shared.person_keys import KeyUnavailable, format_recovery_key, parse_recovery_key
 from peluit_shared.runtime import serve
 
 
@@ -59,6 +61,15 @@ def _secret_out(secret: str | None) -> None:
         print(f"totp_secret={secret}")
 
 
+def _enrol_code_out(code: str) -> None:
+    print(
+        "Give the user this one-time enrolment code (with the password it lets them set up "
+        "their authenticator once):",
+        file=sys.stderr,
+    )
+    print(f"enrolment_code={code}")
+
+
 def _valid_email(email: str | None) -> str | None:
     prefs, errors = parse_prefs(email, "immediate", "id")
     if prefs is None:
@@ -81,6 +92,8 @@ def _create(settings: CasesSettings, args: argparse.Namespace, role: Role) -> No
         )
         print(f"user {args.username} created with role {role.value}")
         _secret_out(secret)
+        if not secret:
+            _enrol_code_out(await staff_admin.new_enrol_code(conn, args.username))
 
     _db(settings, work)
 
@@ -130,6 +143,56 @@ def _verify_audit(settings: CasesSettings) -> None:
     print(f"audit chain intact: {checked} entries, {len(anchors)} anchors")
 
 
+def _print_recovery_key(key: PrivateKey) -> None:
+    print(
+        "RECOVERY KEY: write it down and keep it offline (a safe). It is shown only now; "
+        "with it every case can be opened.",
+        file=sys.stderr,
+    )
+    print(f"recovery_key={format_recovery_key(key)}")
+
+
+def _typed_recovery_key() -> PrivateKey:
+    try:
+        return parse_recovery_key(sys.stdin.readline())
+    except KeyUnavailable as exc:
+        raise SystemExit(f"recovery key: {exc}") from exc
+
+
+def _recovery(settings: CasesSettings, args: argparse.Namespace) -> None:
+    path = settings.recovery_public_key_file
+    if args.recovery_action == "init":
+        if recovery.read_public(path) is not None and not args.force:
+            if args.if_missing:
+                print(f"recovery key present: {path}")
+                return
+            raise SystemExit(f"a recovery key exists ({path}); use `rotate` (or --force)")
+        key = PrivateKey.generate()
+        recovery.write_public(path, key.public_key)
+        _print_recovery_key(key)
+        print(f"public half written to {path}", file=sys.stderr)
+    elif args.recovery_action == "restore":
+        key = _typed_recovery_key()
+        try:
+            done = _db(settings, lambda c: recovery.restore(c, key, args.to))
+        except ValueError as exc:
+            raise SystemExit(str(exc)) from exc
+        print(f"restored to {args.to}: {done[0]} case keys, {done[1]} identity keys")
+        if done[2]:
+            print(f"{done[2]} recovery wraps did not open (tampered?)", file=sys.stderr)
+            raise SystemExit(1)
+    else:
+        old = _typed_recovery_key()
+        new = PrivateKey.generate()
+        moved, failed = _db(settings, lambda c: recovery.rotate(c, old, new.public_key))
+        recovery.write_public(path, new.public_key)
+        _print_recovery_key(new)
+        print(f"{moved} wraps moved to the new key", file=sys.stderr)
+        if failed:
+            print(f"{failed} wraps did not open with the old key", file=sys.stderr)
+            raise SystemExit(1)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peluit-cases")
     sub = parser.add_subparsers(dest="command")
@@ -161,6 +224,15 @@ def _parser() -> argparse.ArgumentParser:
     grant = sub.add_parser("grant-reveal", help="allow a handler to reveal reporter identities")
     grant.add_argument("--username", required=True)
     grant.add_argument("--revoke", action="store_true")
+    sub.add_parser(
+        "enrolment-code", help="a new one-time code the user needs to enrol an authenticator"
+    ).add_argument("--username", required=True)
+    custodian = sub.add_parser(
+        "grant-custodian",
+        help="make a user an identity custodian (approves reveals; new identities wrap to them)",
+    )
+    custodian.add_argument("--username", required=True)
+    custodian.add_argument("--revoke", action="store_true")
     notify = sub.add_parser(
         "set-notifications", help="a user's notification email, mode and language"
     )
@@ -180,6 +252,20 @@ def _parser() -> argparse.ArgumentParser:
         ("enable", "enable a disabled account"),
     ):
         sub.add_parser(name, help=text).add_argument("--username", required=True)
+    recovery = sub.add_parser("recovery-key", help="the offline recovery key")
+    recovery_sub = recovery.add_subparsers(dest="recovery_action", required=True)
+    init = recovery_sub.add_parser("init", help="make it; print the private key once")
+    init.add_argument(
+        "--if-missing", action="store_true", help="do nothing when a recovery key exists"
+    )
+    init.add_argument("--force", action="store_true", help="replace an existing one")
+    restore = recovery_sub.add_parser(
+        "restore", help="wrap every case key to USERNAME (the recovery key on stdin)"
+    )
+    restore.add_argument("--to", required=True, dest="to")
+    recovery_sub.add_parser(
+        "rotate", help="move every wrap to a new recovery key (the old one on stdin)"
+    )
     sub.add_parser(
         "verify-audit",
         help="verify the audit log's HMAC chain and its anchors in Kafka (exit 1 if broken)",
@@ -223,7 +309,8 @@ def main() -> None:
             password = _password(args)
             if not _db(settings, lambda c: staff_admin.reset_password(c, args.username, password)):
                 raise SystemExit(f"no user {args.username}")
-            print(f"password of {args.username} reset; sessions ended")
+            print(f"password of {args.username} reset; sessions ended; TOTP to enrol again")
+            _enrol_code_out(_db(settings, lambda c: staff_admin.new_enrol_code(c, args.username)))
         elif command == "reset-totp":
             try:
                 secret = _db(
@@ -234,12 +321,24 @@ def main() -> None:
                 raise SystemExit(f"no user {args.username}") from exc
             print(f"TOTP of {args.username} reset; sessions ended")
             _secret_out(secret)
+            if not secret:
+                _enrol_code_out(
+                    _db(settings, lambda c: staff_admin.new_enrol_code(c, args.username))
+                )
+        elif command == "enrolment-code":
+            _enrol_code_out(_db(settings, lambda c: staff_admin.new_enrol_code(c, args.username)))
         elif command == "grant-reveal":
             if not _db(
                 settings, lambda c: staff_admin.set_reveal(c, args.username, not args.revoke)
             ):
                 raise SystemExit(f"no user {args.username}")
             print(f"reveal {'revoked from' if args.revoke else 'granted to'} {args.username}")
+        elif command == "grant-custodian":
+            if not _db(
+                settings, lambda c: staff_admin.set_custodian(c, args.username, not args.revoke)
+            ):
+                raise SystemExit(f"no user {args.username}")
+            print(f"custodian {'revoked from' if args.revoke else 'granted to'} {args.username}")
         elif command == "set-notifications":
             _set_notifications(settings, args)
         elif command == "set-role":
@@ -252,6 +351,8 @@ def main() -> None:
                 settings, lambda c: staff_admin.set_active(c, args.username, command == "enable")
             )
             print(f"{args.username} {command}d{'' if changed else ' (unchanged)'}")
+        elif command == "recovery-key":
+            _recovery(settings, args)
         elif command == "verify-audit":
             _verify_audit(settings)
         elif command == "anchor-audit":

@@ -20,9 +20,9 @@ from peluit_cases.console.errors import CONSOLE_HANDLERS
 from peluit_cases.console.notification_pages import NotificationPages
 from peluit_cases.console.oversight_pages import OversightPages
 from peluit_cases.console.web import STATIC
-from peluit_cases.entrypoints.account_api import AccountApi
+from peluit_cases.entrypoints.account_api import AccountApi, KeyGrantApi
 from peluit_cases.entrypoints.auth_api import AuthApi
-from peluit_cases.entrypoints.cases_api import CasesApi, WorkflowApi
+from peluit_cases.entrypoints.cases_api import CasesApi, IdentityRequestsApi, WorkflowApi
 from peluit_cases.entrypoints.oversight_api import OversightApi
 from peluit_cases.entrypoints.subscribers import register_subscribers
 from peluit_cases.service.audit_anchor import start_anchoring
@@ -108,8 +108,10 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
             AuthApi,
             CasesApi,
             WorkflowApi,
+            IdentityRequestsApi,
             OversightApi,
             AccountApi,
+            KeyGrantApi,
             console,
             create_static_files_router(path="/console/static", directories=[STATIC]),
             health_controller(runtime.readiness_checks()),

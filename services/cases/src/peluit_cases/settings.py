@@ -19,6 +19,9 @@ class CasesSettings(ServiceSettings):
     kafka_group_id: str = "cases"
     # Private keys (one file per key id, mode 0600) and `current.pub`, the key intake seals to.
     key_dir: Path = repo_data_dir() / "keys" / "cases"
+    # The offline recovery key's public half (`peluit-cases recovery-key init` writes it; intake
+    # reads the same file). The private half is printed once and never stored.
+    recovery_public_key_file: Path = repo_data_dir() / "keys" / "recovery" / "recovery.pub"
     session_idle_minutes: int = 15
     session_max_hours: int = 10
     max_body_bytes: int = 512 * 1024

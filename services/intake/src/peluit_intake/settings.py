@@ -33,6 +33,9 @@ class IntakeSettings(ServiceSettings):
     # notices is sealed to it, so only notifications can read it.
     notifications_public_key_file: Path = repo_data_dir() / "keys" / "notifications" / "current.pub"
     SECRET_FIELDS = ("manual_entry_token",)
+    # The offline recovery key's public half (`peluit-cases recovery-key init`): every case key
+    # and identity key is also wrapped to it. Without it intake accepts no report (503).
+    recovery_public_key_file: Path = repo_data_dir() / "keys" / "recovery" / "recovery.pub"
     max_body_bytes: int = 512 * 1024
     # Argon2id cost of receipts (one run: verifier and reporter keys). At least RFC 9106's
     # second recommendation (64 MiB, t=3); lower values are refused at start.

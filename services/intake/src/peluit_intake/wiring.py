@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import nacl.encoding
 import nacl.hash
+from litestar.exceptions import ServiceUnavailableException
 from nacl.public import PublicKey
 from nacl.signing import SigningKey
 
@@ -17,7 +18,9 @@ from peluit_intake.adapters.evidence_client import EvidenceClient
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto
 from peluit_intake.adapters.receipt_handoff import ReceiptHandoff
 from peluit_intake.adapters.sessions import SessionStore
+from peluit_intake.adapters.staff_keys_repo import case_public_key
 from peluit_intake.adapters.throttle import Limit, RotatingHasher, Throttle
+from peluit_intake.service.case_keys import RecoveryKeyMissing, b64, load_recovery_key
 from peluit_intake.settings import IntakeSettings
 from peluit_shared import grants
 from peluit_shared.runtime import ServiceRuntime
@@ -58,6 +61,7 @@ class Intake:
     _evidence: EvidenceClient | None = field(default=None)
     _grant_key: SigningKey | None = field(default=None)
     _request_key: bytes | None = field(default=None)
+    _recovery: tuple[float, PublicKey] | None = field(default=None)
 
     _current: ClassVar[Intake | None] = None
 
@@ -85,6 +89,23 @@ class Intake:
             self._cases_key = load_public_key(self.settings.cases_public_key_file)
         return self._cases_key
 
+    def recovery_key(self) -> PublicKey:
+        """The offline recovery key's public half (re-read when the file changes); 503 without."""
+        path = self.settings.recovery_public_key_file
+        try:
+            changed = path.stat().st_mtime
+        except OSError:
+            changed = -1.0
+        if self._recovery is None or self._recovery[0] != changed:
+            try:
+                self._recovery = (changed, load_recovery_key(path))
+            except RecoveryKeyMissing as exc:
+                raise ServiceUnavailableException(
+                    "Layanan belum siap menerima laporan (kunci pemulihan belum dibuat) | "
+                    "Not ready to accept reports (no recovery key yet)"
+                ) from exc
+        return self._recovery[1]
+
     def notifications_key(self) -> PublicKey:
         if self._notifications_key is None:
             self._notifications_key = load_public_key(
@@ -97,8 +118,13 @@ class Intake:
             self._evidence = EvidenceClient(self.settings.evidence_url)
         return self._evidence
 
-    def upload_grant(self, report_id: uuid.UUID) -> tuple[str, int]:
-        """A signed upload grant for one report's files, and its expiry (Unix seconds)."""
+    async def upload_grant(self, report_id: uuid.UUID) -> tuple[str, int]:
+        """A signed upload grant for one report's files, and its expiry (Unix seconds).
+
+        It names the case's public key: evidence seals file keys to it (not to a host key).
+        """
+        async with self.runtime.pool.acquire() as conn:
+            case_key = await case_public_key(conn, report_id)
         if self._grant_key is None:
             self._grant_key = grants.load_signing_key(self.settings.grant_key_file)
         grant = grants.new_grant(
@@ -107,5 +133,6 @@ class Intake:
             report_id,
             self.settings.evidence_grant_seconds,
             max_files=self.settings.max_evidence_files,
+            case_public_key=b64(case_key),
         )
         return grants.issue(self._grant_key, grant), grant.exp

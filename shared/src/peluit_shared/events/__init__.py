@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from peluit_shared.events import evidence_stored_v1, report_submitted_v1, staff_changed_v1
+from peluit_shared.events import (
+    evidence_stored_v1,
+    report_submitted_v1,
+    report_submitted_v2,
+    staff_changed_v1,
+    staff_changed_v2,
+)
 from peluit_shared.events.base import Event, Payload
 from peluit_shared.events.cases import (
     CaseAssigned,
@@ -20,6 +26,7 @@ from peluit_shared.events.staff import StaffChanged
 # Every event type with its current version; the contract test snapshots their schemas.
 ALL_EVENTS: tuple[type[Event], ...] = (
     ReportSubmitted,
+    report_submitted_v2.ReportSubmitted,
     report_submitted_v1.ReportSubmitted,
     ReportFollowupPosted,
     CaseCreated,
@@ -29,6 +36,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     CaseDeadlineDue,
     CasePurged,
     StaffChanged,
+    staff_changed_v2.StaffChanged,
     staff_changed_v1.StaffChanged,
     EvidenceStored,
     evidence_stored_v1.EvidenceStored,
@@ -38,8 +46,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
 
 # Superseded versions each consumer still accepts (upgraded), by current event type.
 OLDER_VERSIONS: dict[type[Event], tuple[type[Event], ...]] = {
-    ReportSubmitted: (report_submitted_v1.ReportSubmitted,),
-    StaffChanged: (staff_changed_v1.StaffChanged,),
+    ReportSubmitted: (report_submitted_v2.ReportSubmitted, report_submitted_v1.ReportSubmitted),
+    StaffChanged: (staff_changed_v2.StaffChanged, staff_changed_v1.StaffChanged),
     EvidenceStored: (evidence_stored_v1.EvidenceStored,),
 }
 

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from peluit_shared import topics
 from peluit_shared.crypto import SealedData
-from peluit_shared.events import reports as current
+from peluit_shared.events import report_submitted_v2 as current
 from peluit_shared.events.base import Event, Payload
 from peluit_shared.events.reports import Channel
 

@@ -19,6 +19,11 @@ class StaffChangedPayload(Payload):
     # arrive.
     notification_mode: Literal["immediate", "daily_digest"] = "immediate"
     language: Literal["id", "en"] = "id"
+    # Since version 3: the person's X25519 public key (base64; intake wraps each new case's key
+    # to every active coordinator's) and whether they are an identity custodian (the identity
+    # key of each new case is wrapped to custodians). None: no key pair yet.
+    public_key: str | None = None
+    custodian: bool = False
 
 
 class StaffChanged(Event):
@@ -27,7 +32,7 @@ class StaffChanged(Event):
     TOPIC: ClassVar[str] = topics.STAFF_CHANGED
 
     type: Literal["staff.changed"] = "staff.changed"
-    version: Literal[2] = 2
+    version: Literal[3] = 3
     payload: StaffChangedPayload
 
     def partition_key(self) -> bytes:

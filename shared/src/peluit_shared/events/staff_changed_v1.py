@@ -11,7 +11,7 @@ import uuid
 from typing import ClassVar, Literal
 
 from peluit_shared import topics
-from peluit_shared.events import staff as current_staff
+from peluit_shared.events import staff_changed_v2 as next_staff
 from peluit_shared.events.base import Event, Payload
 
 
@@ -35,10 +35,10 @@ class StaffChanged(Event):
     def partition_key(self) -> bytes:
         return str(self.payload.staff_id).encode()
 
-    def upgrade(self) -> current_staff.StaffChanged:
-        return current_staff.StaffChanged(
+    def upgrade(self) -> next_staff.StaffChanged:
+        return next_staff.StaffChanged(
             event_id=self.event_id,
             occurred_at=self.occurred_at,
             correlation_id=self.correlation_id,
-            payload=current_staff.StaffChangedPayload(**self.payload.model_dump()),
+            payload=next_staff.StaffChangedPayload(**self.payload.model_dump()),
         )

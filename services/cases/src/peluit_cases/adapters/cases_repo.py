@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+from nacl.public import PublicKey, SealedBox
 
 from peluit_cases.domain.case import NewCase
 
@@ -67,16 +68,28 @@ async def add_history(
     to_status: str | None,
     note: str | None,
 ) -> None:
+    """A history entry; its free-text note is sealed to the case key (legacy cases: plain)."""
+    sealed = await seal_for_case(conn, case_id, note) if note is not None else None
     await conn.execute(
-        """INSERT INTO case_history (case_id, actor, action, from_status, to_status, note)
-           VALUES ($1, $2, $3, $4, $5, $6)""",
+        """INSERT INTO case_history (case_id, actor, action, from_status, to_status, note,
+                                     sealed_note)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
         case_id,
         actor,
         action,
         from_status,
         to_status,
-        note,
+        note if sealed is None else None,
+        sealed,
     )
+
+
+async def seal_for_case(conn: asyncpg.Connection, case_id: uuid.UUID, text: str) -> bytes | None:
+    """`text` sealed to the case's public key; None for a legacy case (no case key)."""
+    key = await conn.fetchval("SELECT case_public_key FROM cases WHERE id = $1", case_id)
+    if key is None:
+        return None
+    return bytes(SealedBox(PublicKey(bytes(key))).encrypt(text.encode()))
 
 
 @dataclass(frozen=True)
@@ -155,7 +168,8 @@ async def get_case(
 ) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         f"""SELECT {LIST_COLUMNS}, report_id, sealed_key_id, sealed_report, reporter_public_key,
-                   stage_started_on, closed_at
+                   stage_started_on, closed_at, case_public_key, sealed_identity,
+                   identity_key_id, identity_public_key
             FROM cases WHERE id = $1 {"FOR UPDATE" if for_update else ""}""",  # noqa: S608
         case_id,
     )
@@ -165,7 +179,7 @@ async def get_case(
 async def case_history(conn: asyncpg.Connection, case_id: uuid.UUID) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """SELECT h.at, h.actor, coalesce(u.username, h.actor) AS actor_name, h.action,
-                  h.from_status, h.to_status, h.note
+                  h.from_status, h.to_status, h.note, h.sealed_note
            FROM case_history h LEFT JOIN staff_users u ON u.id::text = h.actor
            WHERE h.case_id = $1 ORDER BY h.id""",
         case_id,

@@ -62,7 +62,13 @@ class AuthPages(Controller):
     async def enrol(self, request: Request[Any, Any, Any], cases: Cases) -> Response[Any]:
         v = await visit(request, cases, enrol=True)
         form = await form_of(request, v)
-        if await auth.confirm_enrolment(cases.runtime.pool, v.staff, v.token, form.get("totp", "")):
+        if await auth.confirm_enrolment(
+            cases.runtime.pool,
+            v.staff,
+            v.token,
+            form.get("totp", ""),
+            form.get("enrol_code", "")[:40],
+        ):
             return redirect("/console/cases")
         secret = await auth.start_enrolment(cases.runtime.pool, v.staff)
         return render(request, "enrol.html", status=422, v=v, secret=secret, error="enrol_failed")

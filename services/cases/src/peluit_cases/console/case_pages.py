@@ -18,7 +18,15 @@ from peluit_cases.domain.permissions import Permission, allowed
 from peluit_cases.domain.staff import Role
 from peluit_cases.domain.workflow import ENDINGS, OUTCOMES
 from peluit_cases.entrypoints.auth_api import CASES_DEP
-from peluit_cases.service import assignment, contacts, evidence, mailbox, viewing, workflow
+from peluit_cases.service import (
+    assignment,
+    contacts,
+    evidence,
+    identity,
+    mailbox,
+    viewing,
+    workflow,
+)
 from peluit_cases.service.contacts import CONTACT_CHANNELS
 from peluit_cases.service.errors import Invalid
 from peluit_cases.service.listing import list_page
@@ -233,6 +241,32 @@ class CasePages(Controller):
             form.get("result", ""),
         )
         return redirect(f"/console/cases/{case_id}?done=contact")
+
+    @post("/cases/{case_id:uuid}/identity-request")
+    async def identity_request(
+        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+    ) -> Response[Any]:
+        v = await visit(request, cases)
+        form = await form_of(request, v)
+        await identity.request_reveal(cases, v.staff, case_id, form.get("reason", ""))
+        return redirect(f"/console/cases/{case_id}?done=identity_requested")
+
+    @get("/identity-requests")
+    async def identity_requests(
+        self, request: Request[Any, Any, Any], cases: Cases
+    ) -> Response[Any]:
+        v = await visit(request, cases)
+        found = await identity.pending(cases, v.staff)
+        return render(request, "identity_requests.html", v=v, requests=found)
+
+    @post("/identity-requests/{request_id:uuid}")
+    async def identity_decision(
+        self, request: Request[Any, Any, Any], cases: Cases, request_id: uuid.UUID
+    ) -> Response[Any]:
+        v = await visit(request, cases)
+        form = await form_of(request, v)
+        await identity.decide(cases, v.staff, request_id, form.get("decision") == "approve")
+        return redirect("/console/identity-requests")
 
     @post("/cases/{case_id:uuid}/reveal")
     async def reveal(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Literal
 
+from nacl.public import PrivateKey
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -40,6 +41,10 @@ class StaffUser:
     username: str
     role: Role
     can_reveal: bool = False
+    # The person's private key, unlocked for this request from their session (never stored in
+    # clear); None: a session without a key (it opens no case).
+    private_key: PrivateKey | None = field(default=None, repr=False, compare=False)
+    custodian: bool = False
 
 
 NotificationMode = Literal["immediate", "daily_digest"]

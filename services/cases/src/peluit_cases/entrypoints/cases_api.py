@@ -17,7 +17,15 @@ from peluit_cases.domain.case import STATUS_LABELS, Status
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.entrypoints.auth_api import STAFF_AUTH, STAFF_DEP
-from peluit_cases.service import assignment, contacts, evidence, mailbox, viewing, workflow
+from peluit_cases.service import (
+    assignment,
+    contacts,
+    evidence,
+    identity,
+    mailbox,
+    viewing,
+    workflow,
+)
 from peluit_cases.service.access import require
 from peluit_cases.service.errors import Invalid
 from peluit_cases.service.listing import list_page
@@ -103,7 +111,19 @@ class ContactIn(_In):
 
 
 class RevealIn(_In):
-    reason: str = Field(max_length=2000)
+    reason: str = Field(default="", max_length=2000, description="not needed: see requests")
+
+
+class IdentityRequestIn(_In):
+    reason: str = Field(max_length=2000, description="why the team needs the identity")
+
+
+class IdentityRequestOut(BaseModel):
+    id: uuid.UUID
+
+
+class DecisionIn(_In):
+    approve: bool
 
 
 class VersionOut(BaseModel):
@@ -273,11 +293,47 @@ class CasesApi(Controller):
             cases, staff, case_id, data.kind, data.on_date, data.channel, data.party, data.result
         )
 
-    @post("/{case_id:uuid}/identity", status_code=200, summary="Reveal identity (audited)")
+    @post(
+        "/{case_id:uuid}/identity",
+        status_code=200,
+        summary="Open the identity after a custodian approved my request (audited); else 409",
+    )
     async def reveal(
         self, case_id: uuid.UUID, data: RevealIn, cases: Cases, staff: StaffUser
     ) -> dict[str, Any]:
         return {"identity": await viewing.reveal_identity(cases, staff, case_id, data.reason)}
+
+    @post(
+        "/{case_id:uuid}/identity-requests",
+        status_code=201,
+        summary="Ask for the reporter's identity, with a reason (a custodian decides)",
+    )
+    async def request_identity(
+        self, case_id: uuid.UUID, data: IdentityRequestIn, cases: Cases, staff: StaffUser
+    ) -> IdentityRequestOut:
+        return IdentityRequestOut(
+            id=await identity.request_reveal(cases, staff, case_id, data.reason)
+        )
+
+
+class IdentityRequestsApi(Controller):
+    path = "/api/v1/identity-requests"
+    tags = ["cases"]
+    dependencies = STAFF_DEP
+
+    @get("/", summary="Open identity requests (custodians; reasons they can open)")
+    async def pending(self, cases: Cases, staff: StaffUser) -> list[dict[str, Any]]:
+        return await identity.pending(cases, staff)
+
+    @post(
+        "/{request_id:uuid}/decision",
+        status_code=200,
+        summary="Approve or refuse (a custodian other than the requester; audited)",
+    )
+    async def decide(
+        self, request_id: uuid.UUID, data: DecisionIn, cases: Cases, staff: StaffUser
+    ) -> dict[str, str]:
+        return {"status": await identity.decide(cases, staff, request_id, data.approve)}
 
 
 class WorkflowApi(Controller):

@@ -42,3 +42,15 @@ class Stale(Refused):
             "Kasus telah diubah orang lain; muat ulang | The case changed; reload",
             current_version=current,
         )
+
+
+class KeyRefused(Refused):
+    """The session holds no key that opens this (not granted, wrong key, tampered envelope)."""
+
+    def __init__(self, message: str | None = None, code: str = "key_not_held") -> None:
+        super().__init__(
+            message
+            or "Sesi Anda tidak memegang kunci untuk kasus ini; minta koordinator memberi akses "
+            "| Your session holds no key for this case; ask a coordinator to grant access",
+            code=code,
+        )

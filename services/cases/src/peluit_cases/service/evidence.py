@@ -24,11 +24,13 @@ from peluit_cases.adapters.evidence_client import EvidenceUnavailable
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import load_case
-from peluit_cases.service.errors import NotFound, Refused
+from peluit_cases.service.case_keys import case_keys, case_public_key
+from peluit_cases.service.errors import KeyRefused, NotFound, Refused
 from peluit_cases.wiring import Cases
 from peluit_shared import grants
 from peluit_shared.crypto import SealedData, UnknownKey, unseal
 from peluit_shared.events import EvidenceAccessed, EvidenceStored
+from peluit_shared.person_keys import public_b64
 from peluit_shared.stream_crypto import StreamDecryptor
 
 
@@ -101,6 +103,7 @@ async def upload_grant(cases: Cases, staff: StaffUser, case_id: uuid.UUID) -> Up
         case["report_id"],
         cases.settings.evidence_upload_grant_seconds,
         staff_id=staff.id,
+        case_public_key=public_b64(case_public_key(case)),
     )
     base = (cases.settings.evidence_public_url or cases.settings.evidence_url).rstrip("/")
     return UploadGrant(
@@ -161,11 +164,14 @@ async def download(
         )
         if row is None:
             raise NotFound("Bukti tidak ditemukan | Evidence not found")
+        keys = await case_keys(conn, staff, case)
         try:
-            file_key = unseal(cases.keys(), SealedData.model_validate_json(row["sealed_file_key"]))
-        except (UnknownKey, CryptoError) as exc:
-            raise Refused(
-                "Bukti tidak dapat dibuka (kunci?) | The evidence cannot be opened (key?)"
+            file_key = unseal(keys, SealedData.model_validate_json(row["sealed_file_key"]))
+        except (UnknownKey, CryptoError, ValueError) as exc:
+            raise KeyRefused(
+                "Bukti tidak dapat dibuka (amplop rusak atau kunci lain) | The evidence cannot "
+                "be opened (tampered envelope or another key)",
+                code="envelope_unopenable",
             ) from exc
         grant = grants.issue(
             cases.grant_key(),
@@ -188,7 +194,7 @@ async def download(
         await audit_repo.append(
             conn, str(staff.id), "evidence_downloaded", case_id, evidence_id=evidence_id
         )
-    meta = _metadata(cases.keys(), row["sealed_metadata"])
+    meta = _metadata(keys, row["sealed_metadata"])
     return Download(
         meta["filename"], meta["content_type"], row["sha256"], _decrypted(ciphertext, file_key)
     )

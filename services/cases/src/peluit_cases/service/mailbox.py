@@ -17,10 +17,11 @@ from peluit_cases.domain.deadlines import reporter_update_due
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import load_case
+from peluit_cases.service.case_keys import case_public_key
 from peluit_cases.service.errors import Invalid, Refused
 from peluit_cases.wiring import Cases
 from peluit_shared.consumer import PoisonEvent
-from peluit_shared.crypto import SealedData, UnknownKey, seal, unseal
+from peluit_shared.crypto import SealedData, UnknownKey, key_id_of, seal, unseal
 from peluit_shared.events import CaseMessageToReporter, ReportFollowupPosted
 from peluit_shared.events.cases import CaseMessageToReporterPayload
 from peluit_shared.outbox import add_to_outbox
@@ -48,7 +49,7 @@ async def send(
         body = json.dumps({"text": text.strip()}).encode()
         reporter = PublicKey(row["reporter_public_key"].encode(), encoder=Base64Encoder)
         message_id = uuid.uuid4()
-        copy = seal(cases.public_key(), body)
+        copy = seal(case_public_key(row), body)
         await conn.execute(
             """INSERT INTO case_messages (id, case_id, direction, kind, sealed_key_id,
                                           sealed_text, author)
@@ -89,15 +90,22 @@ async def receive_followup(
 ) -> None:
     """Store the reporter's follow-up on the case; an answer closes its question."""
     p = event.payload
-    try:
-        json.loads(unseal(keys, p.sealed_followup))["text"]
-    except (UnknownKey, CryptoError, ValueError, KeyError, TypeError) as exc:
-        raise PoisonEvent(f"follow-up cannot be opened: {type(exc).__name__}") from exc
-    case_id = await conn.fetchval("SELECT id FROM cases WHERE report_id = $1", p.report_id)
-    if case_id is None:
+    case = await conn.fetchrow(
+        "SELECT id, case_public_key FROM cases WHERE report_id = $1", p.report_id
+    )
+    if case is None:
         # Events of one report share a partition, so the case exists unless the report is
         # unknown to us: not retryable.
         raise PoisonEvent("follow-up for a report without a case")
+    case_id = case["id"]
+    if case["case_public_key"] is None:  # legacy: sealed to the host key, checked here
+        try:
+            json.loads(unseal(keys, p.sealed_followup))["text"]
+        except (UnknownKey, CryptoError, ValueError, KeyError, TypeError) as exc:
+            raise PoisonEvent(f"follow-up cannot be opened: {type(exc).__name__}") from exc
+    elif p.sealed_followup.key_id != key_id_of(PublicKey(bytes(case["case_public_key"]))):
+        # Cases cannot open it (only the team's sessions can), but it must be for this case.
+        raise PoisonEvent("follow-up not sealed to its case key")
     inserted = await conn.fetchval(
         """INSERT INTO case_messages (id, case_id, direction, kind, in_reply_to, sealed_key_id,
                                       sealed_text, author, at)

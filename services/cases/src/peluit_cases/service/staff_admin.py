@@ -7,22 +7,38 @@ staff.changed in the same transaction (outbox) and written to the audit log.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
 import asyncpg
+from nacl.public import PublicKey
 
 from peluit_cases.adapters import audit_repo, staff_repo
 from peluit_cases.domain.staff import NotificationPrefs, Role
-from peluit_cases.service.auth import hash_password, new_totp_secret
+from peluit_cases.service import staff_keys
+from peluit_cases.service.auth import (
+    ENROL_CODE_HOURS,
+    hash_enrol_code,
+    hash_password,
+    new_totp_secret,
+)
 from peluit_shared.events import StaffChanged
 from peluit_shared.events.staff import StaffChangedPayload
 from peluit_shared.outbox import add_to_outbox
+from peluit_shared.person_keys import public_b64
+
+
+async def publish_staff(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
+    await _publish(conn, user_id)
 
 
 async def _publish(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
     row = await staff_repo.get_user(conn, user_id)
     assert row is not None
+    keys = await conn.fetchrow(
+        "SELECT public_key, custodian FROM staff_users WHERE id = $1", user_id
+    )
     await add_to_outbox(
         conn,
         StaffChanged(
@@ -35,6 +51,12 @@ async def _publish(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
                 active=not row["disabled"],
                 notification_mode=row["notification_mode"],
                 language=row["language"],
+                public_key=(
+                    public_b64(PublicKey(bytes(keys["public_key"])))
+                    if keys["public_key"] is not None
+                    else None
+                ),
+                custodian=bool(keys["custodian"]),
             ),
         ),
     )
@@ -50,11 +72,15 @@ async def create_user(
 ) -> str | None:
     """Create the account; with_totp: set up TOTP now and return its secret (for tests/ops)."""
     password_hash = hash_password(password)
+    locked = await staff_keys.lock_with_password(password)
     async with conn.transaction():
         user_id = await staff_repo.create_user(conn, username, password_hash, role, email)
+        await staff_keys.store_locked(conn, user_id, locked)
         secret = new_totp_secret() if with_totp else None
         if secret:
-            await staff_repo.set_totp(conn, user_id, secret, confirmed=True)
+            await staff_repo.set_totp(
+                conn, user_id, staff_keys.seal_totp(locked.public_key, secret), confirmed=True
+            )
         await audit_repo.append(
             conn, "cli", "staff_created", None, staff=str(user_id), role=role.value
         )
@@ -63,14 +89,32 @@ async def create_user(
 
 
 async def reset_password(conn: asyncpg.Connection, username: str, password: str) -> bool:
+    """An administrator's reset: nobody knows the old password, so the old private key is lost.
+
+    The account gets a new key pair and loses every case key it held: a signed-in coordinator
+    (or the recovery key) must grant access again. Its TOTP must be enrolled again.
+    """
     password_hash = hash_password(password)
+    locked = await staff_keys.lock_with_password(password)
     async with conn.transaction():
         row = await staff_repo.find_login(conn, username)
         if row is None:
             return False
         await staff_repo.set_password(conn, username, password_hash)
+        await staff_keys.store_locked(conn, row["id"], locked)
+        # The TOTP secret was sealed to the old key pair: it is gone with it; the user enrols
+        # again (with an enrolment code).
+        await staff_repo.set_totp(conn, row["id"], None, confirmed=False)
+        dropped = await conn.fetchval(
+            "WITH d AS (DELETE FROM case_key_wraps WHERE staff_id = $1 RETURNING 1) "
+            "SELECT count(*) FROM d",
+            row["id"],
+        )
         await staff_repo.drop_user_sessions(conn, row["id"])
-        await audit_repo.append(conn, "cli", "password_reset", None, staff=str(row["id"]))
+        await audit_repo.append(
+            conn, "cli", "password_reset", None, staff=str(row["id"]), keys_dropped=int(dropped)
+        )
+        await _publish(conn, row["id"])
     return True
 
 
@@ -84,7 +128,13 @@ async def reset_totp(conn: asyncpg.Connection, username: str, with_totp: bool) -
         if row is None:
             raise LookupError(username)
         secret = new_totp_secret() if with_totp else None
-        await staff_repo.set_totp(conn, row["id"], secret, confirmed=secret is not None)
+        public = await conn.fetchval("SELECT public_key FROM staff_users WHERE id = $1", row["id"])
+        stored = (
+            staff_keys.seal_totp(bytes(public), secret)
+            if secret is not None and public is not None
+            else secret
+        )
+        await staff_repo.set_totp(conn, row["id"], stored, confirmed=secret is not None)
         await staff_repo.clear_failures(conn, row["id"])
         await staff_repo.drop_user_sessions(conn, row["id"])
         await audit_repo.append(conn, "cli", "totp_reset", None, staff=str(row["id"]))
@@ -102,6 +152,41 @@ async def set_reveal(conn: asyncpg.Connection, username: str, allowed: bool) -> 
             )
             return True
     return False
+
+
+async def new_enrol_code(conn: asyncpg.Connection, username: str) -> str:
+    """A one-time code the user needs (with the password) to enrol an authenticator."""
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+    async with conn.transaction():
+        row = await staff_repo.find_by_username(conn, username, for_update=True)
+        if row is None:
+            raise LookupError(username)
+        await conn.execute(
+            "UPDATE staff_users SET enrol_code_hash = $2, "
+            "enrol_code_expires = now() + make_interval(hours => $3) WHERE id = $1",
+            row["id"],
+            hash_enrol_code(code),
+            ENROL_CODE_HOURS,
+        )
+        await audit_repo.append(conn, "cli", "enrol_code_issued", None, staff=str(row["id"]))
+    return code
+
+
+async def set_custodian(conn: asyncpg.Connection, username: str, allowed: bool) -> bool:
+    """Identity custodian: new cases' identity keys are wrapped to them (intake reads it from
+    staff.changed); they approve reveals and hold no case content access by this flag."""
+    async with conn.transaction():
+        row = await staff_repo.find_by_username(conn, username, for_update=True)
+        if row is None:
+            return False
+        await conn.execute(
+            "UPDATE staff_users SET custodian = $2 WHERE id = $1", row["id"], allowed
+        )
+        await audit_repo.append(
+            conn, "cli", "custodian_grant", None, staff=str(row["id"]), allowed=allowed
+        )
+        await _publish(conn, row["id"])
+    return True
 
 
 async def set_notifications(

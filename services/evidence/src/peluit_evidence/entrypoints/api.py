@@ -16,7 +16,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.response import Stream
 from nacl.signing import VerifyKey
 
-from peluit_evidence.adapters.cases_key import load_public_key
 from peluit_evidence.adapters.documents import DocumentUnreadable
 from peluit_evidence.adapters.object_store import ObjectStore
 from peluit_evidence.domain.filenames import BadFilename, check_filename
@@ -38,6 +37,7 @@ from peluit_evidence.settings import EvidenceSettings
 from peluit_shared import grants
 from peluit_shared.grants import Grant, GrantForbidden, GrantRefused
 from peluit_shared.http import problem
+from peluit_shared.person_keys import KeyUnavailable, public_from_b64
 from peluit_shared.runtime import ServiceRuntime
 from peluit_shared.validation import field_error
 
@@ -68,6 +68,11 @@ STORE_DOWN = (
 PURGED = (
     "Laporan ini sudah dihapus; bukti tidak diterima lagi.",
     "This report was purged; no more evidence is accepted.",
+)
+
+NO_CASE_KEY = (
+    "Laporan ini belum memiliki kunci kasus; berkas tidak dapat diamankan.",
+    "This report has no case key; the file cannot be protected.",
 )
 
 
@@ -159,6 +164,12 @@ def api(
                     message_en=exc.message_en,
                     errors=[field_error("filename", f"{exc.message} | {exc.message_en}")],
                 )
+            if grant.case_public_key is None:
+                return _error(409, NO_CASE_KEY, "case_key_missing")
+            try:
+                case_key = public_from_b64(grant.case_public_key)
+            except KeyUnavailable:
+                return _error(409, NO_CASE_KEY, "case_key_missing")
             key = request.headers.get("idempotency-key", "").strip()[:100] or None
             max_files = min(
                 settings.max_files_per_report, grant.max_files or settings.max_files_per_report
@@ -176,7 +187,7 @@ def api(
                 stored, new = await store_once(
                     runtime.pool,
                     store,
-                    load_public_key(settings.cases_public_key_file),
+                    case_key,
                     upload,
                     request.stream(),
                     UploadLimits(

@@ -129,6 +129,7 @@ class ReportsApi(Controller):
                 channel=data.channel or "api",
                 notice=data.notice(),
                 notifications_key=intake.notifications_key(),
+                recovery_key=intake.recovery_key(),
                 idempotent=idempotent,
             )
         except KeyReused:

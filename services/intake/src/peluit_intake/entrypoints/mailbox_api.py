@@ -310,7 +310,7 @@ class MailboxApi(Controller):
             forwarded = await add_evidence(
                 intake.runtime.pool,
                 intake.evidence(),
-                intake.upload_grant(session.report_id)[0],
+                (await intake.upload_grant(session.report_id))[0],
                 session.report_id,
                 session.keys,
                 unquote(request.headers.get("x-filename", "")),
@@ -350,7 +350,7 @@ class MailboxApi(Controller):
         dependencies={"session": Provide(api_session, sync_to_thread=False)},
     )
     async def evidence_grant(self, intake: Intake, session: MailboxSession) -> EvidenceGrantOut:
-        grant, expires = intake.upload_grant(session.report_id)
+        grant, expires = await intake.upload_grant(session.report_id)
         base = (intake.settings.evidence_public_url or intake.settings.evidence_url).rstrip("/")
         return EvidenceGrantOut(
             grant=grant,

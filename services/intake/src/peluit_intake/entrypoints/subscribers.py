@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from peluit_intake.service.case_events import deliver_message, record_status
+from peluit_intake.service.case_keys import record_staff_key
 from peluit_intake.service.evidence import record_direct_upload
 from peluit_intake.wiring import Intake
 from peluit_shared.consumer import Route, subscribe_routes
-from peluit_shared.events import CaseMessageToReporter, CaseStatusChanged, EvidenceStored
+from peluit_shared.events import (
+    CaseMessageToReporter,
+    CaseStatusChanged,
+    EvidenceStored,
+    StaffChanged,
+)
 
 
 def register_subscribers(intake: Intake) -> None:
@@ -18,6 +24,7 @@ def register_subscribers(intake: Intake) -> None:
             Route(CaseStatusChanged.TOPIC, CaseStatusChanged, record_status),
             Route(CaseMessageToReporter.TOPIC, CaseMessageToReporter, deliver_message),
             Route(EvidenceStored.TOPIC, EvidenceStored, record_direct_upload),
+            Route(StaffChanged.TOPIC, StaffChanged, record_staff_key),
         ],
         pool_getter=lambda: intake.runtime.pool,
         verifier=intake.runtime.verifier,

@@ -19,6 +19,7 @@ from peluit_intake.adapters import mailbox_repo
 from peluit_intake.adapters.idempotency import Idempotent
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto, ReporterKeys
 from peluit_intake.adapters.reports_repo import find_by_id
+from peluit_intake.adapters.staff_keys_repo import case_public_key
 from peluit_shared.crypto import SealedData, UnknownKey, key_id_of, seal, unseal
 from peluit_shared.events import ReportFollowupPosted
 from peluit_shared.events.reports import ReportFollowupPostedPayload
@@ -143,6 +144,8 @@ async def post_followup(
                 return uuid.UUID(earlier.decode())
         report = await find_by_id(conn, report_id)
         assert report is not None
+        # Sealed to the case's own key; the cases host key only for a report from before.
+        case_key = await case_public_key(conn, report_id)
         if kind == "answer":
             if in_reply_to is None:
                 raise FollowupRefused(
@@ -162,7 +165,9 @@ async def post_followup(
                 report_number=report.report_number,
                 kind=kind,
                 in_reply_to=in_reply_to,
-                sealed_followup=seal(cases_key, plaintext),
+                sealed_followup=seal(
+                    PublicKey(case_key) if case_key is not None else cases_key, plaintext
+                ),
             ),
         )
         await mailbox_repo.insert_followup(

@@ -14,6 +14,7 @@ from nacl.public import PublicKey
 from peluit_intake.adapters.idempotency import Idempotent
 from peluit_intake.adapters.receipt_crypto import ReceiptCrypto, ReporterKeys
 from peluit_intake.adapters.reports_repo import StoredReport, insert_report, least_used_locator
+from peluit_intake.adapters.staff_keys_repo import set_case_public_key
 from peluit_intake.domain.notice import NotificationContact
 from peluit_intake.domain.receipt import (
     new_locator,
@@ -22,6 +23,7 @@ from peluit_intake.domain.receipt import (
     normalise_receipt,
 )
 from peluit_intake.domain.report import ReportContent
+from peluit_intake.service.case_keys import RecoveryKeyMissing, b64, seal_case
 from peluit_shared.crypto import seal
 from peluit_shared.events import ReportSubmitted
 from peluit_shared.events.reports import Channel, ReportSubmittedPayload
@@ -66,12 +68,19 @@ async def submit_report(
     notice: NotificationContact | None = None,
     notifications_key: PublicKey | None = None,
     idempotent: Idempotent | None = None,
+    recovery_key: PublicKey | None = None,
 ) -> Accepted:
     """Store and publish the report; `notice` (the reporter's optional address for notices) is
     sealed to `notifications_key` here, before anything is written: only notifications opens it.
     With `idempotent`, a request already answered gets that answer (`repeated`) and files
     nothing; the claim and the report commit together.
+
+    The team's copy is sealed to a new per-case key wrapped to the coordinators and the
+    `recovery_key` (see service/case_keys.py); `cases_key`, the cases host key, gets only the
+    triage.
     """
+    if recovery_key is None:
+        raise RecoveryKeyMissing("a report needs the recovery public key")
     plaintext = content.model_dump_json().encode()
     async with pool.acquire() as conn:
         locator = await least_used_locator(conn, [new_locator() for _ in range(LOCATOR_TRIES)])
@@ -82,7 +91,6 @@ async def submit_report(
     keys = derived.keys
     assert keys.private_key is not None
     reporter_public_key = keys.private_key.public_key.encode(Base64Encoder).decode()
-    sealed = seal(cases_key, plaintext)
     sealed_contact = None
     if notice is not None:
         if notifications_key is None:
@@ -101,6 +109,7 @@ async def submit_report(
                     receipt=first["receipt"],
                     repeated=True,
                 )
+        sealed = await seal_case(conn, content, cases_key, recovery_key)
         number = await _insert_with_new_number(
             conn,
             StoredReport(
@@ -117,15 +126,22 @@ async def submit_report(
             ),
             year,
         )
+        await set_case_public_key(conn, report_id, sealed.case_public_key)
         event = ReportSubmitted(
             correlation_id=report_id,
             payload=ReportSubmittedPayload(
                 report_id=report_id,
                 report_number=number,
                 channel=channel,
-                sealed_report=sealed,
+                sealed_report=sealed.sealed_report,
                 reporter_public_key=reporter_public_key,
                 sealed_notification_contact=sealed_contact,
+                case_public_key=b64(sealed.case_public_key),
+                case_key_wraps=sealed.case_key_wraps,
+                sealed_identity=sealed.sealed_identity,
+                identity_public_key=b64(sealed.identity_public_key),
+                identity_key_wraps=sealed.identity_key_wraps,
+                sealed_triage=sealed.sealed_triage,
             ),
         )
         await add_to_outbox(conn, event)

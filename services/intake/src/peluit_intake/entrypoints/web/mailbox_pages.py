@@ -190,7 +190,7 @@ class MailboxPages(Controller):
             forwarded = await add_evidence(
                 intake.runtime.pool,
                 intake.evidence(),
-                intake.upload_grant(session.report_id)[0],
+                (await intake.upload_grant(session.report_id))[0],
                 session.report_id,
                 session.keys,
                 part.filename,

@@ -45,7 +45,7 @@ async def _one(
         forwarded = await add_evidence(
             intake.runtime.pool,
             intake.evidence(),
-            intake.upload_grant(accepted.report_id)[0],
+            (await intake.upload_grant(accepted.report_id))[0],
             accepted.report_id,
             accepted.keys,
             part.filename,

@@ -160,6 +160,7 @@ class ReportPages(Controller):
                 channel="portal",
                 notice=notice,
                 notifications_key=intake.notifications_key(),
+                recovery_key=intake.recovery_key(),
                 idempotent=Idempotent.of(intake.request_key(), "portal", token, body.encode()),
             )
         except KeyReused:
