@@ -95,7 +95,8 @@ PRODUCERS: Mapping[str, tuple[str, ...]] = {
 
 # What each service reads (its consumer dead-letters into `<topic>.dlq` of these).
 CONSUMES: Mapping[str, tuple[str, ...]] = {
-    "intake": (CASE_STATUS_CHANGED, CASE_MESSAGE_TO_REPORTER, EVIDENCE_STORED),
+    # staff.changed: the coordinators' and custodians' public keys new case keys are wrapped to.
+    "intake": (CASE_STATUS_CHANGED, CASE_MESSAGE_TO_REPORTER, EVIDENCE_STORED, STAFF_CHANGED),
     "cases": (
         REPORT_SUBMITTED,
         REPORT_FOLLOWUP_POSTED,
