@@ -37,6 +37,14 @@ def services(stack: None) -> Iterator[dict[str, ServiceProcess]]:
             proc.stop()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Every stack test starts with intake's limits unspent: they live in its database and are
+    shared by every intake process, so one test's wrong receipts would throttle the next."""
+    if request.node.get_closest_marker("stack") and not request.node.get_closest_marker("drill"):
+        forget_rate_limits()
+
+
 @pytest.fixture(scope="session")
 def staff_credentials(stack: None) -> Account:
     """A real coordinator account made with the real CLI (password + TOTP secret)."""

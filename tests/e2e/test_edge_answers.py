@@ -43,7 +43,7 @@ async def history_rows(case_id: str) -> int:
         return int(
             await conn.fetchval(
                 "SELECT (SELECT count(*) FROM case_history WHERE case_id = $1)"
-                " + (SELECT count(*) FROM audit_log)",
+                " + (SELECT count(*) FROM audit.entries)",
                 uuid.UUID(case_id),
             )
         )

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.stack
 
 STRONG = "s3cret-for-this-deployment-only-0123456789"
 SECRETS = {
-    "intake": ["PELUIT_INTAKE_RECEIPT_PEPPER", "PELUIT_INTAKE_MANUAL_ENTRY_TOKEN"],
+    "intake": ["PELUIT_INTAKE_MANUAL_ENTRY_TOKEN"],
     "cases": ["PELUIT_CASES_INTAKE_MANUAL_ENTRY_TOKEN", "PELUIT_CASES_NOTIFICATIONS_SERVICE_TOKEN"],
     "evidence": ["PELUIT_EVIDENCE_S3_SECRET_KEY"],
     "notifications": [
