@@ -73,7 +73,8 @@ async def test_a_case_lost_in_a_restore_is_republished_once_and_a_lost_mailbox_i
     try:
         report_id = uuid.UUID(lost_case["report_id"])
         event_id = await intake.fetchval(
-            "SELECT event_id FROM outbox WHERE event_type = 'report.submitted' AND partition_key = $1",
+            "SELECT event_id FROM outbox"
+            " WHERE event_type = 'report.submitted' AND partition_key = $1",
             str(report_id).encode(),
         )
         await cases.execute("DELETE FROM processed_events WHERE event_id = $1", event_id)
