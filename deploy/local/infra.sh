@@ -346,6 +346,16 @@ kafka_down_ports() { # the client and controller ports of every node that does n
     done
 }
 
+kafka_other_mode_check() { # die when this stack's Kafka runs in the other mode (1 vs 3 nodes)
+    local port owner
+    for port in $(kafka_down_ports); do
+        owner="$(port_pid "$port")"
+        if [[ -n $owner ]] && pid_matches "$owner" "kafka.Kafka $PELUIT_KAFKA_DIR/"; then
+            die "kafka: port $H:$port is held by this stack's Kafka started with another PELUIT_KAFKA_BROKERS (now $KAFKA_N); stop it with its own setting first, e.g. PELUIT_KAFKA_BROKERS=$((KAFKA_N == 1 ? 3 : 1)) deploy/local/infra.sh stop kafka"
+        fi
+    done
+}
+
 kafka_cluster_id() { # generated once; same format as Kafka's Uuid (22 chars base64url)
     local f="$KAFKA_CLUSTER_DIR/cluster.id" id
     mkdir -p "$KAFKA_CLUSTER_DIR"
@@ -522,28 +532,40 @@ start_kafka_wait() {
     fi
     rm -f "$PELUIT_RUN_DIR/kafka-probe.err"
     # Topics, the services' SCRAM users (passwords from env, applied at every start) and ACLs.
-    "$PELUIT_PYTHON" -m peluit_shared.provision --replication-factor "$KAFKA_REPLICATION" \
-        >"$PELUIT_RUN_DIR/kafka-provision.out" 2>&1 \
-        || { cat "$PELUIT_RUN_DIR/kafka-provision.out" >&2; die "kafka: provisioning users and ACLs failed"; }
+    # Retried: a node that has just registered may not take admin requests for a moment yet.
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        "$PELUIT_PYTHON" -m peluit_shared.provision --replication-factor "$KAFKA_REPLICATION" \
+            >"$PELUIT_RUN_DIR/kafka-provision.out" 2>&1 && break
+        ((attempt < 5)) || { cat "$PELUIT_RUN_DIR/kafka-provision.out" >&2; die "kafka: provisioning users and ACLs failed"; }
+        sleep 2
+    done
     say "kafka: up ($KAFKA_N node(s), bootstrap $PELUIT_KAFKA_BOOTSTRAP, SASL $PELUIT_KAFKA_SASL_MECHANISM, replication $KAFKA_REPLICATION) after $(elapsed "$KAFKA_T0")"
 }
 
 stop_kafka() {
-    # Every node is asked at once: a node stopped alone while the others wait would lose its
-    # controller quorum half-way and stall its controlled shutdown.
-    local n pid pids=() names=()
+    # One node at a time, so each stops cleanly while a controller quorum remains. The last node
+    # of a cluster has no quorum left for its controlled shutdown and would wait for one: after
+    # a short grace it is killed (safe: what it acknowledged is in its log files, and it is the
+    # only copy only of what the others already had).
+    local n pid running=() last
     for n in $(kafka_nodes); do
         pid="$(kafka_node_pid "$n")"
+        if [[ -n $pid ]]; then running+=("$n"); fi
+    done
+    ((${#running[@]} > 0)) || say "kafka: not running"
+    last="${running[-1]:-}"
+    for n in "${running[@]}"; do
+        pid="$(kafka_node_pid "$n")"
         kafka_node "$n"
-        if [[ -n $pid ]]; then
-            say "$KN_NAME: stopping (pid $pid)"
-            kill -TERM "$pid" 2>/dev/null || true
-            pids+=("$pid")
-            names+=("$KN_NAME")
+        [[ -n $pid ]] || continue
+        say "$KN_NAME: stopping (pid $pid)"
+        if ((KAFKA_N > 1)) && [[ $n == "$last" ]]; then
+            stop_pid "$KN_NAME" "$pid" "${PELUIT_KAFKA_LAST_STOP_GRACE:-10}" quiet
+        else
+            stop_pid "$KN_NAME" "$pid" 30
         fi
     done
-    ((${#pids[@]} > 0)) || say "kafka: not running"
-    for n in "${!pids[@]}"; do stop_pid "${names[$n]}" "${pids[$n]}" 30; done
     for n in $(kafka_nodes); do kafka_node "$n"; rm -f "$KN_PIDFILE"; done
 }
 
@@ -789,6 +811,7 @@ lock() { # serialize concurrent start/stop/reset on the same PELUIT_DATA
 preflight() { # fail before launching anything when a port we need is taken
     if has pg && [[ -z $(pg_pid) ]]; then ensure_ports_free pg "$PELUIT_PG_PORT"; fi
     if has kafka; then
+        kafka_other_mode_check
         # shellcheck disable=SC2046 # word splitting intended: a list of ports
         ensure_ports_free kafka $(kafka_down_ports)
     fi

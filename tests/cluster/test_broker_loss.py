@@ -69,9 +69,9 @@ def bootstrap() -> Iterator[str]:
             ["bash", str(INFRA), "stop", "kafka"], capture_output=True, text=True, check=False
         )
         assert stopped.returncode == 0, stopped.stdout + stopped.stderr
-    started = infra3("start")
-    assert started.returncode == 0, started.stdout + started.stderr
     try:
+        started = infra3("start")
+        assert started.returncode == 0, started.stdout + started.stderr
         yield cluster_bootstrap()
     finally:
         if swapped:
