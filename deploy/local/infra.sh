@@ -553,8 +553,11 @@ stop_kafka() {
         pid="$(kafka_node_pid "$n")"
         if [[ -n $pid ]]; then running+=("$n"); fi
     done
-    ((${#running[@]} > 0)) || say "kafka: not running"
-    last="${running[-1]:-}"
+    if ((${#running[@]} == 0)); then
+        say "kafka: not running"
+        return 0
+    fi
+    last="${running[-1]}"
     for n in "${running[@]}"; do
         pid="$(kafka_node_pid "$n")"
         kafka_node "$n"
