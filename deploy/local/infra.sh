@@ -346,14 +346,25 @@ kafka_down_ports() { # the client and controller ports of every node that does n
     done
 }
 
-kafka_other_mode_check() { # die when this stack's Kafka runs in the other mode (1 vs 3 nodes)
+kafka_other_mode_port() { # a port of ours held by this stack's Kafka run in the other mode
     local port owner
     for port in $(kafka_down_ports); do
         owner="$(port_pid "$port")"
         if [[ -n $owner ]] && pid_matches "$owner" "kafka.Kafka $PELUIT_KAFKA_DIR/"; then
-            die "kafka: port $H:$port is held by this stack's Kafka started with another PELUIT_KAFKA_BROKERS (now $KAFKA_N); stop it with its own setting first, e.g. PELUIT_KAFKA_BROKERS=$((KAFKA_N == 1 ? 3 : 1)) deploy/local/infra.sh stop kafka"
+            printf '%s' "$port"
+            return 0
         fi
     done
+}
+
+KAFKA_OTHER_MODE_HINT="stop it with its own setting, e.g. PELUIT_KAFKA_BROKERS=$((KAFKA_N == 1 ? 3 : 1)) deploy/local/infra.sh stop kafka"
+
+kafka_other_mode_check() { # die when this stack's Kafka runs in the other mode (1 vs 3 nodes)
+    local port
+    port="$(kafka_other_mode_port)"
+    if [[ -n $port ]]; then
+        die "kafka: port $H:$port is held by this stack's Kafka started with another PELUIT_KAFKA_BROKERS (now $KAFKA_N); $KAFKA_OTHER_MODE_HINT"
+    fi
 }
 
 kafka_cluster_id() { # generated once; same format as Kafka's Uuid (22 chars base64url)
@@ -555,6 +566,9 @@ stop_kafka() {
     done
     if ((${#running[@]} == 0)); then
         say "kafka: not running"
+        if [[ -n $(kafka_other_mode_port) ]]; then
+            warn "kafka: this stack's Kafka runs with another PELUIT_KAFKA_BROKERS (now $KAFKA_N); $KAFKA_OTHER_MODE_HINT"
+        fi
         return 0
     fi
     last="${running[-1]}"
