@@ -50,13 +50,32 @@ export PELUIT_PG_PASSWORD_CASES="${PELUIT_PG_PASSWORD_CASES:-peluit-cases-dev}"
 export PELUIT_PG_PASSWORD_EVIDENCE="${PELUIT_PG_PASSWORD_EVIDENCE:-peluit-evidence-dev}"
 export PELUIT_PG_PASSWORD_NOTIFICATIONS="${PELUIT_PG_PASSWORD_NOTIFICATIONS:-peluit-notifications-dev}"
 
-# --- Kafka 4.x, KRaft, single combined broker+controller ---------------------
+# --- Kafka 4.x, KRaft --------------------------------------------------------
+# PELUIT_KAFKA_BROKERS=1 (the laptop default): one node that is broker and controller.
+# PELUIT_KAFKA_BROKERS=3: a cluster of three such nodes (a 3-voter controller quorum), each with
+# its own data under $PELUIT_KAFKA_DIR/cluster/node<N>; node N listens on PELUIT_KAFKA_PORT +
+# 2(N-1) and its controller on PELUIT_KAFKA_CONTROLLER_PORT + 2(N-1). Topics then get
+# replication factor 3 and min.insync.replicas=2.
+export PELUIT_KAFKA_BROKERS="${PELUIT_KAFKA_BROKERS:-1}"
+[[ $PELUIT_KAFKA_BROKERS == 1 || $PELUIT_KAFKA_BROKERS == 3 ]] || {
+    printf '[peluit] ERROR: PELUIT_KAFKA_BROKERS must be 1 or 3 (is %s)\n' "$PELUIT_KAFKA_BROKERS" >&2
+    return 1 2>/dev/null || exit 1
+}
 export PELUIT_KAFKA_PORT="${PELUIT_KAFKA_PORT:-$(((29092 + _po)))}"
 export PELUIT_KAFKA_CONTROLLER_PORT="${PELUIT_KAFKA_CONTROLLER_PORT:-$(((29093 + _po)))}"
-export PELUIT_KAFKA_BOOTSTRAP="$PELUIT_HOST:$PELUIT_KAFKA_PORT"
+PELUIT_KAFKA_BOOTSTRAP="$PELUIT_HOST:$PELUIT_KAFKA_PORT"
+for ((_n = 2; _n <= PELUIT_KAFKA_BROKERS; _n++)); do
+    PELUIT_KAFKA_BOOTSTRAP+=",$PELUIT_HOST:$((PELUIT_KAFKA_PORT + 2 * (_n - 1)))"
+done
+export PELUIT_KAFKA_BOOTSTRAP
+unset _n
 export PELUIT_KAFKA_DIR="${PELUIT_KAFKA_DIR:-$PELUIT_DATA/kafka}"
 export PELUIT_KAFKA_LIBS="${PELUIT_KAFKA_LIBS:-$PELUIT_KAFKA_DIR/libs}"
-export PELUIT_KAFKA_HEAP_OPTS="${PELUIT_KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
+if [[ $PELUIT_KAFKA_BROKERS == 1 ]]; then
+    export PELUIT_KAFKA_HEAP_OPTS="${PELUIT_KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
+else # three JVMs on a dev machine: small heaps each
+    export PELUIT_KAFKA_HEAP_OPTS="${PELUIT_KAFKA_HEAP_OPTS:--Xms64m -Xmx256m}"
+fi
 # Clients authenticate with SASL/SCRAM-SHA-512 (SASL_PLAINTEXT: loopback only; use SASL_SSL
 # between hosts). `admin` is the super user of the scripts and tests (topics, ACLs, users); each
 # service has its own user, named like the service, allowed only its own topics (ACLs).

@@ -268,36 +268,108 @@ stop_pg() {
 status_pg() { component_line pg "$(pg_pid)" "$PELUIT_PG_PORT"; }
 
 # ------------------------------------------------------------ kafka ---------
-KAFKA_PROPS="$PELUIT_KAFKA_DIR/server.properties"
-KAFKA_PIDFILE="$PELUIT_RUN_DIR/kafka.pid"
-KAFKA_OUT="$PELUIT_LOG_DIR/kafka.out"
-KAFKA_SCRAM_MARKER="$PELUIT_KAFKA_DIR/data/.peluit-scram" # storage has the SCRAM users
-KAFKA_JVM_OPTS=(
-    $PELUIT_KAFKA_HEAP_OPTS
-    -XX:+UseSerialGC
-    -XX:TieredStopAtLevel=1
-    -XX:+ExitOnOutOfMemoryError
-    -Djava.awt.headless=true
-    -Dlog4j2.configurationFile="$HERE/kafka/log4j2.xml"
-    -Dpeluit.log.dir="$PELUIT_LOG_DIR"
-)
-if [[ -n ${PELUIT_KAFKA_JVM_EXTRA:-} ]]; then
-    read -r -a _extra <<<"$PELUIT_KAFKA_JVM_EXTRA"
-    KAFKA_JVM_OPTS+=("${_extra[@]}")
+# PELUIT_KAFKA_BROKERS=1: one node (files straight under $PELUIT_KAFKA_DIR, as always).
+# PELUIT_KAFKA_BROKERS=3: nodes 1..3 under $PELUIT_KAFKA_DIR/cluster/node<N>, one JVM each.
+KAFKA_N="$PELUIT_KAFKA_BROKERS"
+if ((KAFKA_N == 1)); then
+    KAFKA_CLUSTER_DIR="$PELUIT_KAFKA_DIR"
+else
+    KAFKA_CLUSTER_DIR="$PELUIT_KAFKA_DIR/cluster"
 fi
+KAFKA_REPLICATION=$((KAFKA_N < 3 ? KAFKA_N : 3))
+KAFKA_MIN_ISR=$((KAFKA_REPLICATION > 1 ? KAFKA_REPLICATION - 1 : 1))
 
-kafka_pid() {
+kafka_node() { # n -> sets KN_* (paths, ports, name) for node n
+    KN="$1"
+    KN_PORT=$((PELUIT_KAFKA_PORT + 2 * (KN - 1)))
+    KN_CPORT=$((PELUIT_KAFKA_CONTROLLER_PORT + 2 * (KN - 1)))
+    if ((KAFKA_N == 1)); then
+        KN_NAME=kafka
+        KN_DIR="$PELUIT_KAFKA_DIR"
+        KN_PIDFILE="$PELUIT_RUN_DIR/kafka.pid"
+        KN_OUT="$PELUIT_LOG_DIR/kafka.out"
+        KN_LOGDIR="$PELUIT_LOG_DIR"
+    else
+        KN_NAME="kafka-$KN"
+        KN_DIR="$KAFKA_CLUSTER_DIR/node$KN"
+        KN_PIDFILE="$PELUIT_RUN_DIR/kafka-$KN.pid"
+        KN_OUT="$PELUIT_LOG_DIR/kafka-$KN.out"
+        KN_LOGDIR="$PELUIT_LOG_DIR/kafka-$KN"
+    fi
+    KN_PROPS="$KN_DIR/server.properties"
+    KN_DATA="$KN_DIR/data"
+    KN_SCRAM_MARKER="$KN_DATA/.peluit-scram" # storage has the SCRAM users
+    KN_JVM_OPTS=(
+        $PELUIT_KAFKA_HEAP_OPTS
+        -XX:+UseSerialGC
+        -XX:TieredStopAtLevel=1
+        -XX:+ExitOnOutOfMemoryError
+        -Djava.awt.headless=true
+        -Dlog4j2.configurationFile="$HERE/kafka/log4j2.xml"
+        -Dpeluit.log.dir="$KN_LOGDIR"
+    )
+    if [[ -n ${PELUIT_KAFKA_JVM_EXTRA:-} ]]; then
+        local extra
+        read -r -a extra <<<"$PELUIT_KAFKA_JVM_EXTRA"
+        KN_JVM_OPTS+=("${extra[@]}")
+    fi
+}
+
+kafka_nodes() { seq 1 "$KAFKA_N"; }
+
+kafka_node_pid() { # n -> pid of node n, if it runs (the command line names its own properties file)
     local pid
-    pid="$(read_pid "$KAFKA_PIDFILE")"
-    if pid_matches "$pid" kafka.Kafka; then
+    kafka_node "$1"
+    pid="$(read_pid "$KN_PIDFILE")"
+    if pid_matches "$pid" "kafka.Kafka $KN_PROPS"; then
         printf '%s' "$pid"
     else
-        adopt "$KAFKA_PIDFILE" "$PELUIT_KAFKA_PORT" "kafka.Kafka" || true
+        adopt "$KN_PIDFILE" "$KN_PORT" "kafka.Kafka $KN_PROPS" || true
+    fi
+}
+
+kafka_pid() { # pid of the first running node (empty when none runs)
+    local n pid
+    for n in $(kafka_nodes); do
+        pid="$(kafka_node_pid "$n")"
+        if [[ -n $pid ]]; then printf '%s' "$pid"; return 0; fi
+    done
+}
+
+kafka_down_ports() { # the client and controller ports of every node that does not run
+    local n
+    for n in $(kafka_nodes); do
+        if [[ -z $(kafka_node_pid "$n") ]]; then
+            kafka_node "$n"
+            printf '%s %s ' "$KN_PORT" "$KN_CPORT"
+        fi
+    done
+}
+
+kafka_other_mode_port() { # a port of ours held by this stack's Kafka run in the other mode
+    local port owner
+    for port in $(kafka_down_ports); do
+        owner="$(port_pid "$port")"
+        if [[ -n $owner ]] && pid_matches "$owner" "kafka.Kafka $PELUIT_KAFKA_DIR/"; then
+            printf '%s' "$port"
+            return 0
+        fi
+    done
+}
+
+KAFKA_OTHER_MODE_HINT="stop it with its own setting, e.g. PELUIT_KAFKA_BROKERS=$((KAFKA_N == 1 ? 3 : 1)) deploy/local/infra.sh stop kafka"
+
+kafka_other_mode_check() { # die when this stack's Kafka runs in the other mode (1 vs 3 nodes)
+    local port
+    port="$(kafka_other_mode_port)"
+    if [[ -n $port ]]; then
+        die "kafka: port $H:$port is held by this stack's Kafka started with another PELUIT_KAFKA_BROKERS (now $KAFKA_N); $KAFKA_OTHER_MODE_HINT"
     fi
 }
 
 kafka_cluster_id() { # generated once; same format as Kafka's Uuid (22 chars base64url)
-    local f="$PELUIT_KAFKA_DIR/cluster.id" id
+    local f="$KAFKA_CLUSTER_DIR/cluster.id" id
+    mkdir -p "$KAFKA_CLUSTER_DIR"
     if [[ ! -s $f ]]; then
         while :; do
             id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
@@ -315,22 +387,32 @@ kafka_check_admin_password() {
         || die "kafka: PELUIT_KAFKA_ADMIN_PASSWORD must not contain \\ \" , ] or ="
 }
 
-kafka_write_props() {
+kafka_voters() { # the static controller quorum: 1@host:port,2@host:port,...
+    local n voters=""
+    for n in $(kafka_nodes); do
+        voters+="${voters:+,}$n@$H:$((PELUIT_KAFKA_CONTROLLER_PORT + 2 * (n - 1)))"
+    done
+    printf '%s' "$voters"
+}
+
+kafka_write_props() { # for node $KN (kafka_node first)
     kafka_check_admin_password
+    local rf="$KAFKA_REPLICATION" isr="$KAFKA_MIN_ISR"
     # 0600: it holds the admin password the broker authenticates to itself with.
-    (umask 077; cat >"$KAFKA_PROPS") <<EOF
+    (umask 077; cat >"$KN_PROPS") <<EOF
 # Written by deploy/local/infra.sh at every start; edit there, not here.
-# Kafka KRaft, one node that is both broker and controller (static quorum,
+# Kafka KRaft, node $KN of $KAFKA_N; each node is both broker and controller (static quorum,
 # so the ports may change between starts without reformatting).
-node.id=1
+node.id=$KN
 process.roles=broker,controller
-controller.quorum.voters=1@$H:$PELUIT_KAFKA_CONTROLLER_PORT
-# Clients (services, scripts, tests) authenticate with SASL/SCRAM-SHA-512 on CLIENT;
+controller.quorum.voters=$(kafka_voters)
+# Clients (services, scripts, tests) authenticate with SASL/SCRAM-SHA-512 on CLIENT, and so do
+# the brokers among themselves (replication, as the admin user);
 # SASL_PLAINTEXT is acceptable only because everything binds to loopback (SASL_SSL between hosts).
-# The controller listener stays PLAINTEXT on loopback: its anonymous principal (the broker's own
+# The controller listener stays PLAINTEXT on loopback: its anonymous principal (the brokers' own
 # registration) is a super user, and infra.sh manages the SCRAM users through it.
-listeners=CLIENT://$H:$PELUIT_KAFKA_PORT,CONTROLLER://$H:$PELUIT_KAFKA_CONTROLLER_PORT
-advertised.listeners=CLIENT://$H:$PELUIT_KAFKA_PORT
+listeners=CLIENT://$H:$KN_PORT,CONTROLLER://$H:$KN_CPORT
+advertised.listeners=CLIENT://$H:$KN_PORT
 listener.security.protocol.map=CLIENT:$PELUIT_KAFKA_SECURITY_PROTOCOL,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=CLIENT
 controller.listener.names=CONTROLLER
@@ -341,127 +423,188 @@ listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.secu
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 allow.everyone.if.no.acl.found=false
 super.users=User:$PELUIT_KAFKA_ADMIN_USER;User:ANONYMOUS
-log.dirs=$PELUIT_KAFKA_DIR/data
+log.dirs=$KN_DATA
 
+# Replication: 1 on the laptop; with 3 nodes every partition has 3 replicas and a write with
+# acks=all needs 2 in sync, so one node may die without losing or refusing an accepted event.
 num.partitions=3
-default.replication.factor=1
-min.insync.replicas=1
+default.replication.factor=$rf
+min.insync.replicas=$isr
+unclean.leader.election.enable=false
 auto.create.topics.enable=false
 delete.topic.enable=true
-offsets.topic.replication.factor=1
+offsets.topic.replication.factor=$rf
 offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$rf
+transaction.state.log.min.isr=$isr
 transaction.state.log.num.partitions=5
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+share.coordinator.state.topic.replication.factor=$rf
+share.coordinator.state.topic.min.isr=$isr
 group.initial.rebalance.delay.ms=0
 
 # lean for a 2-core dev machine
 num.network.threads=2
-num.io.threads=4
-background.threads=4
+num.io.threads=$((KAFKA_N == 1 ? 4 : 2))
+background.threads=$((KAFKA_N == 1 ? 4 : 2))
 num.recovery.threads.per.data.dir=2
+num.replica.fetchers=1
 log.cleaner.threads=1
 log.cleaner.dedupe.buffer.size=16777216
 log.retention.hours=168
 EOF
-    chmod 600 "$KAFKA_PROPS"
+    chmod 600 "$KN_PROPS"
 }
 
-kafka_add_scram_to_old_storage() {
+kafka_add_scram_to_old_storage() { # node $KN; only a single node's storage can predate users
     # Storage formatted before Kafka had users: no one could log in. Start it once without
     # authentication on loopback, add the SCRAM users (admin included), stop, then go on.
     local legacy="$PELUIT_RUN_DIR/kafka-legacy.properties" pid
     say "kafka: storage has no SCRAM users yet: adding them once (nothing is deleted)"
     (umask 077; sed -e 's/^listener.security.protocol.map=CLIENT:[A-Z_]*/listener.security.protocol.map=CLIENT:PLAINTEXT/' \
         -e '/^sasl\./d' -e '/^listener\.name\.client\./d' -e '/^authorizer\.class\.name=/d' \
-        "$KAFKA_PROPS" >"$legacy")
-    setsid java "${KAFKA_JVM_OPTS[@]}" -cp "$PELUIT_KAFKA_LIBS/*" kafka.Kafka "$legacy" \
-        </dev/null >>"$KAFKA_OUT" 2>&1 9>&- &
+        "$KN_PROPS" >"$legacy")
+    setsid java "${KN_JVM_OPTS[@]}" -cp "$PELUIT_KAFKA_LIBS/*" kafka.Kafka "$legacy" \
+        </dev/null >>"$KN_OUT" 2>&1 9>&- &
     pid=$!
     if ! PELUIT_KAFKA_SECURITY_PROTOCOL=PLAINTEXT "$PELUIT_PYTHON" "$HERE/probe.py" kafka \
-        --bootstrap "$PELUIT_KAFKA_BOOTSTRAP" --timeout 60 --pid "$pid" \
+        --bootstrap "$H:$KN_PORT" --timeout 60 --pid "$pid" \
         || ! PELUIT_KAFKA_SECURITY_PROTOCOL=PLAINTEXT "$PELUIT_PYTHON" -m peluit_shared.provision \
-            --bootstrap-scram; then
+            --bootstrap "$H:$KN_PORT" --bootstrap-scram; then
         stop_pid kafka "$pid" 30
         rm -f "$legacy"
         die "kafka: could not add the SCRAM users; 'infra.sh reset kafka' starts afresh (deletes its data)"
     fi
     stop_pid kafka "$pid" 30
     rm -f "$legacy"
-    touch "$KAFKA_SCRAM_MARKER"
+    touch "$KN_SCRAM_MARKER"
 }
 
-start_kafka_launch() { # starts the JVM; readiness is awaited by start_kafka_wait
+start_kafka_node() { # n -> launches node n unless it runs; sets KAFKA_LAUNCHED=1 when launched
     local pid
-    pid="$(kafka_pid)"
+    pid="$(kafka_node_pid "$1")"
+    kafka_node "$1" # ($(...) ran it in a subshell)
     if [[ -n $pid ]]; then
-        say "kafka: already running (pid $pid, $H:$PELUIT_KAFKA_PORT)"
-        KAFKA_LAUNCHED=0
+        say "$KN_NAME: already running (pid $pid, $H:$KN_PORT)"
         return 0
     fi
-    ensure_ports_free kafka "$PELUIT_KAFKA_PORT" "$PELUIT_KAFKA_CONTROLLER_PORT"
+    ensure_ports_free "$KN_NAME" "$KN_PORT" "$KN_CPORT"
+    mkdir -p "$KN_DATA" "$KN_LOGDIR"
+    kafka_write_props
+    if [[ ! -f $KN_DATA/meta.properties ]]; then
+        say "$KN_NAME: formatting storage (cluster id $(kafka_cluster_id))"
+        java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+            -Dlog4j2.configurationFile="$HERE/kafka/log4j2.xml" -Dpeluit.log.dir="$KN_LOGDIR" \
+            -cp "$PELUIT_KAFKA_LIBS/*" kafka.tools.StorageTool format \
+            -t "$(kafka_cluster_id)" -c "$KN_PROPS" --ignore-formatted \
+            --add-scram "SCRAM-SHA-512=[name=$PELUIT_KAFKA_ADMIN_USER,password=$PELUIT_KAFKA_ADMIN_PASSWORD]" \
+            >"$PELUIT_LOG_DIR/$KN_NAME-format.log" 2>&1 \
+            || { log_tail "$PELUIT_LOG_DIR/$KN_NAME-format.log"; die "$KN_NAME: storage format failed, see $PELUIT_LOG_DIR/$KN_NAME-format.log"; }
+        touch "$KN_SCRAM_MARKER"
+    fi
+    [[ -f $KN_SCRAM_MARKER ]] || kafka_add_scram_to_old_storage
+    say "$KN_NAME: starting on $H:$KN_PORT (controller $KN_CPORT)"
+    printf '\n==== %s start\n' "$(date -u +%FT%TZ)" >>"$KN_OUT"
+    # Plain `setsid` execs in place here (we are not a group leader), so $! is the JVM.
+    setsid java "${KN_JVM_OPTS[@]}" -cp "$PELUIT_KAFKA_LIBS/*" kafka.Kafka "$KN_PROPS" \
+        </dev/null >>"$KN_OUT" 2>&1 9>&- &
+    echo $! >"$KN_PIDFILE"
+    KAFKA_LAUNCHED=1
+}
+
+start_kafka_launch() { # starts the JVMs; readiness is awaited by start_kafka_wait
+    local n
+    KAFKA_LAUNCHED=0
     compgen -G "$PELUIT_KAFKA_LIBS/kafka_2.13-*.jar" >/dev/null \
         || die "kafka: no jars in $PELUIT_KAFKA_LIBS: run deploy/local/install.sh"
     command -v java >/dev/null || die "kafka: java not found: run deploy/local/install.sh"
-    mkdir -p "$PELUIT_KAFKA_DIR/data"
-    kafka_write_props
-    if [[ ! -f $PELUIT_KAFKA_DIR/data/meta.properties ]]; then
-        say "kafka: formatting storage (cluster id $(kafka_cluster_id))"
-        java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-            -Dlog4j2.configurationFile="$HERE/kafka/log4j2.xml" -Dpeluit.log.dir="$PELUIT_LOG_DIR" \
-            -cp "$PELUIT_KAFKA_LIBS/*" kafka.tools.StorageTool format \
-            -t "$(kafka_cluster_id)" -c "$KAFKA_PROPS" --ignore-formatted \
-            --add-scram "SCRAM-SHA-512=[name=$PELUIT_KAFKA_ADMIN_USER,password=$PELUIT_KAFKA_ADMIN_PASSWORD]" \
-            >"$PELUIT_LOG_DIR/kafka-format.log" 2>&1 \
-            || { log_tail "$PELUIT_LOG_DIR/kafka-format.log"; die "kafka: storage format failed, see $PELUIT_LOG_DIR/kafka-format.log"; }
-        touch "$KAFKA_SCRAM_MARKER"
-    fi
-    [[ -f $KAFKA_SCRAM_MARKER ]] || kafka_add_scram_to_old_storage
-    say "kafka: starting on $H:$PELUIT_KAFKA_PORT (controller $PELUIT_KAFKA_CONTROLLER_PORT)"
-    printf '\n==== %s start\n' "$(date -u +%FT%TZ)" >>"$KAFKA_OUT"
-    # Plain `setsid` execs in place here (we are not a group leader), so $! is the JVM.
-    setsid java "${KAFKA_JVM_OPTS[@]}" -cp "$PELUIT_KAFKA_LIBS/*" kafka.Kafka "$KAFKA_PROPS" \
-        </dev/null >>"$KAFKA_OUT" 2>&1 9>&- &
-    echo $! >"$KAFKA_PIDFILE"
     KAFKA_T0=$EPOCHREALTIME
-    KAFKA_LAUNCHED=1
+    for n in $(kafka_nodes); do start_kafka_node "$n"; done
 }
 
 start_kafka_wait() {
     [[ ${KAFKA_LAUNCHED:-0} == 1 ]] || return 0
-    local pid
-    pid="$(read_pid "$KAFKA_PIDFILE")"
+    local n pids=() pid
+    for n in $(kafka_nodes); do
+        kafka_node "$n"
+        pid="$(read_pid "$KN_PIDFILE")"
+        pids+=(--pid "$pid")
+    done
+    # Ready = every node is registered as a broker (a cluster can take new topics with RF 3).
     if ! "$PELUIT_PYTHON" "$HERE/probe.py" kafka --bootstrap "$PELUIT_KAFKA_BOOTSTRAP" \
-        --timeout "${PELUIT_KAFKA_START_TIMEOUT:-60}" --pid "$pid" 2>"$PELUIT_RUN_DIR/kafka-probe.err"; then
+        --brokers "$KAFKA_N" "${pids[@]}" \
+        --timeout "${PELUIT_KAFKA_START_TIMEOUT:-90}" 2>"$PELUIT_RUN_DIR/kafka-probe.err"; then
         cat "$PELUIT_RUN_DIR/kafka-probe.err" >&2 || true
-        log_tail "$PELUIT_LOG_DIR/kafka.log"
-        log_tail "$KAFKA_OUT"
-        kill -KILL "$pid" 2>/dev/null || true
-        rm -f "$KAFKA_PIDFILE"
-        die "kafka: broker not ready; see $PELUIT_LOG_DIR/kafka.log and $KAFKA_OUT"
+        for n in $(kafka_nodes); do
+            kafka_node "$n"
+            log_tail "$KN_LOGDIR/kafka.log"
+            log_tail "$KN_OUT"
+        done
+        die "kafka: not ready (the nodes keep running; 'infra.sh stop kafka' stops them); see the logs above"
     fi
     rm -f "$PELUIT_RUN_DIR/kafka-probe.err"
     # Topics, the services' SCRAM users (passwords from env, applied at every start) and ACLs.
-    "$PELUIT_PYTHON" -m peluit_shared.provision >"$PELUIT_RUN_DIR/kafka-provision.out" 2>&1 \
-        || { cat "$PELUIT_RUN_DIR/kafka-provision.out" >&2; die "kafka: provisioning users and ACLs failed"; }
-    say "kafka: up (pid $pid, bootstrap $PELUIT_KAFKA_BOOTSTRAP, SASL $PELUIT_KAFKA_SASL_MECHANISM) after $(elapsed "$KAFKA_T0")"
+    # Retried: a node that has just registered may not take admin requests for a moment yet.
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        "$PELUIT_PYTHON" -m peluit_shared.provision --replication-factor "$KAFKA_REPLICATION" \
+            >"$PELUIT_RUN_DIR/kafka-provision.out" 2>&1 && break
+        ((attempt < 5)) || { cat "$PELUIT_RUN_DIR/kafka-provision.out" >&2; die "kafka: provisioning users and ACLs failed"; }
+        sleep 2
+    done
+    say "kafka: up ($KAFKA_N node(s), bootstrap $PELUIT_KAFKA_BOOTSTRAP, SASL $PELUIT_KAFKA_SASL_MECHANISM, replication $KAFKA_REPLICATION) after $(elapsed "$KAFKA_T0")"
 }
 
 stop_kafka() {
-    local pid
-    pid="$(kafka_pid)"
-    if [[ -z $pid ]]; then
+    # One node at a time, so each stops cleanly while a controller quorum remains. The last node
+    # of a cluster has no quorum left for its controlled shutdown and would wait for one: after
+    # a short grace it is killed (safe: what it acknowledged is in its log files, and it is the
+    # only copy only of what the others already had).
+    local n pid running=() last
+    for n in $(kafka_nodes); do
+        pid="$(kafka_node_pid "$n")"
+        if [[ -n $pid ]]; then running+=("$n"); fi
+    done
+    if ((${#running[@]} == 0)); then
         say "kafka: not running"
-    else
-        say "kafka: stopping (pid $pid)"
-        stop_pid kafka "$pid" 30
+        if [[ -n $(kafka_other_mode_port) ]]; then
+            warn "kafka: this stack's Kafka runs with another PELUIT_KAFKA_BROKERS (now $KAFKA_N); $KAFKA_OTHER_MODE_HINT"
+        fi
+        return 0
     fi
-    rm -f "$KAFKA_PIDFILE"
+    last="${running[-1]}"
+    for n in "${running[@]}"; do
+        pid="$(kafka_node_pid "$n")"
+        kafka_node "$n"
+        [[ -n $pid ]] || continue
+        say "$KN_NAME: stopping (pid $pid)"
+        if ((KAFKA_N > 1)) && [[ $n == "$last" ]]; then
+            stop_pid "$KN_NAME" "$pid" "${PELUIT_KAFKA_LAST_STOP_GRACE:-10}" quiet
+        else
+            stop_pid "$KN_NAME" "$pid" 30
+        fi
+    done
+    for n in $(kafka_nodes); do kafka_node "$n"; rm -f "$KN_PIDFILE"; done
 }
 
-status_kafka() { component_line kafka "$(kafka_pid)" "$PELUIT_KAFKA_PORT"; }
+status_kafka() {
+    local n rc=0 pid
+    for n in $(kafka_nodes); do
+        pid="$(kafka_node_pid "$n")"
+        kafka_node "$n"
+        component_line "$KN_NAME" "$pid" "$KN_PORT" || rc=1
+    done
+    return "$rc"
+}
+
+reset_kafka() { # the data of this mode's node(s); the jars stay
+    local n
+    for n in $(kafka_nodes); do
+        kafka_node "$n"
+        rm -rf "$KN_DATA" "$KN_PROPS"
+    done
+    rm -f "$KAFKA_CLUSTER_DIR/cluster.id"
+    ((KAFKA_N == 1)) || rm -rf "$KAFKA_CLUSTER_DIR"
+}
 
 # ------------------------------------------------------------ seaweedfs s3 --
 S3_PIDFILE="$PELUIT_RUN_DIR/s3.pid"
@@ -662,12 +805,12 @@ status_smtp() { component_line smtp "$(smtp_pid)" "$PELUIT_SMTP_PORT"; }
 component_line() { # name pid port -> prints a line; returns 1 when down
     local name="$1" pid="$2" port="$3"
     if [[ -n $pid ]] && port_open "$port"; then
-        printf '[peluit] %-6s up    %s:%-5s pid %s\n' "$name" "$H" "$port" "$pid"
+        printf '[peluit] %-7s up    %s:%-5s pid %s\n' "$name" "$H" "$port" "$pid"
         return 0
     elif [[ -n $pid ]]; then
-        printf '[peluit] %-6s down  %s:%-5s pid %s runs but the port does not answer\n' "$name" "$H" "$port" "$pid"
+        printf '[peluit] %-7s down  %s:%-5s pid %s runs but the port does not answer\n' "$name" "$H" "$port" "$pid"
     else
-        printf '[peluit] %-6s down  %s:%-5s\n' "$name" "$H" "$port"
+        printf '[peluit] %-7s down  %s:%-5s\n' "$name" "$H" "$port"
     fi
     return 1
 }
@@ -684,7 +827,11 @@ lock() { # serialize concurrent start/stop/reset on the same PELUIT_DATA
 
 preflight() { # fail before launching anything when a port we need is taken
     if has pg && [[ -z $(pg_pid) ]]; then ensure_ports_free pg "$PELUIT_PG_PORT"; fi
-    if has kafka && [[ -z $(kafka_pid) ]]; then ensure_ports_free kafka "$PELUIT_KAFKA_PORT" "$PELUIT_KAFKA_CONTROLLER_PORT"; fi
+    if has kafka; then
+        kafka_other_mode_check
+        # shellcheck disable=SC2046 # word splitting intended: a list of ports
+        ensure_ports_free kafka $(kafka_down_ports)
+    fi
     if has s3 && [[ -z $(s3_pid) ]]; then ensure_ports_free s3 "${S3_PORTS[@]}"; fi
     if has smtp && [[ -z $(smtp_pid) ]]; then ensure_ports_free smtp "$PELUIT_SMTP_PORT"; fi
 }
@@ -727,7 +874,7 @@ cmd_reset() {
     for c in "${COMPS[@]}"; do
         case $c in
             pg) rm -rf "$PELUIT_PG_DATA" ;;
-            kafka) rm -rf "$PELUIT_KAFKA_DIR/data" "$PELUIT_KAFKA_DIR/cluster.id" "$KAFKA_PROPS" ;; # libs kept
+            kafka) reset_kafka ;; # libs kept
             s3) rm -rf "$PELUIT_SEAWEED_DIR" ;;
             smtp) rm -rf "$PELUIT_MAIL_DIR" ;;
         esac

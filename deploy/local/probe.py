@@ -1,11 +1,12 @@
 """Readiness probes used by infra.sh (run with the workspace .venv python).
 
-    probe.py kafka --bootstrap 127.0.0.1:29092 [--timeout 60] [--pid N]
+    probe.py kafka --bootstrap 127.0.0.1:29092[,...] [--brokers N] [--timeout 60] [--pid N ...]
     probe.py s3 --endpoint 127.0.0.1:28333 --access-key K --secret-key S [--timeout 60] [--pid N]
 
 Retries until the service really answers (Kafka: the admin client lists
-topics; S3: a signed ListBuckets succeeds) or the timeout passes. With --pid,
-gives up at once when that process has died. Exit 0 ready, 1 not.
+topics and, with --brokers N, at least N brokers are registered; S3: a signed
+ListBuckets succeeds) or the timeout passes. With --pid (repeatable), gives up
+at once when one of those processes has died. Exit 0 ready, 1 not.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
-async def _kafka_once(bootstrap: str) -> None:
+async def _kafka_once(bootstrap: str, brokers: int = 1) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 
     sasl = {}
@@ -48,7 +49,10 @@ async def _kafka_once(bootstrap: str) -> None:
         await admin.list_topics()
         # A cluster with a broker registered and a live controller: describe_cluster
         # goes through the broker's metadata, which is only served once it is unfenced.
-        await admin.describe_cluster()
+        cluster = await admin.describe_cluster()
+        registered = len(cluster.get("brokers", ()))
+        if registered < brokers:
+            raise RuntimeError(f"{registered} of {brokers} brokers registered")
     finally:
         await admin.close()
 
@@ -77,19 +81,21 @@ def main() -> int:
     ap.add_argument("--access-key")
     ap.add_argument("--secret-key")
     ap.add_argument("--timeout", type=float, default=60.0)
-    ap.add_argument("--pid", type=int)
+    ap.add_argument("--pid", type=int, action="append", default=[])
+    ap.add_argument("--brokers", type=int, default=1)
     args = ap.parse_args()
     logging.basicConfig(level=logging.CRITICAL)  # clients log every refused connect
 
     deadline = time.monotonic() + args.timeout
     last: BaseException | None = None
     while time.monotonic() < deadline:
-        if not _alive(args.pid):
-            print(f"process {args.pid} exited", file=sys.stderr)
+        dead = [pid for pid in args.pid if not _alive(pid)]
+        if dead:
+            print(f"process {dead[0]} exited", file=sys.stderr)
             return 1
         try:
             if args.what == "kafka":
-                asyncio.run(asyncio.wait_for(_kafka_once(args.bootstrap), timeout=10))
+                asyncio.run(asyncio.wait_for(_kafka_once(args.bootstrap, args.brokers), timeout=10))
             else:
                 _s3_once(args.endpoint, args.access_key, args.secret_key)
             return 0

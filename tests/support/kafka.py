@@ -76,7 +76,9 @@ async def publish_bytes(
     if sign != UNSIGNED:
         by = signer(sign) if isinstance(sign, str) else sign
         all_headers |= by.headers(topic, key, value)
-    producer = AIOKafkaProducer(acks="all", request_timeout_ms=10_000, **kafka_options(user))
+    producer = AIOKafkaProducer(
+        acks="all", enable_idempotence=True, request_timeout_ms=10_000, **kafka_options(user)
+    )
     await producer.start()
     try:
         meta = await producer.send_and_wait(

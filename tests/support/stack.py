@@ -18,7 +18,10 @@ VENV = Path(os.environ.get("PELUIT_VENV", ROOT / ".venv"))
 INFRA = ROOT / "deploy" / "local" / "infra.sh"
 OFFSET = int(os.environ.get("PELUIT_PORT_OFFSET", "0"))
 PG_PORT = int(os.environ.get("PELUIT_PG_PORT", 25432 + OFFSET))
-KAFKA_BOOTSTRAP = f"127.0.0.1:{os.environ.get('PELUIT_KAFKA_PORT', 29092 + OFFSET)}"
+# Every broker of the stack (env.sh lists all three with PELUIT_KAFKA_BROKERS=3).
+KAFKA_BOOTSTRAP = os.environ.get("PELUIT_KAFKA_BOOTSTRAP") or (
+    f"127.0.0.1:{os.environ.get('PELUIT_KAFKA_PORT', 29092 + OFFSET)}"
+)
 PORTS = {"intake": 8010, "cases": 8020, "evidence": 8030, "notifications": 8040}
 SERVICES = tuple(PORTS)
 

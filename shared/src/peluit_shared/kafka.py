@@ -30,12 +30,24 @@ def _check(credentials: KafkaCredentials | None, infra: InfraSettings) -> bool:
     return True
 
 
+def bootstrap_servers(bootstrap: str) -> list[str]:
+    """`host:port,host:port,...` (PELUIT_KAFKA_BOOTSTRAP of a cluster) as a list.
+
+    faststream hands a plain string to aiokafka as ONE host, so a cluster's list must be split
+    here, or every client would try to resolve "h1:p1,h2:p2" as a host name.
+    """
+    servers = [s.strip() for s in bootstrap.split(",") if s.strip()]
+    if not servers:
+        raise ValueError("PELUIT_KAFKA_BOOTSTRAP is empty")
+    return servers
+
+
 def client_options(
     credentials: KafkaCredentials | None, infra: InfraSettings | None = None
 ) -> dict[str, Any]:
     """aiokafka keyword arguments (bootstrap and SASL) for `credentials`."""
     infra = infra or InfraSettings()
-    options: dict[str, Any] = {"bootstrap_servers": infra.kafka_bootstrap}
+    options: dict[str, Any] = {"bootstrap_servers": bootstrap_servers(infra.kafka_bootstrap)}
     if _check(credentials, infra):
         assert credentials is not None
         options.update(
@@ -71,7 +83,7 @@ def make_broker(
         scram = SASLScram512 if infra.kafka_sasl_mechanism == "SCRAM-SHA-512" else SASLScram256
         security = scram(credentials.username, credentials.password, use_ssl=use_ssl)
     return KafkaBroker(
-        bootstrap,
+        bootstrap_servers(bootstrap),
         client_id=client_id,
         security=security,
         acks="all",

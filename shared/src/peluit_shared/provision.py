@@ -3,7 +3,8 @@
 Usage: python -m peluit_shared.provision [--bootstrap HOST:PORT] [--replication-factor N]
 
 Idempotent. Connects as the admin user (`PELUIT_KAFKA_ADMIN_USER` / `_PASSWORD`), then:
-- creates missing topics with their partitions and configs (`topics.ALL_TOPICS`);
+- creates missing topics with their partitions and configs (`topics.ALL_TOPICS`); with a
+  replication factor of 3 or more, also `min.insync.replicas` = replication factor - 1;
 - sets each service's SCRAM-SHA-512 password from `PELUIT_KAFKA_PASSWORD_<SERVICE>` (a changed
   variable takes effect here: rotation is "set the variable, provision, restart the service");
 - makes the service users' ACLs exactly those of `kafka_admin.service_acls()`;
@@ -23,7 +24,7 @@ from peluit_shared.audit_store import ensure_cases_audit
 from peluit_shared.kafka import admin_credentials, client_options
 from peluit_shared.kafka_admin import service_acls, sync_acls, upsert_scram_users
 from peluit_shared.settings import InfraSettings, require_secret
-from peluit_shared.topics import ALL_TOPICS, SERVICES
+from peluit_shared.topics import ALL_TOPICS, SERVICES, Topic
 
 
 def admin_client(infra: InfraSettings | None = None) -> AIOKafkaAdminClient:
@@ -35,13 +36,31 @@ def admin_client(infra: InfraSettings | None = None) -> AIOKafkaAdminClient:
     )
 
 
+def topic_configs(topic: Topic, replication_factor: int) -> dict[str, str]:
+    """The topic's own configs, plus `min.insync.replicas` on a cluster (replication >= 3).
+
+    With 3 replicas and 2 in sync required, a write acknowledged under acks=all is on at least
+    two brokers: one broker may die without losing it, and a write that could not reach two is
+    refused (the outbox retries it) rather than accepted onto one disk.
+    """
+    configs = dict(topic.configs)
+    if replication_factor >= 3:
+        configs["min.insync.replicas"] = str(replication_factor - 1)
+    return configs
+
+
 async def ensure_topics(admin: AIOKafkaAdminClient, replication_factor: int = 1) -> list[str]:
     existing = set(await admin.list_topics())
     missing = [t for t in ALL_TOPICS if t.name not in existing]
     if missing:
         await admin.create_topics(
             [
-                NewTopic(t.name, t.partitions, replication_factor, topic_configs=dict(t.configs))
+                NewTopic(
+                    t.name,
+                    t.partitions,
+                    replication_factor,
+                    topic_configs=topic_configs(t, replication_factor),
+                )
                 for t in missing
             ]
         )
@@ -110,8 +129,9 @@ def main() -> None:
     parser.add_argument(
         "--replication-factor",
         type=int,
-        default=1,
-        help="1 for the single local broker; 3 on a production cluster",
+        # The local stack's broker count (deploy/local/env.sh), at most 3.
+        default=min(int(os.environ.get("PELUIT_KAFKA_BROKERS") or 1), 3),
+        help="1 for the single local broker; 3 on a cluster (then min.insync.replicas=2)",
     )
     parser.add_argument("--no-users", action="store_true", help="leave the SCRAM users as they are")
     parser.add_argument("--no-db", action="store_true", help="Kafka only")
