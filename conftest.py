@@ -46,16 +46,22 @@ def fresh_rate_limits(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session")
-def staff_credentials(stack: None) -> Account:
+def suite_coordinator(stack: None) -> Account:
     """A real coordinator account made with the real CLI (password + TOTP secret)."""
     return make_account("test-coordinator", "coordinator")
 
 
+@pytest.fixture
+def staff_credentials(suite_coordinator: Account) -> Account:
+    """The suite coordinator's current credentials (a test may have reset its password)."""
+    return LATEST.get(suite_coordinator.username, suite_coordinator)
+
+
 @pytest.fixture(scope="session")
-def staff_token(services: dict[str, ServiceProcess], staff_credentials: Account) -> str:
+def staff_token(services: dict[str, ServiceProcess], suite_coordinator: Account) -> str:
     """One signed-in API session for the test run (each TOTP code is accepted only once)."""
-    wait_for_intake_key(staff_credentials.username)  # new reports are wrapped to this account
-    return api_login(base_url("cases"), staff_credentials)
+    wait_for_intake_key(suite_coordinator.username)  # new reports are wrapped to this account
+    return api_login(base_url("cases"), suite_coordinator)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from peluit_shared.crypto import seal
 from peluit_shared.events import ReportSubmitted
 from peluit_shared.events.reports import ReportSubmittedPayload
 from peluit_shared.topics import CASE_CREATED, dead_letter
-from tests.support.console import cases_public_key, new_report_number
+from tests.support.console import new_report_number, seal_like_intake
 from tests.support.kafka import publish, topic_records
 from tests.support.notify import (
     OPS_TOKEN,
@@ -146,6 +146,7 @@ async def test_a_reporters_status_email_contains_no_report_content(
     report = sample_report()
     report_id, number = uuid.uuid4(), new_report_number()
     address = f"pelapor-{uuid.uuid4().hex[:12]}@example.org"
+    sealed = await seal_like_intake(report)  # to a case key wrapped to the coordinators
     await publish(
         ReportSubmitted(
             correlation_id=report_id,
@@ -153,8 +154,8 @@ async def test_a_reporters_status_email_contains_no_report_content(
                 report_id=report_id,
                 report_number=number,
                 channel="portal",
-                sealed_report=seal(cases_public_key(), json.dumps(report).encode()),
                 sealed_notification_contact=seal(notifications_public_key(), contact_json(address)),
+                **sealed.fields,
             ),
         )
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import uuid
 
 import asyncpg
 import httpx
@@ -71,7 +70,14 @@ async def test_a_case_lost_in_a_restore_is_republished_once_and_a_lost_mailbox_i
     cases = await asyncpg.connect(admin_dsn("peluit_cases"))
     intake = await asyncpg.connect(admin_dsn("peluit_intake"))
     try:
-        report_id = uuid.UUID(lost_case["report_id"])
+        ids = {
+            r["report_number"]: r["id"]
+            for r in await intake.fetch(
+                "SELECT id, report_number FROM reports WHERE report_number = ANY($1)",
+                [lost_case["report_number"], lost_mailbox["report_number"]],
+            )
+        }
+        report_id = ids[lost_case["report_number"]]
         event_id = await intake.fetchval(
             "SELECT event_id FROM outbox"
             " WHERE event_type = 'report.submitted' AND partition_key = $1",
@@ -83,7 +89,7 @@ async def test_a_case_lost_in_a_restore_is_republished_once_and_a_lost_mailbox_i
         await intake.close()
     await forget_rows("peluit_cases", "cases", "report_id", report_id)
     # intake restored to a point before the second report: the reporter's copy is gone.
-    await forget_rows("peluit_intake", "reports", "id", uuid.UUID(lost_mailbox["report_id"]))
+    await forget_rows("peluit_intake", "reports", "id", ids[lost_mailbox["report_number"]])
 
     listed = reconcile("--dry-run")
     assert f"republished to cases: {lost_case['report_number']}" in listed.stdout, listed.stdout

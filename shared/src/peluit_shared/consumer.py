@@ -224,10 +224,14 @@ def subscribe_routes(
     def topic_of(record: Any) -> str:
         return str(getattr(record, "topic", "") or routes[0].topic)
 
-    async def one_by_one(item: Item) -> bool:
-        """The patient path: bounded retries, then the dead-letter topic. False: redeliver."""
+    async def one_by_one(item: Item, tried: int = 0) -> bool:
+        """The patient path: bounded retries, then the dead-letter topic. False: redeliver.
+        `tried`: attempts already made (the batch's), so no event runs more than max_attempts."""
         topic = topic_of(item.record)
-        for attempt in range(1, max_attempts + 1):
+        if tried >= max_attempts:
+            await dead_letter_record(item.record, topic, f"failed {tried}x")
+            return True
+        for attempt in range(tried + 1, max_attempts + 1):
             try:
                 ran = await handle_once(pool_getter(), item.consumer, item.event, item.handler)
                 CONSUMED.labels(item.consumer, "handled" if ran else "duplicate").inc()
@@ -297,7 +301,8 @@ def subscribe_routes(
             if isinstance(error, PoisonEvent):
                 await dead_letter_record(item.record, topic_of(item.record), f"poison: {error}")
                 continue
-            if not await one_by_one(item):
+            tried = 0 if isinstance(error, _Deferred) else 1  # the batch already ran it once
+            if not await one_by_one(item, tried):
                 await asyncio.sleep(1.0)
                 await msg.nack()
                 return
