@@ -112,3 +112,13 @@ async def test_a_case_lost_in_a_restore_is_republished_once_and_a_lost_mailbox_i
     assert count == 1
     again = reconcile("--dry-run")
     assert lost_case["report_number"] not in again.stdout
+    # Nothing here touched the record of what staff did.
+    audit = await asyncio.to_thread(
+        subprocess.run,
+        [str(VENV / "bin" / "peluit-cases"), "verify-audit"],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        timeout=120,
+    )
+    assert audit.returncode == 0, audit.stdout + audit.stderr
