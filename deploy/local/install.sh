@@ -31,6 +31,8 @@ command -v java >/dev/null || want+=(openjdk-17-jre-headless)
 [[ -x /usr/bin/chromium ]] || want+=(chromium)
 pkg_installed prometheus || want+=(prometheus)
 pkg_installed tor || want+=(tor) # only for `tor --verify-config` of deploy/tor/torrc
+pkg_installed pgbackrest || want+=(pgbackrest) # WAL archiving and backups (deploy/local/backup.sh)
+command -v openssl >/dev/null || want+=(openssl) # the local CA (deploy/local/tls.sh)
 
 if ((${#want[@]})); then
     say "apt: installing ${want[*]}"
@@ -49,7 +51,7 @@ if ((${#want[@]})); then
     if [[ $made_policy == 1 ]]; then $SUDO rm -f "$policy"; fi
     trap - EXIT
 else
-    say "apt: postgresql, maven, java, chromium, prometheus, tor already installed"
+    say "apt: postgresql, maven, java, chromium, prometheus, tor, pgbackrest already installed"
 fi
 
 pg_ver="$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n1)"
