@@ -44,7 +44,9 @@ def forget_rate_limits() -> None:
     async def forget() -> None:
         conn = await asyncpg.connect(service_dsn("intake"))
         try:
-            await conn.execute("DELETE FROM throttle_hits")
+            # Before intake first started (a fresh database) there is nothing to forget.
+            if await conn.fetchval("SELECT to_regclass('throttle_hits') IS NOT NULL"):
+                await conn.execute("DELETE FROM throttle_hits")
         finally:
             await conn.close()
 
