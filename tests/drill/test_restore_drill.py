@@ -195,8 +195,11 @@ async def test_restore_after_losing_the_database_and_the_bucket_loses_no_accepte
         assert after["intake"] == numbers, "a report that got a 201 is missing from intake"
         assert after["cases"] == numbers, "a case is missing or doubled after the restore"
         assert after["objects"] == before["objects"], "evidence is not byte-identical"
+        # Intake and cases agree on every drill report (other tests' reports published
+        # straight to Kafka have no reporter's copy; reconcile names them, not these).
         agreed = run(str(PELUIT), "reconcile", check=False)
-        assert agreed.returncode == 0 and "0 republished" in agreed.stdout, agreed.stdout
+        assert "0 republished" in agreed.stdout, agreed.stdout
+        assert not any(n in agreed.stdout for n in numbers), agreed.stdout
         audit = run(str(ROOT / ".venv" / "bin" / "peluit-cases"), "verify-audit", check=False)
         assert audit.returncode == 0, audit.stdout + audit.stderr
         # New work goes on after the restore.
