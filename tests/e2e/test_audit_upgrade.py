@@ -54,13 +54,17 @@ async def test_the_first_log_is_rechained_once_under_the_key(tmp_path: Path) -> 
                 prev = digest
             await migrate(conn, {"cases": MIGRATIONS})
             await ensure_cases_audit(admin_dsn(scratch))
+            real_key = audit_repo._key  # this process's key: later in-process writes need it
             audit_repo.use_key(os.urandom(32))
-            assert await audit_repo.import_legacy(conn) == 3
-            assert await audit_repo.import_legacy(conn) == 0  # once
-            rows = await audit_repo.chain(conn)
-            assert [e.action for e, _, _ in rows] == ["case_viewed"] * 3 + ["audit_v1_imported"]
-            assert rows[-1][0].detail == {"entries": 3, "v1_broken_at": None}
-            assert verify_chain(audit_repo.key(), rows, []) == []
+            try:
+                assert await audit_repo.import_legacy(conn) == 3
+                assert await audit_repo.import_legacy(conn) == 0  # once
+                rows = await audit_repo.chain(conn)
+                assert [e.action for e, _, _ in rows] == ["case_viewed"] * 3 + ["audit_v1_imported"]
+                assert rows[-1][0].detail == {"entries": 3, "v1_broken_at": None}
+                assert verify_chain(audit_repo.key(), rows, []) == []
+            finally:
+                audit_repo._key = real_key
         finally:
             await conn.close()
     finally:
