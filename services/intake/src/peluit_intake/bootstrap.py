@@ -10,7 +10,9 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
+from peluit_intake.adapters.client_sealed import PgRows
 from peluit_intake.adapters.receipt_crypto import KdfParams, ReceiptCrypto, default_concurrency
+from peluit_intake.adapters.receipt_handoff import ReceiptHandoff
 from peluit_intake.adapters.sessions import SessionStore
 from peluit_intake.entrypoints.api import ReportsApi
 from peluit_intake.entrypoints.http_common import onion_location
@@ -31,6 +33,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
     settings = settings or IntakeSettings()
     runtime = ServiceRuntime(settings, MIGRATIONS)
+    # Sessions and receipt hand-offs every replica can find (sealed to the browser's token).
+    shared = PgRows(lambda: runtime.pool)
     intake = Intake(
         settings=settings,
         runtime=runtime,
@@ -41,7 +45,8 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
             concurrency=settings.receipt_kdf_concurrency or default_concurrency(),
         ),
         throttle=make_throttle(settings, runtime),
-        sessions=SessionStore(idle_seconds=settings.session_idle_seconds),
+        sessions=SessionStore(shared, idle_seconds=settings.session_idle_seconds),
+        handoff=ReceiptHandoff(shared),
     )
     Intake._current = intake
     if settings.consumers_enabled:

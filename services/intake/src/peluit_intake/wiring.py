@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -53,14 +52,13 @@ class Intake:
     crypto: ReceiptCrypto
     throttle: Throttle
     sessions: SessionStore
-    handoff: ReceiptHandoff = field(default_factory=ReceiptHandoff)
-    # Form tokens are HMACs under this per-process key (see entrypoints/web/csrf.py).
-    form_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    handoff: ReceiptHandoff
     _cases_key: PublicKey | None = field(default=None)
     _notifications_key: PublicKey | None = field(default=None)
     _evidence: EvidenceClient | None = field(default=None)
     _grant_key: SigningKey | None = field(default=None)
     _request_key: bytes | None = field(default=None)
+    _form_key: bytes | None = field(default=None)
     _recovery: tuple[float, PublicKey] | None = field(default=None)
 
     _current: ClassVar[Intake | None] = None
@@ -69,6 +67,21 @@ class Intake:
     def current(cls) -> Intake:
         assert cls._current is not None, "intake not bootstrapped"
         return cls._current
+
+    @property
+    def form_key(self) -> bytes:
+        """Key of the portal's form tokens (entrypoints/web/render.py): derived from the grant
+        signing key, so a token made by one replica is accepted by every other."""
+        if self._form_key is None:
+            seed = bytes(grants.load_signing_key(self.settings.grant_key_file))
+            self._form_key = nacl.hash.blake2b(
+                b"form-token",
+                digest_size=32,
+                key=seed,
+                person=b"peluit-form-v1",
+                encoder=nacl.encoding.RawEncoder,
+            )
+        return self._form_key
 
     def request_key(self) -> bytes:
         """Key of the idempotency index: derived from the grant signing key, which the database

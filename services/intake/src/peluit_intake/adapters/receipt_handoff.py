@@ -1,18 +1,23 @@
 """The receipt on its way from the POST that made it to the page that shows it.
 
-Redirect-after-POST keeps a reload from filing the report twice; the receipt waits here, in
-memory, under a random token held in a path-limited cookie of the reporter's browser. It stays
-viewable there for a few minutes only — so a phone that reloads the tab or a language switch does
-not lose it before it is written down — and is forgotten when the reporter says it is noted, when
-the time is up, or on restart. Nothing else ever shows it again.
+Redirect-after-POST keeps a reload from filing the report twice; the receipt waits, sealed under
+a random token held in a path-limited cookie of the reporter's browser (`client_sealed`), in the
+intake database so that any replica can show it. It stays viewable for a few minutes only — so a
+phone that reloads the tab or a language switch does not lose it before it is written down — and
+is forgotten when the reporter says it is noted or when the time is up. Nothing else ever shows
+it again, and no store opens it without the cookie.
 """
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
+
+from peluit_intake.adapters import client_sealed
+from peluit_intake.adapters.client_sealed import Rows
+
+KIND = "receipt"
 
 
 @dataclass(frozen=True)
@@ -35,25 +40,50 @@ class Handoff:
 
 @dataclass
 class ReceiptHandoff:
+    rows: Rows
     ttl_seconds: float = 600.0
-    clock: Callable[[], float] = time.monotonic
-    _waiting: dict[str, Handoff] = field(default_factory=dict)
+    clock: Callable[[], float] = time.time
 
-    def put(self, report_number: str, receipt: str, attached: tuple[AttachedFile, ...] = ()) -> str:
+    async def put(
+        self, report_number: str, receipt: str, attached: tuple[AttachedFile, ...] = ()
+    ) -> str:
         now = self.clock()
-        for key in [k for k, h in self._waiting.items() if h.expires_at <= now]:
-            del self._waiting[key]
-        token = secrets.token_urlsafe(24)
-        self._waiting[token] = Handoff(report_number, receipt, now + self.ttl_seconds, attached)
+        await self.rows.expire(KIND, now - self.ttl_seconds, now - self.ttl_seconds)
+        token = client_sealed.new_token()
+        payload = {
+            "report_number": report_number,
+            "receipt": receipt,
+            "attached": [asdict(a) for a in attached],
+        }
+        await self.rows.insert(
+            KIND, client_sealed.row_id(token), client_sealed.seal(token, payload), now
+        )
         return token
 
-    def peek(self, token: str | None) -> Handoff | None:
-        handoff = self._waiting.get(token) if token else None
-        if handoff is None or handoff.expires_at <= self.clock():
-            self.forget(token)
+    async def peek(self, token: str | None) -> Handoff | None:
+        if token is None or not client_sealed.usable(token):
             return None
-        return handoff
+        row = await self.rows.fetch(KIND, client_sealed.row_id(token))
+        if row is None:
+            return None
+        expires_at = row.opened_at + self.ttl_seconds
+        if expires_at <= self.clock():
+            await self.forget(token)
+            return None
+        payload = client_sealed.unseal(token, row.sealed)
+        if payload is None:
+            return None
+        attached = tuple(
+            AttachedFile(
+                filename=a["filename"],
+                size_bytes=a["size_bytes"],
+                sha256_prefix=a["sha256_prefix"],
+                error=(a["error"][0], a["error"][1]) if a["error"] else None,
+            )
+            for a in payload["attached"]
+        )
+        return Handoff(payload["report_number"], payload["receipt"], expires_at, attached)
 
-    def forget(self, token: str | None) -> None:
-        if token:
-            self._waiting.pop(token, None)
+    async def forget(self, token: str | None) -> None:
+        if token is not None and client_sealed.usable(token):
+            await self.rows.delete(KIND, client_sealed.row_id(token))

@@ -128,8 +128,8 @@ def _status(status: str, at: datetime) -> StatusOut:
     return StatusOut(status=status, label=label[0], label_en=label[1], at=at)
 
 
-def api_session(request: Request[Any, Any, Any]) -> MailboxSession:
-    session = Intake.current().sessions.get(bearer(request))
+async def api_session(request: Request[Any, Any, Any]) -> MailboxSession:
+    session = await Intake.current().sessions.get(bearer(request))
     if session is None:
         raise NotAuthorizedException("Sesi tidak valid atau berakhir | Session invalid or expired")
     return session
@@ -165,7 +165,7 @@ class MailboxApi(Controller):
             return problem(
                 401, WRONG_RECEIPT[1], message=WRONG_RECEIPT[0], message_en=WRONG_RECEIPT[1]
             )
-        token = intake.sessions.open(signed.report_id, signed.report_number, signed.keys)
+        token = await intake.sessions.open(signed.report_id, signed.report_number, signed.keys)
         return Response(
             SessionOpened(
                 token=token,
@@ -179,17 +179,17 @@ class MailboxApi(Controller):
         "/session",
         status_code=204,
         summary="Sign out",
-        dependencies={"session": Provide(api_session, sync_to_thread=False)},
+        dependencies={"session": Provide(api_session)},
     )
     async def close_session(
         self, intake: Intake, session: MailboxSession, request: Request[Any, Any, Any]
     ) -> None:
-        intake.sessions.close(bearer(request))
+        await intake.sessions.close(bearer(request))
 
     @get(
         "/",
         summary="The report, its status history, the team's messages and your follow-ups",
-        dependencies={"session": Provide(api_session, sync_to_thread=False)},
+        dependencies={"session": Provide(api_session)},
     )
     async def read(self, intake: Intake, session: MailboxSession) -> MailboxOut:
         box = await read_mailbox(intake.runtime.pool, session.report_id, session.keys)
@@ -232,7 +232,7 @@ class MailboxApi(Controller):
         status_code=201,
         summary="Answer a question or add information",
         responses=documented(201, FollowupAccepted, 400, 401, 409, 415, 422, 429, 503),
-        dependencies={"session": Provide(api_session, sync_to_thread=False)},
+        dependencies={"session": Provide(api_session)},
     )
     async def followup(
         self,
@@ -291,7 +291,7 @@ class MailboxApi(Controller):
         "X-Filename (percent-encoded), optionally an Idempotency-Key; the type is "
         "decided from the content; JPEG/PNG/PDF/Office metadata is removed",
         responses=documented(201, EvidenceAccepted, 401, 409, 413, 415, 422, 503),
-        dependencies={"session": Provide(api_session, sync_to_thread=False)},
+        dependencies={"session": Provide(api_session)},
     )
     async def evidence(
         self, intake: Intake, session: MailboxSession, request: Request[Any, Any, Any]
@@ -347,7 +347,7 @@ class MailboxApi(Controller):
         "The type is decided from the content; JPEG/PNG/PDF/Office metadata is "
         "removed.",
         responses=documented(201, EvidenceGrantOut, 401),
-        dependencies={"session": Provide(api_session, sync_to_thread=False)},
+        dependencies={"session": Provide(api_session)},
     )
     async def evidence_grant(self, intake: Intake, session: MailboxSession) -> EvidenceGrantOut:
         grant, expires = await intake.upload_grant(session.report_id)

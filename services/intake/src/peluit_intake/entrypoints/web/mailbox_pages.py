@@ -64,7 +64,7 @@ class MailboxPages(Controller):
             return response
         except WrongReceipt:
             return form_page(request, "sign_in.html", 401, notice="signin.wrong")
-        token = intake.sessions.open(signed.report_id, signed.report_number, signed.keys)
+        token = await intake.sessions.open(signed.report_id, signed.report_number, signed.keys)
         return Redirect(
             "/mailbox" + lang_suffix(request),
             status_code=303,
@@ -95,7 +95,7 @@ class MailboxPages(Controller):
 
     @get("/mailbox")
     async def mailbox(self, request: Req) -> Response[Any]:
-        session = mailbox_session(request)
+        session = await mailbox_session(request)
         if session is None:
             return Redirect("/mailbox/sign-in?expired=1", status_code=303)
         notice = "mailbox.posted" if request.query_params.get("posted") else None
@@ -104,7 +104,7 @@ class MailboxPages(Controller):
     @post("/mailbox/followups")
     async def followup(self, request: Req) -> Response[Any]:
         intake = Intake.current()
-        session = mailbox_session(request)
+        session = await mailbox_session(request)
         if session is None:
             return Redirect("/mailbox/sign-in?expired=1", status_code=303)
         form = await request.form()
@@ -159,7 +159,7 @@ class MailboxPages(Controller):
     async def evidence(self, request: Req) -> Response[Any]:
         """ "Tambah bukti": the file streams through to the evidence service, never kept here."""
         intake = Intake.current()
-        session = mailbox_session(request)
+        session = await mailbox_session(request)
         if session is None:
             return Redirect("/mailbox/sign-in?expired=1", status_code=303)
         page = self._mailbox_page
@@ -216,9 +216,9 @@ class MailboxPages(Controller):
 
     @post("/mailbox/sign-out")
     async def sign_out(self, request: Req) -> Response[Any]:
-        session = mailbox_session(request)
+        session = await mailbox_session(request)
         form = await request.form()
         if session is not None and csrf_matches(session.csrf, form.get("csrf")):
-            Intake.current().sessions.close(request.cookies.get(SESSION_COOKIE))
+            await Intake.current().sessions.close(request.cookies.get(SESSION_COOKIE))
         gone: list[Cookie] = [cookie(SESSION_COOKIE, "", secure(), max_age=0)]
         return render(request, "signed_out.html", secure(), cookies=gone)

@@ -47,8 +47,8 @@ def form_csrf_ok(request: Req, given: str | None) -> bool:
     return csrf_matches(form_token(Intake.current().form_key, binding), given)
 
 
-def mailbox_session(request: Req) -> MailboxSession | None:
-    return Intake.current().sessions.get(request.cookies.get(SESSION_COOKIE))
+async def mailbox_session(request: Req) -> MailboxSession | None:
+    return await Intake.current().sessions.get(request.cookies.get(SESSION_COOKIE))
 
 
 def lang_suffix(request: Req) -> str:

@@ -178,7 +178,7 @@ class ReportPages(Controller):
             if streamed is not None and not accepted.repeated
             else ()
         )
-        handed = intake.handoff.put(accepted.report_number, accepted.receipt, attached)
+        handed = await intake.handoff.put(accepted.report_number, accepted.receipt, attached)
         return Redirect(
             RECEIPT_PATH + lang_suffix(request),
             status_code=303,
@@ -187,7 +187,7 @@ class ReportPages(Controller):
 
     @get(RECEIPT_PATH)
     async def receipt(self, request: Req) -> Response[Any]:
-        handoff = Intake.current().handoff.peek(request.cookies.get(RECEIPT_COOKIE))
+        handoff = await Intake.current().handoff.peek(request.cookies.get(RECEIPT_COOKIE))
         minutes = int(Intake.current().handoff.ttl_seconds // 60)
         return form_page(request, "receipt.html", handoff=handoff, minutes=minutes)
 
@@ -195,6 +195,6 @@ class ReportPages(Controller):
     async def forget_receipt(self, request: Req) -> Response[Any]:
         form = await request.form()
         if form_csrf_ok(request, form.get("csrf")):
-            Intake.current().handoff.forget(request.cookies.get(RECEIPT_COOKIE))
+            await Intake.current().handoff.forget(request.cookies.get(RECEIPT_COOKIE))
         gone = cookie(RECEIPT_COOKIE, "", secure(), max_age=0, path=RECEIPT_PATH)
         return Redirect(RECEIPT_PATH + lang_suffix(request), status_code=303, cookies=[gone])
