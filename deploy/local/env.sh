@@ -135,3 +135,31 @@ peluit_pg_dsn() {
 }
 
 unset _peluit_env_dir
+
+# --- Replicas behind a balancer (nginx, deploy/local/balancer.sh) -------------
+# PELUIT_REPLICAS=1 (the laptop default): each service is one process on its own port.
+# PELUIT_REPLICAS=N (2-9): each service runs N processes on its port + 1 .. + N, and nginx
+# listens on the service's port in front of them (round robin, passive health checks, retries
+# only where a request is safe to repeat). Intake's balancer is also the public TLS entry on
+# PELUIT_INTAKE_TLS_PORT (certificate from the local CA, deploy/local/tls.sh), with HSTS.
+# `./peluit up --replicas N` remembers N (in $PELUIT_RUN_DIR/replicas) for later commands.
+export PELUIT_REPLICAS="${PELUIT_REPLICAS:-$(cat "$PELUIT_RUN_DIR/replicas" 2>/dev/null || echo 1)}"
+[[ $PELUIT_REPLICAS =~ ^[1-9]$ ]] || {
+    echo "PELUIT_REPLICAS must be 1-9" >&2
+    return 1 2>/dev/null || exit 1
+}
+export PELUIT_INTAKE_TLS_PORT="${PELUIT_INTAKE_TLS_PORT:-$(((28643 + _po)))}"
+declare -A PELUIT_BASE_PORTS=([intake]=8010 [cases]=8020 [evidence]=8030 [notifications]=8040)
+# The port clients use for a service (the balancer's when there are replicas).
+peluit_service_port() {
+    local var="PELUIT_${1^^}_HTTP_PORT"
+    echo "${!var:-$((PELUIT_BASE_PORTS[$1] + PELUIT_PORT_OFFSET))}"
+}
+# The HTTP ports of a service's processes, one per replica.
+peluit_replica_ports() {
+    local base k
+    base="$(peluit_service_port "$1")"
+    if ((PELUIT_REPLICAS == 1)); then echo "$base"; return; fi
+    for ((k = 1; k <= PELUIT_REPLICAS; k++)); do printf '%s ' "$((base + k))"; done
+    echo
+}

@@ -33,6 +33,7 @@ pkg_installed prometheus || want+=(prometheus)
 pkg_installed tor || want+=(tor) # only for `tor --verify-config` of deploy/tor/torrc
 pkg_installed pgbackrest || want+=(pgbackrest) # WAL archiving and backups (deploy/local/backup.sh)
 command -v openssl >/dev/null || want+=(openssl) # the local CA (deploy/local/tls.sh)
+[[ -x /usr/sbin/nginx ]] || want+=(nginx) # the balancer in front of replicas (balancer.sh)
 
 if ((${#want[@]})); then
     say "apt: installing ${want[*]}"
@@ -51,7 +52,7 @@ if ((${#want[@]})); then
     if [[ $made_policy == 1 ]]; then $SUDO rm -f "$policy"; fi
     trap - EXIT
 else
-    say "apt: postgresql, maven, java, chromium, prometheus, tor, pgbackrest already installed"
+    say "apt: postgresql, maven, java, chromium, prometheus, tor, pgbackrest, nginx already installed"
 fi
 
 pg_ver="$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n1)"

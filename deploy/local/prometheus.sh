@@ -22,7 +22,6 @@ RULES="$PELUIT_ROOT/deploy/prometheus/rules"
 URL="http://$PELUIT_HOST:$PELUIT_PROMETHEUS_PORT"
 TEXTFILE_PORT=$((PELUIT_PROMETHEUS_PORT + 1))
 TEXTFILE_PIDFILE="$PELUIT_RUN_DIR/prometheus-textfile.pid"
-declare -A HTTP=([intake]=8010 [cases]=8020 [evidence]=8030 [notifications]=8040)
 
 running() {
     local pid
@@ -38,7 +37,12 @@ write_targets() {
         printf '['
         for svc in intake cases evidence notifications; do
             var="PELUIT_${svc^^}_OPS_PORTS"
-            ports="${!var:-$((HTTP[$svc] + 1000 + PELUIT_PORT_OFFSET))}"
+            if [[ -n ${!var:-} ]]; then
+                ports="${!var}"
+            else # every replica's ops port (its HTTP port + 1000)
+                ports=""
+                for port in $(peluit_replica_ports "$svc"); do ports+="$((port + 1000)) "; done
+            fi
             for port in $ports; do
                 ((first)) || printf ','
                 first=0

@@ -79,6 +79,7 @@ class ServiceProcess:
     name: str
     env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen[bytes] | None = None
+    log_name: str = ""
 
     @property
     def url(self) -> str:
@@ -87,7 +88,7 @@ class ServiceProcess:
 
     @property
     def log_path(self) -> Path:
-        return DATA / "logs" / f"test-{self.name}.log"
+        return DATA / "logs" / f"test-{self.log_name or self.name}.log"
 
     def start(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -138,3 +139,64 @@ class ServiceProcess:
 
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+BALANCER = ROOT / "deploy" / "local" / "balancer.sh"
+
+
+def balancer(action: str, replicas: int) -> subprocess.CompletedProcess[str]:
+    """deploy/local/balancer.sh (nginx in front of `replicas` processes per service)."""
+    return subprocess.run(
+        ["bash", str(BALANCER), action],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PELUIT_REPLICAS": str(replicas)},
+    )
+
+
+@dataclass
+class ReplicaSet:
+    """N processes of one service on its port + 1 .. + N, behind the balancer on its port (as
+    `./peluit up --replicas N` runs them). `url` is the balancer's."""
+
+    name: str
+    count: int
+    env: dict[str, str] = field(default_factory=dict)
+    replicas: list[ServiceProcess] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        base = port(self.name)
+        self.replicas = [
+            ServiceProcess(
+                self.name,
+                env={
+                    **self.env,
+                    f"PELUIT_{self.name.upper()}_HTTP_PORT": str(base + k),
+                    "PELUIT_INTAKE_TRUSTED_PROXY_HOPS": "1",
+                },
+            )
+            for k in range(1, self.count + 1)
+        ]
+        for k, replica in enumerate(self.replicas, start=1):
+            replica.log_name = f"{self.name}.{k}"
+
+    @property
+    def url(self) -> str:
+        return base_url(self.name)
+
+    def start(self) -> None:
+        for replica in self.replicas:
+            replica.start()
+
+    def wait_ready(self, timeout: float = 30.0) -> float:
+        return max(replica.wait_ready(timeout) for replica in self.replicas)
+
+    def stop(self) -> None:
+        for replica in self.replicas:
+            replica.stop()
+
+    def log_text(self) -> str:
+        return "\n".join(
+            replica.log_text() for replica in self.replicas if replica.log_path.exists()
+        )

@@ -55,7 +55,8 @@ class IntakeSettings(ServiceSettings):
     # the socket peer is the source). Set it only when every request passes those proxies.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     followups_per_report_per_hour: int = 30
-    # Mailbox sessions: in memory, ended after this much idle time or on sign-out.
+    # Mailbox sessions (shared by the replicas, sealed to the browser): ended after this much
+    # idle time or on sign-out.
     session_idle_seconds: float = 900.0
     cookie_secure: bool = True
     # The evidence service; files are streamed through, never kept here.
