@@ -4,6 +4,9 @@
 #   deploy/local/balancer.sh stop     stop it
 #   deploy/local/balancer.sh status   one line
 #   deploy/local/balancer.sh conf     print the config it would write
+#   deploy/local/balancer.sh drain S.K | undrain S.K   take replica K of service S out of (back
+#                                     into) rotation before (after) restarting it: a rolling
+#                                     restart then fails no request (./peluit roll does this)
 # Each service's port gets round-robin over its replicas' ports (env.sh). A replica that refuses
 # or times out is skipped for a few seconds (passive health checks); a request is passed to the
 # next replica only when that is safe: nginx never repeats a POST/PATCH that reached a replica.
@@ -18,6 +21,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DIR="$PELUIT_DATA/balancer"
 CONF="$DIR/nginx.conf"
 PIDFILE="$DIR/nginx.pid"
+DRAINED="$DIR/drained"
 NGINX="${PELUIT_NGINX:-/usr/sbin/nginx}"
 SERVICES=(intake cases evidence notifications)
 
@@ -71,10 +75,15 @@ http {
     proxy_next_upstream_tries 3;
     proxy_next_upstream_timeout 10s;
 NGINX
+    local k down
     for svc in "${SERVICES[@]}"; do
         printf '    upstream %s {\n' "$svc"
+        k=0
         for port in $(peluit_replica_ports "$svc"); do
-            printf '        server %s:%s max_fails=1 fail_timeout=5s;\n' "$PELUIT_HOST" "$port"
+            k=$((k + 1))
+            down=""
+            grep -qx "$svc.$k" "$DRAINED" 2>/dev/null && down=" down"
+            printf '        server %s:%s max_fails=1 fail_timeout=5s%s;\n' "$PELUIT_HOST" "$port" "$down"
         done
         printf '    }\n'
         printf '    server {\n        listen %s:%s;\n        location / { proxy_pass http://%s; }\n    }\n' \
@@ -116,6 +125,7 @@ start() {
 }
 
 stop() {
+    rm -f "$DRAINED"
     if running; then
         "$NGINX" -c "$CONF" -p "$DIR" -e "$DIR/error.log" -s quit || kill "$(cat "$PIDFILE")"
         local i
@@ -124,8 +134,27 @@ stop() {
     fi
 }
 
+drain() {
+    [[ $1 =~ ^[a-z]+\.[1-9]$ ]] || { say "drain: expected SERVICE.K, e.g. intake.1"; exit 2; }
+    install -d -m 700 "$DIR"
+    { grep -vx "$1" "$DRAINED" 2>/dev/null || true; echo "$1"; } >"$DRAINED.tmp"
+    mv "$DRAINED.tmp" "$DRAINED"
+    start >/dev/null
+    # nginx's old workers finish what they started; new requests go to the other replicas.
+    say "$1 out of rotation"
+}
+
+undrain() {
+    { grep -vx "$1" "$DRAINED" 2>/dev/null || true; } >"$DRAINED.tmp"
+    mv "$DRAINED.tmp" "$DRAINED"
+    running && start >/dev/null
+    say "$1 back in rotation"
+}
+
 case "${1:-}" in
 start) start ;;
+drain) drain "${2:?}" ;;
+undrain) undrain "${2:?}" ;;
 stop) stop ;;
 status)
     if running; then

@@ -147,7 +147,7 @@ BALANCER = ROOT / "deploy" / "local" / "balancer.sh"
 def balancer(action: str, replicas: int) -> subprocess.CompletedProcess[str]:
     """deploy/local/balancer.sh (nginx in front of `replicas` processes per service)."""
     return subprocess.run(
-        ["bash", str(BALANCER), action],
+        ["bash", str(BALANCER), *action.split()],
         capture_output=True,
         text=True,
         check=False,
