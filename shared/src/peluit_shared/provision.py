@@ -19,6 +19,7 @@ import asyncio
 import os
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from peluit_shared.audit_store import ensure_cases_audit
 from peluit_shared.kafka import admin_credentials, client_options
@@ -64,6 +65,22 @@ async def ensure_topics(admin: AIOKafkaAdminClient, replication_factor: int = 1)
                 for t in missing
             ]
         )
+    # A topic that has configs of its own (state and anchor topics) gets them also when it was
+    # made before they were declared: AlterConfigs sets exactly this set (idempotent).
+    configured = [t for t in ALL_TOPICS if t.configs and t.name in existing]
+    if configured:
+        answers = await admin.alter_configs(
+            [
+                ConfigResource(
+                    ConfigResourceType.TOPIC, t.name, topic_configs(t, replication_factor)
+                )
+                for t in configured
+            ]
+        )
+        for answer in answers:
+            for error_code, message, *_ in answer.resources:
+                if error_code:
+                    raise RuntimeError(f"topic configs refused: {error_code} {message}")
     return [t.name for t in missing]
 
 

@@ -38,8 +38,19 @@ def dead_letter(topic: str) -> str:
     return f"{topic}.dlq"
 
 
+# State topics: each record is the whole current state of one entity, keyed by it, so Kafka
+# keeps the latest per key for ever (compaction) and a projection rebuilt from the start of the
+# topic — a new service, or a wiped database — still learns every staff member, however old the
+# change. Accounts are disabled, never deleted, so no tombstones are written: the latest
+# record of a disabled account says so. `peluit-cases republish-staff` writes them all again.
+STATE_TOPIC_CONFIGS: tuple[tuple[str, str], ...] = (
+    ("cleanup.policy", "compact"),
+    ("min.compaction.lag.ms", "60000"),
+)
+STATE_TOPICS = frozenset({STAFF_CHANGED})
+
 EVENT_TOPICS: tuple[Topic, ...] = tuple(
-    Topic(name)
+    Topic(name, configs=STATE_TOPIC_CONFIGS if name in STATE_TOPICS else ())
     for name in (
         REPORT_SUBMITTED,
         REPORT_FOLLOWUP_POSTED,

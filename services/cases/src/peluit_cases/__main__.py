@@ -198,6 +198,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve")
     sub.add_parser("migrate")
+    sub.add_parser(
+        "republish-staff",
+        help="publish every account's current state again (rebuilds the projections of "
+        "notifications and intake, e.g. after a restore or a wiped database)",
+    )
     keys = sub.add_parser("keys", help="manage the key pair reports are sealed to")
     keys.add_argument("action", choices=["ensure", "generate", "list"])
     for name in ("create-admin", "create-user", "reset-password", "reset-totp"):
@@ -373,6 +378,9 @@ def main() -> None:
             if seq is None:
                 raise SystemExit("nothing anchored: the audit log is empty or its head is bad")
             print(f"audit head anchored at entry {seq}")
+        elif command == "republish-staff":
+            count = _db(settings, staff_admin.republish_all)
+            print(f"staff.changed written to the outbox for {count} accounts")
         elif command == "check-deadlines":
             calendar = WorkingCalendar.load(settings.holidays_file)
 

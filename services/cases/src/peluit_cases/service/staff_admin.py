@@ -33,6 +33,15 @@ async def publish_staff(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
     await _publish(conn, user_id)
 
 
+async def republish_all(conn: asyncpg.Connection) -> int:
+    """Every account's current state, again, in one transaction (consumers upsert it)."""
+    async with conn.transaction():
+        ids = [r["id"] for r in await conn.fetch("SELECT id FROM staff_users ORDER BY id")]
+        for user_id in ids:
+            await _publish(conn, user_id)
+    return len(ids)
+
+
 async def _publish(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
     row = await staff_repo.get_user(conn, user_id)
     assert row is not None
