@@ -98,3 +98,45 @@ def test_every_dashboard_query_names_a_metric_its_service_exports(
             for metric in re.findall(r"\b((?:peluit|process)_[a-z_]+)", expr):
                 base = re.sub(r"_(bucket|count|sum|total)$", "", metric)
                 assert metric in names or base in names, f"{service}: {metric} is not exported"
+
+
+# Written by the deploy scripts to Prometheus's textfile server, not by a service.
+SCRIPT_METRICS = ("peluit_backup_", "peluit_tls_")
+
+
+def test_every_alert_names_a_metric_some_service_exports(
+    services: dict[str, ServiceProcess],
+) -> None:
+    """An alert on a metric nobody exports never fires (peluit_consumer_lag once was one)."""
+    rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "rules" / "peluit.yml").read_text())
+    exprs = [r["expr"] for g in rules["groups"] for r in g["rules"] if "alert" in r]
+    deadline = time.monotonic() + 45  # consumer lag is first measured once Kafka is connected
+    while True:
+        names = set().union(*(exported(service) for service in SERVICES))
+        missing = {
+            metric
+            for expr in exprs
+            for metric in re.findall(r"\b(peluit_[a-z_]+)", str(expr))
+            if not metric.startswith(SCRIPT_METRICS)
+            and metric not in names
+            and re.sub(r"_(bucket|count|sum|total)$", "", metric) not in names
+        }
+        if not missing or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert not missing, f"alerts on metrics no service exports: {sorted(missing)}"
+
+
+def test_consumer_lag_is_measured_per_group_and_topic(services: dict[str, ServiceProcess]) -> None:
+    deadline = time.monotonic() + 45
+    pattern = re.compile(
+        r'^peluit_consumer_lag\{group="([^"]+)",topic="report\.submitted"\} (\S+)$'
+    )
+    while True:
+        text = httpx.get(f"{ops_url('cases')}/metrics", timeout=5).text
+        found = [m.groups() for line in text.splitlines() if (m := pattern.match(line))]
+        if found or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert found, "cases exports no lag for report.submitted"
+    assert all(float(value) >= 0 for _, value in found)

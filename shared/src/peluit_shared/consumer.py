@@ -34,6 +34,7 @@ from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter
 from pydantic import ValidationError
 
+from peluit_shared.consumer_lag import GROUPS
 from peluit_shared.event_signing import SIGNATURE_HEADERS, EventVerifier, SignatureRefused
 from peluit_shared.events import OLDER_VERSIONS
 from peluit_shared.events.base import Event, UnknownEvent, parse_event
@@ -192,6 +193,7 @@ def subscribe_routes(
     is worked through in few transactions.
     """
     by_topic = {r.topic: r for r in routes}
+    GROUPS[group_id] = tuple(by_topic)  # watched for lag (consumer_lag)
 
     async def dead_letter_record(record: Any, topic: str, reason: str) -> None:
         consumer = f"{group_id}:{topic}"

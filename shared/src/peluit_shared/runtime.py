@@ -16,6 +16,7 @@ import asyncpg
 import uvicorn
 from faststream.kafka import KafkaBroker
 
+from peluit_shared.consumer_lag import GROUPS, LagWatcher
 from peluit_shared.db import create_pool, ping
 from peluit_shared.event_signing import EventSigner, EventVerifier
 from peluit_shared.http import ReadinessCheck
@@ -50,6 +51,7 @@ class ServiceRuntime:
         self.on_startup: list[Callable[[], Awaitable[None]]] = []
         self._ops = OpsServer(settings.ops_host, settings.ops_port)
         self._readiness_task: asyncio.Task[None] | None = None
+        self._lag: LagWatcher | None = None
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -112,9 +114,19 @@ class ServiceRuntime:
                 delay = min(delay * 2, 10.0)
         assert self._relay is not None
         self._relay.start()
+        # The groups this process subscribed (none for a service without consumers).
+        self._lag = LagWatcher(
+            self.settings.kafka_credentials(),
+            self.settings.infra(),
+            GROUPS,
+            interval=self.settings.consumer_lag_seconds,
+        )
+        self._lag.start()
 
     async def stop(self) -> None:
         await cancel(self._readiness_task)
+        if self._lag is not None:
+            await self._lag.stop()
         self._ops.stop()
         if self._broker_task:
             self._broker_task.cancel()

@@ -131,6 +131,7 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 3
     outbox_batch_size: int = 200
     outbox_poll_seconds: float = 1.0
+    consumer_lag_seconds: float = 15.0  # how often each consumer group's lag is measured
     migrate_on_start: bool = True
     # `/metrics` lives on this internal port, never on the public one (default: HTTP port + 1000).
     ops_host: str = "127.0.0.1"

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
+from prometheus_client import Gauge
 
 from peluit_cases.adapters import audit_repo
 from peluit_cases.domain.audit import Anchor, entry_mac
@@ -24,6 +25,11 @@ from peluit_shared.settings import KafkaCredentials
 from peluit_shared.topics import ALL_TOPICS, AUDIT_ANCHORS
 
 log = get_logger(__name__)
+# When the chain head was last anchored outside the database (PeluitAuditAnchorStale).
+ANCHORED = Gauge(
+    "peluit_audit_anchor_last_timestamp_seconds",
+    "Unix time of the last audit chain head anchored to Kafka",
+)
 
 
 async def anchor_once(cases: Cases) -> int | None:
@@ -44,6 +50,7 @@ async def publish_head(conn: asyncpg.Connection, broker: KafkaBroker) -> int | N
         return None
     anchor = Anchor(seq=entry.id, head=mac, at=datetime.now(UTC))
     await broker.publish(anchor.sign(key), topic=AUDIT_ANCHORS, key=str(entry.id).encode())
+    ANCHORED.set_to_current_time()
     return entry.id
 
 
