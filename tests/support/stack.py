@@ -174,6 +174,7 @@ class ReplicaSet:
                     **self.env,
                     f"PELUIT_{self.name.upper()}_HTTP_PORT": str(base + k),
                     "PELUIT_INTAKE_TRUSTED_PROXY_HOPS": "1",
+                    "PELUIT_CASES_TRUSTED_PROXY_HOPS": "1",
                 },
             )
             for k in range(1, self.count + 1)

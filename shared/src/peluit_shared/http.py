@@ -579,3 +579,22 @@ def security_headers(
         return wrapped
 
     return middleware
+
+
+def client_address(request: Request[Any, Any, Any], trusted_proxy_hops: int = 0) -> str:
+    """Who is asking, for per-source limits only (an HMAC input; never stored or logged).
+
+    The socket peer; behind `trusted_proxy_hops` reverse proxies that append to
+    X-Forwarded-For (the local balancer does), the address the outermost of them saw: the n-th
+    entry from the right. Entries further left are whatever the client claimed, and ignored.
+    """
+    peer = request.client.host if request.client else "unknown"
+    if trusted_proxy_hops <= 0:
+        return peer
+    chain = [
+        part.strip()
+        for value in request.headers.getall("x-forwarded-for", [])
+        for part in value.split(",")
+        if part.strip()
+    ]
+    return chain[-trusted_proxy_hops] if len(chain) >= trusted_proxy_hops else peer

@@ -31,6 +31,9 @@ class CasesSettings(ServiceSettings):
     # Per source (the client address, kept only as an HMAC under a key that rotates with the
     # window): this many failed sign-ins within the lockout window refuse that source.
     login_source_attempts: int = Field(default=20, ge=1)
+    # Reverse proxies in front of cases that append the client to X-Forwarded-For (0: none, the
+    # socket peer is the source). Set it only when every request passes those proxies.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     # The audit chain's HMAC key (`keys ensure` makes it) and how often its head is anchored
     # to the `audit.anchors` topic (also at once after every identity reveal).
     audit_key_file: Path | None = None  # `<key_dir>/audit/chain.key` when unset

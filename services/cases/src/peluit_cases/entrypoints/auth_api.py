@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service import auth
 from peluit_cases.wiring import Cases
+from peluit_shared.http import client_address
 
 
 class LoginIn(BaseModel):
@@ -60,8 +61,9 @@ STAFF_DEP = {**CASES_DEP, "staff": Provide(current_staff)}
 
 
 def client_source(request: Request[Any, Any, Any]) -> str:
-    """The client address, only ever used as an HMAC key of the per-source limit."""
-    return request.client.host if request.client else ""
+    """The client address (behind the configured proxies), only ever used as an HMAC key of the
+    per-source limit."""
+    return client_address(request, Cases.current().settings.trusted_proxy_hops)
 
 
 async def sign_in(

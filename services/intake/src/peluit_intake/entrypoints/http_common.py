@@ -13,7 +13,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from pydantic import BaseModel
 
 from peluit_intake.wiring import Intake
-from peluit_shared.http import problem
+from peluit_shared.http import client_address, problem
 
 TOO_MANY = ("Terlalu banyak percobaan. Coba lagi nanti.", "Too many attempts. Try again later.")
 WRONG_RECEIPT = (
@@ -49,25 +49,11 @@ def onion_location(address: str) -> Callable[[ASGIApp], ASGIApp]:
 
 
 def source_of(request: Request[Any, Any, Any], trusted_proxy_hops: int | None = None) -> str:
-    """Who is asking, used only as input to a rotating HMAC (never stored or logged).
-
-    The socket peer; behind `trusted_proxy_hops` reverse proxies, the address the outermost of
-    them saw (the n-th entry from the right of X-Forwarded-For: entries further left are
-    whatever the client claimed and are ignored).
-    """
-    peer = request.client.host if request.client else "unknown"
+    """Who is asking (`client_address`), used only as input to a rotating HMAC."""
     hops = trusted_proxy_hops
     if hops is None:
         hops = Intake.current().settings.trusted_proxy_hops
-    if hops <= 0:
-        return peer
-    chain = [
-        part.strip()
-        for value in request.headers.getall("x-forwarded-for", [])
-        for part in value.split(",")
-        if part.strip()
-    ]
-    return chain[-hops] if len(chain) >= hops else peer
+    return client_address(request, hops)
 
 
 def too_many(retry_after: int) -> Response[Any]:
