@@ -12,7 +12,7 @@ from litestar.response import Redirect
 from peluit_intake.adapters.evidence_client import ForwardFailed
 from peluit_intake.adapters.sessions import MailboxSession, csrf_matches
 from peluit_intake.entrypoints.http_common import source_of
-from peluit_intake.entrypoints.web.i18n import MESSAGES
+from peluit_intake.entrypoints.web.notices import NOTICES
 from peluit_intake.entrypoints.web.page_common import (
     SESSION_COOKIE,
     Req,
@@ -24,6 +24,7 @@ from peluit_intake.entrypoints.web.page_common import (
 )
 from peluit_intake.entrypoints.web.render import cookie, lang_of, render
 from peluit_intake.entrypoints.web.streamed_form import FormBroken, StreamedForm
+from peluit_intake.i18n import pair
 from peluit_intake.service.evidence import add_evidence, list_evidence
 from peluit_intake.service.mailbox import (
     FollowupKind,
@@ -172,7 +173,7 @@ class MailboxPages(Controller):
                 notice=None,
                 errors={},
                 draft={},
-                evidence_error=MESSAGES[key],
+                evidence_error=pair(NOTICES[key]),
             )
 
         declared = request.headers.get("content-length", "")

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from peluit_intake.domain.notice import NotificationContact
 from peluit_intake.domain.report import ReportContent
-from peluit_shared.validation import bilingual
+from peluit_intake.entrypoints.web import form_errors
+from peluit_intake.i18n import gettext_for
 
 TEXT_FIELDS = (
     "category",
@@ -119,9 +120,8 @@ def notice_of(
         return None, None
     try:
         return NotificationContact(email=email, language="en" if lang == "en" else "id"), None
-    except ValidationError as exc:
-        message_id, message_en = bilingual(str(exc.errors()[0]["msg"]))
-        return None, message_en if lang == "en" else message_id
+    except ValidationError:
+        return None, gettext_for(lang, form_errors.NOTIFICATION_EMAIL)
 
 
 def validate(values: Mapping[str, Any], lang: str) -> tuple[ReportContent | None, dict[str, str]]:
@@ -131,21 +131,14 @@ def validate(values: Mapping[str, Any], lang: str) -> tuple[ReportContent | None
     if notice_error:
         errors["notification_email"] = notice_error
     if values["identity_choice"] not in ("anonymous", "identified"):
-        errors["identity_choice"] = (
-            "Choose anonymous or identified." if lang == "en" else "Pilih anonim atau beridentitas."
-        )
+        errors["identity_choice"] = gettext_for(lang, form_errors.IDENTITY_CHOICE)
     if not values["obligations"]:
-        errors["obligations"] = (
-            "Tick this agreement to send the report."
-            if lang == "en"
-            else "Centang persetujuan ini untuk mengirim laporan."
-        )
+        errors["obligations"] = gettext_for(lang, form_errors.OBLIGATIONS)
     try:
         report = ReportContent.model_validate(to_report(values))
     except ValidationError as exc:
         for err in exc.errors():
             field = _field_of(tuple(err["loc"]))
-            message_id, message_en = bilingual(str(err["msg"]))
-            errors.setdefault(field, message_en if lang == "en" else message_id)
+            errors.setdefault(field, gettext_for(lang, form_errors.sentence(field, err["type"])))
         return None, errors
     return (None, errors) if errors else (report, {})

@@ -12,7 +12,7 @@ from litestar.response import Redirect
 
 from peluit_intake.adapters.idempotency import Idempotent, KeyReused, key_is_valid
 from peluit_intake.entrypoints.http_common import source_of
-from peluit_intake.entrypoints.web import report_form
+from peluit_intake.entrypoints.web import form_errors, report_form
 from peluit_intake.entrypoints.web.page_common import (
     Req,
     form_csrf_ok,
@@ -28,6 +28,7 @@ from peluit_intake.entrypoints.web.streamed_form import (
     FormTooLarge,
     StreamedForm,
 )
+from peluit_intake.i18n import gettext_for
 from peluit_intake.service.submit import submit_report
 from peluit_intake.wiring import Intake
 from peluit_shared.http import RETRY_AFTER_SECONDS, problem, unavailable
@@ -135,9 +136,9 @@ class ReportPages(Controller):
             return again(403, "form.expired", {})
         # The edge's text rules (no control characters), shown next to each field.
         edge = {
-            report_form.field_of_form_name(e["field"]): e["message_en"]
-            if lang_of(request) == "en"
-            else e["message"]
+            report_form.field_of_form_name(e["field"]): gettext_for(
+                lang_of(request), form_errors.CONTROL
+            )
             for e in text_field_errors(form)
         }
         report, errors = report_form.validate(values, lang_of(request))
