@@ -26,3 +26,32 @@ PUBLIC_STATUS_LABELS: dict[str, tuple[str, str]] = {
 def status_label(status: str, lang: str) -> str:
     name = PUBLIC_STATUS_NAMES.get(status)
     return gettext_for(lang, name) if name else status
+
+
+# public status: what it means for the reporter, in plain words, and what comes next
+STATUS_EXPLAINED: dict[str, str] = {
+    "received": N_(
+        "Laporan Anda sudah diterima dan menunggu pemeriksaan awal oleh tim. Anda tidak perlu "
+        "melakukan apa-apa."
+    ),
+    "in_process": N_(
+        "Tim sedang memeriksa dan menelaah laporan Anda. Bila tim perlu keterangan, pertanyaannya "
+        "muncul di halaman ini."
+    ),
+    "needs_info": N_(
+        "Tim memerlukan keterangan tambahan dari Anda. Bacalah pertanyaan tim di bawah dan "
+        "jawablah di halaman ini."
+    ),
+    "followed_up": N_(
+        "Laporan Anda memenuhi unsur pengaduan dan sedang ditindaklanjuti, misalnya dengan "
+        "pemeriksaan."
+    ),
+    "referred": N_(
+        "Laporan Anda diteruskan kepada instansi yang berwenang menanganinya. Pesan tim di bawah "
+        "menjelaskan ke mana."
+    ),
+    "closed": N_(
+        "Penanganan laporan Anda sudah selesai. Pesan tim di bawah menjelaskan hasilnya. Anda "
+        "boleh melapor lagi kapan saja."
+    ),
+}

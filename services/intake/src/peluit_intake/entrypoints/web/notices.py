@@ -18,6 +18,13 @@ NOTICES: dict[str, str] = {
     "signin.throttled": N_("Terlalu banyak percobaan. Coba lagi nanti."),
     "signin.wrong": N_("Kode rahasia tidak dikenali. Periksa kembali 20 angka kode Anda."),
     "signin.expired": N_("Sesi Anda berakhir. Masukkan kode rahasia lagi."),
+    "signin.expired_kept": N_(
+        "Sesi Anda berakhir sebelum teks Anda terkirim. Teks Anda masih ada di bawah dan belum "
+        "dikirim: masukkan kode rahasia, lalu teks itu kembali ke kolomnya untuk Anda kirim."
+    ),
+    "mailbox.draft_back": N_(
+        "Teks Anda kembali ke kolomnya dan belum terkirim. Periksa, lalu tekan tombol kirim."
+    ),
     "mailbox.posted": N_("Tanggapan Anda telah diterima."),
     "mailbox.text_required": N_("Tulis teks terlebih dahulu (maks. 20.000 karakter)."),
     "evidence.too_large": N_("Berkas terlalu besar (maksimum 200 MiB)."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response
 from litestar.datastructures import Cookie
 
+from peluit_intake.domain import timeline
 from peluit_intake.domain.report import WIB
-from peluit_intake.domain.status import status_label
+from peluit_intake.domain.status import STATUS_EXPLAINED, status_label
 from peluit_intake.entrypoints.web.notices import NOTICES
 from peluit_intake.i18n import DEFAULT_LANG, LANGS, translations
 from peluit_shared.reference import categories, units
@@ -60,6 +61,7 @@ def _environment(lang: str) -> Environment:
     env.filters["wib"] = lambda moment: wib(moment, lang)
     env.filters["long_date"] = lambda day: long_date(day, lang)
     env.filters["filesize"] = lambda size: format_size(size, lang)
+    env.filters["rupiah"] = lambda amount: format_decimal(int(amount), locale="id")
     return env
 
 
@@ -131,6 +133,9 @@ def render(
             units=units(),
             status_label=lambda s: status_label(s, lang),
             notices=NOTICES,
+            timeline=timeline,
+            timedelta=timedelta,
+            status_explained=STATUS_EXPLAINED,
             **context,
         )
     )

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from peluit_intake.domain.notice import NotificationContact
 from peluit_intake.domain.report import ReportContent
 from peluit_intake.entrypoints.web import form_errors
-from peluit_intake.i18n import gettext_for
+from peluit_intake.i18n import N_, gettext_for
 
 TEXT_FIELDS = (
     "category",
@@ -142,3 +142,51 @@ def validate(values: Mapping[str, Any], lang: str) -> tuple[ReportContent | None
             errors.setdefault(field, gettext_for(lang, form_errors.sentence(field, err["type"])))
         return None, errors
     return (None, errors) if errors else (report, {})
+
+
+# Where the error summary sends the reporter for each field, and the field's label, in form order.
+_TARGETS: dict[str, tuple[str, str]] = {
+    "category": ("category", N_("Kategori pelanggaran *")),
+    "what": ("what", N_("Apa yang terjadi? *")),
+    "who": ("who-0-name", N_("Siapa yang terlibat")),
+    "where": ("where", N_("Di mana? *")),
+    "when": ("when", N_("Kapan? *")),
+    "date_from": ("date_from", N_("Tanggal (awal)")),
+    "date_to": ("date_to", N_("Sampai tanggal")),
+    "how": ("how", N_("Bagaimana caranya? *")),
+    "estimated_loss": ("estimated_loss", N_("Perkiraan kerugian negara (Rupiah)")),
+    "witnesses": ("witnesses", N_("Saksi")),
+    "other_parties": ("other_parties", N_("Pihak lain yang terkait")),
+    "identity_choice": ("identity-anonymous", N_("Identitas Anda")),
+    "identity": ("id_phone", N_("Identitas Anda")),
+    "id_name": ("id_name", N_("Nama")),
+    "id_phone": ("id_phone", N_("Nomor telepon")),
+    "id_email": ("id_email", N_("Email")),
+    "id_employee_number": ("id_employee_number", N_("NIP (nomor induk pegawai)")),
+    "notification_email": ("notification_email", N_("Email untuk pemberitahuan (opsional)")),
+    "obligations": ("obligations", N_("Persetujuan")),
+    "evidence": ("evidence-files", N_("Bukti")),
+}
+_ORDER = list(_TARGETS)
+
+
+def _rank(field: str) -> tuple[int, int]:
+    if field.startswith("who-"):
+        return _ORDER.index("who"), int(field.split("-")[1]) + 1
+    return (_ORDER.index(field), 0) if field in _TARGETS else (len(_ORDER), 0)
+
+
+def summary(errors: Mapping[str, str], lang: str) -> list[tuple[str, str, str]]:
+    """(element id, label, message) for each field in error, in the order of the form."""
+    rows: list[tuple[str, str, str]] = []
+    for field in sorted(errors, key=_rank):
+        if field.startswith("who-"):
+            index = int(field.split("-")[1])
+            anchor, label = f"{field}-name", f"{gettext_for(lang, 'Terlapor')} {index + 1}"
+        elif field in _TARGETS:
+            anchor, message_id = _TARGETS[field]
+            label = gettext_for(lang, message_id).rstrip(" *")
+        else:
+            anchor, label = "report-form", gettext_for(lang, N_("Formulir"))
+        rows.append((anchor, label, errors[field]))
+    return rows

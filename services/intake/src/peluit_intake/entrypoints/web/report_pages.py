@@ -28,7 +28,8 @@ from peluit_intake.entrypoints.web.streamed_form import (
     FormTooLarge,
     StreamedForm,
 )
-from peluit_intake.i18n import gettext_for
+from peluit_intake.i18n import N_, gettext_for
+from peluit_intake.service.evidence import clean_filename
 from peluit_intake.service.submit import submit_report
 from peluit_intake.wiring import Intake
 from peluit_shared.http import RETRY_AFTER_SECONDS, problem, unavailable
@@ -45,6 +46,25 @@ def new_submission_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+DROPPED = N_(
+    "Berkas berikut belum terkirim: {files}. Pilih berkas itu lagi sebelum mengirim laporan."
+)
+
+
+async def dropped_files(streamed: StreamedForm, first: FilePart | None) -> list[str]:
+    """The names of the files that came with a form sent back (their bytes are skipped)."""
+    names: list[str] = []
+    part = first
+    try:
+        while part is not None:
+            if part.filename:
+                names.append(clean_filename(part.filename))
+            part = await streamed.next_file()
+    except FormBroken:
+        pass
+    return names[:20]
+
+
 class ReportPages(Controller):
     path = "/"
     include_in_schema = False
@@ -52,6 +72,11 @@ class ReportPages(Controller):
     @get("/")
     async def home(self, request: Req) -> Response[Any]:
         return render(request, "home.html", secure())
+
+    @get("/safety")
+    async def safety(self, request: Req) -> Response[Any]:
+        """ "Lapor dengan aman / Report safely": device, network, Tor, protection, next steps."""
+        return render(request, "safety.html", secure())
 
     @get("/report")
     async def reportform_page(self, request: Req) -> Response[Any]:
@@ -116,14 +141,27 @@ class ReportPages(Controller):
         if not key_is_valid(token):
             token = new_submission_token()
 
-        def again(status: int, notice: str | None, errors: dict[str, str]) -> Response[Any]:
-            """The form as the reporter filled it (files must be chosen again)."""
+        lang = lang_of(request)
+        dropped: list[str] | None = None
+
+        async def again(status: int, notice: str | None, errors: dict[str, str]) -> Response[Any]:
+            """The form as the reporter filled it; files must be chosen again, so each file
+            that came with this attempt is named at the evidence field."""
+            nonlocal dropped
+            if dropped is None:
+                dropped = await dropped_files(streamed, first) if streamed is not None else []
+            if dropped:
+                errors = {
+                    **errors,
+                    "evidence": gettext_for(lang, DROPPED).format(files=", ".join(dropped)),
+                }
             return form_page(
                 request,
                 "report.html",
                 status,
                 values=values,
                 errors=errors,
+                summary=report_form.summary(errors, lang) if errors else [],
                 notice=notice,
                 submission=token,
             )
@@ -131,9 +169,9 @@ class ReportPages(Controller):
         if form.get("action") == "add_person":
             values["who"] = values["who"][: report_form.MAX_PEOPLE - 1]
             values["who"].append(dict.fromkeys(report_form.PERSON_FIELDS, ""))
-            return again(200, None, {})
+            return await again(200, None, {})
         if not form_csrf_ok(request, form.get("csrf")):
-            return again(403, "form.expired", {})
+            return await again(403, "form.expired", {})
         # The edge's text rules (no control characters), shown next to each field.
         edge = {
             report_form.field_of_form_name(e["field"]): gettext_for(
@@ -143,14 +181,14 @@ class ReportPages(Controller):
         }
         report, errors = report_form.validate(values, lang_of(request))
         if report is None or edge:
-            return again(422, "form.errors", {**errors, **edge})
+            return await again(422, "form.errors", {**errors, **edge})
         notice, _ = report_form.notice_of(values, lang_of(request))
         body = json.dumps([report.model_dump_json(), values["notification_email"].strip()])
         try:
             # The limits live in the database too: with it away, the form comes back as typed.
             wait = await intake.throttle.submission(source_of(request))
             if wait:
-                response = again(429, "signin.throttled", {})
+                response = await again(429, "signin.throttled", {})
                 response.headers["Retry-After"] = str(wait)
                 return response
             accepted = await submit_report(
@@ -166,12 +204,12 @@ class ReportPages(Controller):
             )
         except KeyReused:
             token = new_submission_token()
-            return again(409, "form.already_sent", {})
+            return await again(409, "form.already_sent", {})
         except Exception as exc:
             if not unavailable(exc):
                 raise
             log.warning("report_not_stored", error=type(exc).__name__)
-            response = again(503, "form.unavailable", {})
+            response = await again(503, "form.unavailable", {})
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
         attached = (
