@@ -225,3 +225,4 @@ async def test_forms_refuse_posts_without_their_csrf_token(
 async def test_oversize_form_is_refused_cleanly(intake_client: httpx.AsyncClient) -> None:
     r = await intake_client.post("/report", data={"what": "x" * (600 * 1024)})
     assert r.status_code == 413
+    assert "Formulir terlalu besar" in r.text  # a person reads words, not a problem document

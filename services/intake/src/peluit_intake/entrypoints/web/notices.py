@@ -15,6 +15,10 @@ NOTICES: dict[str, str] = {
         "Formulir ini sudah terkirim dengan isi yang berbeda. Isian Anda masih ada di bawah; "
         "kirim sekali lagi untuk membuat laporan baru."
     ),
+    "form.too_large": N_(
+        "Formulir terlalu besar untuk dikirim sekaligus. Persingkat teksnya, atau kirim laporan "
+        "tanpa berkas lalu tambahkan berkas kemudian melalui Pantau Laporan."
+    ),
     "signin.throttled": N_("Terlalu banyak percobaan. Coba lagi nanti."),
     "signin.wrong": N_("Kode rahasia tidak dikenali. Periksa kembali 20 angka kode Anda."),
     "signin.expired": N_("Sesi Anda berakhir. Masukkan kode rahasia lagi."),

@@ -32,7 +32,7 @@ from peluit_intake.i18n import N_, gettext_for
 from peluit_intake.service.evidence import clean_filename
 from peluit_intake.service.submit import submit_report
 from peluit_intake.wiring import Intake
-from peluit_shared.http import RETRY_AFTER_SECONDS, problem, unavailable
+from peluit_shared.http import RETRY_AFTER_SECONDS, unavailable
 from peluit_shared.logging import get_logger
 from peluit_shared.validation import text_field_errors
 
@@ -63,6 +63,19 @@ async def dropped_files(streamed: StreamedForm, first: FilePart | None) -> list[
     except FormBroken:
         pass
     return names[:20]
+
+
+def too_large(request: Req, fields: Mapping[str, Any]) -> Response[Any]:
+    """A form too large to take: the page says so in words (what was read is kept)."""
+    return form_page(
+        request,
+        "report.html",
+        413,
+        values=report_form.read_values(fields),
+        errors={},
+        notice="form.too_large",
+        submission=new_submission_token(),
+    )
 
 
 class ReportPages(Controller):
@@ -106,7 +119,7 @@ class ReportPages(Controller):
                 )
                 first = await streamed.next_file()
             except FormTooLarge:
-                return problem(413)
+                return too_large(request, streamed.fields if streamed is not None else {})
             except FormBroken:
                 return form_page(
                     request,
@@ -121,7 +134,7 @@ class ReportPages(Controller):
         else:
             declared = request.headers.get("content-length", "")
             if not declared.isdigit() or int(declared) > intake.settings.max_body_bytes:
-                return problem(413)
+                return too_large(request, {})
             form = await request.form()
         response = await self._accept(request, intake, form, streamed, first)
         if streamed is not None:
