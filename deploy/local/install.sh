@@ -29,6 +29,7 @@ pkg_installed postgresql || want+=(postgresql)
 pkg_installed maven || want+=(maven)
 command -v java >/dev/null || want+=(openjdk-17-jre-headless)
 [[ -x /usr/bin/chromium ]] || want+=(chromium)
+command -v npm >/dev/null || want+=(npm) # axe-core for the browser tests (tests/browser)
 pkg_installed prometheus || want+=(prometheus)
 pkg_installed tor || want+=(tor) # only for `tor --verify-config` of deploy/tor/torrc
 pkg_installed pgbackrest || want+=(pgbackrest) # WAL archiving and backups (deploy/local/backup.sh)
@@ -95,6 +96,16 @@ else
         || { tail -n 30 "$mvn_log" >&2; die "maven failed, full output in $mvn_log"; }
     [[ -f $PELUIT_KAFKA_LIBS/kafka_2.13-$kafka_version.jar ]] || die "maven did not produce kafka_2.13-$kafka_version.jar"
     touch "$PELUIT_KAFKA_LIBS/.complete"
+fi
+
+# ---------------------------------------------------------------- axe-core --
+# The accessibility engine the browser tests inject into every page (pinned by package-lock.json).
+axe_dir="$PELUIT_ROOT/tests/browser"
+if [[ -f $axe_dir/node_modules/axe-core/axe.min.js && ! $axe_dir/package-lock.json -nt $axe_dir/node_modules/.package-lock.json ]]; then
+    say "axe-core already in tests/browser/node_modules"
+else
+    say "npm ci: axe-core for the browser tests"
+    (cd "$axe_dir" && npm ci --no-audit --no-fund --silent) || die "npm ci failed in tests/browser"
 fi
 
 say "install done"

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from peluit_intake.entrypoints.web.render import format_size
 from tests.support.console import make_account, totp_code
 from tests.support.evidence import jpeg_parts
 from tests.support.portal import eventually, fill_report
@@ -51,8 +52,9 @@ async def test_reporter_adds_a_photo_without_javascript_and_the_team_downloads_i
         await send_file(reporter, f"foto-{marker}.jpg", "image/jpeg", original)
         received = reporter.locator("#evidence-received")
         await expect(received).to_contain_text("Bukti diterima")
-        await expect(received).to_contain_text(f"{len(stripped)} byte")
-        await expect(received).to_contain_text(digest[:12])
+        # Size in plain words; the fingerprint stays out of the words (no jargon), in the markup.
+        await expect(received).to_contain_text(format_size(len(stripped), "id"))
+        await expect(received).to_have_attribute("data-sha256", digest[:12])
         await expect(reporter.locator("#evidence-list .evidence-item")).to_have_count(1)
 
         # In English, an empty file gets a clear error and nothing is added.
@@ -119,7 +121,7 @@ async def test_files_attached_on_the_report_form_follow_the_accepted_report(
         ok = page.locator("#attached .attached-ok")
         await expect(ok).to_have_count(1)
         await expect(ok).to_contain_text(f"kapal-{marker}.jpg")
-        await expect(ok).to_contain_text(hashlib.sha256(stripped).hexdigest()[:12])
+        await expect(ok).to_have_attribute("data-sha256", hashlib.sha256(stripped).hexdigest()[:12])
         failed = page.locator("#attached .attached-failed")
         await expect(failed).to_have_count(1)
         await expect(failed).to_contain_text("kosong.pdf")

@@ -49,7 +49,7 @@ async def test_the_form_takes_an_address_for_notices_in_the_page_language_withou
             await page.click("#send-report")
         response = await nav.value
         assert response is not None and response.status == 422
-        assert "not a valid email address" in await page.inner_text("#error-notification_email")
+        assert "Write a full email address" in await page.inner_text("#error-notification_email")
         # Everything typed is still there, the wrong address too (to correct it).
         assert await page.input_value("#notification_email") == "kabar@"
         assert marker in await page.input_value("#what")

@@ -216,10 +216,13 @@ async def test_forms_refuse_posts_without_their_csrf_token(
     )
     assert r.status_code == 403
     assert "Isian yang tidak boleh hilang" in r.text  # refused, but nothing typed is lost
-    r = await intake_client.post("/mailbox/followups", data={"text": "x"})
-    assert r.status_code == 303 and r.headers["location"].startswith("/mailbox/sign-in")
+    # Without a session nothing is posted: the sign-in form comes back, carrying the text.
+    r = await intake_client.post("/mailbox/followups", data={"text": "Teks yang tidak hilang"})
+    assert r.status_code == 401 and 'id="sign-in-form"' in r.text
+    assert 'name="text"' in r.text and "Teks yang tidak hilang" in r.text
 
 
 async def test_oversize_form_is_refused_cleanly(intake_client: httpx.AsyncClient) -> None:
     r = await intake_client.post("/report", data={"what": "x" * (600 * 1024)})
     assert r.status_code == 413
+    assert "Formulir terlalu besar" in r.text  # a person reads words, not a problem document

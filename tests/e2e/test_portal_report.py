@@ -142,7 +142,7 @@ async def test_a_validation_error_keeps_everything_filled_in_without_javascript(
             await page.click("#send-report")
         response = await nav.value
         assert response is not None and response.status == 422
-        assert "Minimal 10 karakter" in await page.inner_text("#error-what")
+        assert "paling sedikit 10 karakter" in await page.inner_text("#error-what")
         assert "tanggal awal" in await page.inner_text("#error-date_to")
         assert "telepon atau email" in await page.inner_text("#error-identity")
         assert "Centang persetujuan" in await page.inner_text("#error-obligations")

@@ -37,7 +37,7 @@ def test_an_empty_field_means_no_notices() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("id", "Alamat email tidak valid"), ("en", "value is not a valid email address")],
+    [("id", "Tulis alamat email lengkap"), ("en", "Write a full email address")],
 )
 def test_a_wrong_address_is_a_field_error_in_the_page_language(lang: str, expected: str) -> None:
     values = report_form.read_values(form(notification_email="kabar@", what="pendek"))

@@ -15,6 +15,7 @@ from litestar.response import Redirect
 
 from peluit_cases.console.i18n import LANGS, translate
 from peluit_cases.domain.case import STATUS_LABELS, Status
+from peluit_cases.domain.permissions import Permission, allowed
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service import auth
 from peluit_cases.service.errors import Forbidden
@@ -83,6 +84,11 @@ def render(
     def category_label(code: str) -> str:
         return label(categories(), code, lang)
 
+    def may(permission: str) -> bool:
+        """Whether the signed-in staff member's role may use it (the menu shows only that)."""
+        staff = getattr(context.get("v"), "staff", None)
+        return staff is not None and allowed(staff.role, Permission[permission], staff.can_reveal)
+
     html = _env.get_template(template).render(
         t=t,
         lang=lang,
@@ -90,6 +96,7 @@ def render(
         status_label=status_label,
         path=request.url.path,
         category_label=category_label,
+        may=may,
         categories=categories(),
         units=units(),
         **context,

@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from peluit_shared.reference import categories
 
@@ -44,9 +45,10 @@ class ReportedPerson(Closed):
     @model_validator(mode="after")
     def _something_known(self) -> Self:
         if not (self.name or self.position or self.unit):
-            raise ValueError(
+            raise PydanticCustomError(
+                "person_unknown",
                 "Isi nama, jabatan atau unit kerja terlapor | "
-                "Give the reported person's name, position or unit"
+                "Give the reported person's name, position or unit",
             )
         return self
 
@@ -63,22 +65,27 @@ class Identity(Closed):
     @classmethod
     def _phone(cls, v: str | None) -> str | None:
         if v and not _PHONE.match(v):
-            raise ValueError("Nomor telepon tidak valid | Invalid phone number")
+            raise PydanticCustomError(
+                "phone_invalid", "Nomor telepon tidak valid | Invalid phone number"
+            )
         return v or None
 
     @field_validator("email")
     @classmethod
     def _email(cls, v: str | None) -> str | None:
         if v and not _EMAIL.match(v):
-            raise ValueError("Alamat email tidak valid | Invalid email address")
+            raise PydanticCustomError(
+                "email_invalid", "Alamat email tidak valid | Invalid email address"
+            )
         return v or None
 
     @model_validator(mode="after")
     def _reachable(self) -> Self:
         if not (self.phone or self.email):
-            raise ValueError(
+            raise PydanticCustomError(
+                "identity_unreachable",
                 "Pelapor beridentitas perlu mengisi telepon atau email | "
-                "An identified reporter needs a phone number or an email address"
+                "An identified reporter needs a phone number or an email address",
             )
         return self
 
@@ -123,7 +130,10 @@ class ReportContent(Closed):
     @classmethod
     def _not_in_future(cls, v: date | None) -> date | None:
         if v is not None and v > today_in_indonesia():
-            raise ValueError("Tanggal tidak boleh di masa depan | The date cannot be in the future")
+            raise PydanticCustomError(
+                "date_in_future",
+                "Tanggal tidak boleh di masa depan | The date cannot be in the future",
+            )
         return v
 
     @field_validator("date_to")
@@ -131,9 +141,10 @@ class ReportContent(Closed):
     def _period_in_order(cls, v: date | None, info: ValidationInfo) -> date | None:
         start = info.data.get("date_from")
         if v is not None and start is not None and v < start:
-            raise ValueError(
+            raise PydanticCustomError(
+                "date_order",
                 "Tanggal akhir harus sama atau setelah tanggal awal | "
-                "The end date must be on or after the start date"
+                "The end date must be on or after the start date",
             )
         return v
 
@@ -141,9 +152,10 @@ class ReportContent(Closed):
     @classmethod
     def _obligations(cls, v: bool) -> bool:
         if not v:
-            raise ValueError(
+            raise PydanticCustomError(
+                "obligations_refused",
                 "Laporan hanya dapat diterima bila Anda menyetujui kewajiban pelapor | "
-                "A report can only be accepted if you accept the reporter's obligations"
+                "A report can only be accepted if you accept the reporter's obligations",
             )
         return v
 
@@ -152,8 +164,9 @@ class ReportContent(Closed):
     def _known_category(cls, v: str) -> str:
         known = categories()
         if v not in known:
-            raise ValueError(
-                f"Kategori tidak dikenal | Unknown category (one of: {', '.join(known)})"
+            raise PydanticCustomError(
+                "category_unknown",
+                f"Kategori tidak dikenal | Unknown category (one of: {', '.join(known)})",
             )
         return v
 

@@ -12,7 +12,7 @@ from litestar.response import Redirect
 from peluit_intake.adapters.evidence_client import ForwardFailed
 from peluit_intake.adapters.sessions import MailboxSession, csrf_matches
 from peluit_intake.entrypoints.http_common import source_of
-from peluit_intake.entrypoints.web.i18n import MESSAGES
+from peluit_intake.entrypoints.web.notices import NOTICES
 from peluit_intake.entrypoints.web.page_common import (
     SESSION_COOKIE,
     Req,
@@ -24,6 +24,7 @@ from peluit_intake.entrypoints.web.page_common import (
 )
 from peluit_intake.entrypoints.web.render import cookie, lang_of, render
 from peluit_intake.entrypoints.web.streamed_form import FormBroken, StreamedForm
+from peluit_intake.i18n import pair
 from peluit_intake.service.evidence import add_evidence, list_evidence
 from peluit_intake.service.mailbox import (
     FollowupKind,
@@ -33,6 +34,24 @@ from peluit_intake.service.mailbox import (
 )
 from peluit_intake.service.sign_in import Throttled, WrongReceipt, sign_in
 from peluit_intake.wiring import Intake
+
+
+def carried(form: Any) -> dict[str, str] | None:
+    """A follow-up's text posted without a live session (or back through sign-in), if any."""
+    text = str(form.get("text") or "")[:20_000]
+    if not text.strip():
+        return None
+    target = str(form.get("in_reply_to") or "")
+    try:
+        slot = str(uuid.UUID(target)) if target else "information"
+    except ValueError:
+        slot = "information"
+    return {
+        "text": text,
+        "slot": slot,
+        "kind": "answer" if slot != "information" else "information",
+        "in_reply_to": target if slot != "information" else "",
+    }
 
 
 class MailboxPages(Controller):
@@ -48,8 +67,9 @@ class MailboxPages(Controller):
     async def sign_in(self, request: Req) -> Response[Any]:
         intake = Intake.current()
         form = await request.form()
+        carry = carried(form)
         if not form_csrf_ok(request, form.get("csrf")):
-            return form_page(request, "sign_in.html", 403, notice="form.expired")
+            return form_page(request, "sign_in.html", 403, notice="form.expired", carry=carry)
         try:
             signed = await sign_in(
                 intake.runtime.pool,
@@ -59,12 +79,25 @@ class MailboxPages(Controller):
                 source_of(request),
             )
         except Throttled as exc:
-            response = form_page(request, "sign_in.html", 429, notice="signin.throttled")
+            response = form_page(
+                request, "sign_in.html", 429, notice="signin.throttled", carry=carry
+            )
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
         except WrongReceipt:
-            return form_page(request, "sign_in.html", 401, notice="signin.wrong")
+            return form_page(request, "sign_in.html", 401, notice="signin.wrong", carry=carry)
         token = await intake.sessions.open(signed.report_id, signed.report_number, signed.keys)
+        session = await intake.sessions.get(token)
+        if carry and session is not None:
+            # The text typed before the session ended comes back to its field, unsent.
+            return await self._mailbox_page(
+                request,
+                session,
+                notice="mailbox.draft_back",
+                errors={},
+                draft={carry["slot"]: carry["text"]},
+                cookies=[cookie(SESSION_COOKIE, token, secure())],
+            )
         return Redirect(
             "/mailbox" + lang_suffix(request),
             status_code=303,
@@ -72,7 +105,12 @@ class MailboxPages(Controller):
         )
 
     async def _mailbox_page(
-        self, request: Req, session: MailboxSession, status_code: int = 200, **context: Any
+        self,
+        request: Req,
+        session: MailboxSession,
+        status_code: int = 200,
+        cookies: list[Cookie] | None = None,
+        **context: Any,
     ) -> Response[Any]:
         pool = Intake.current().runtime.pool
         box = await read_mailbox(pool, session.report_id, session.keys)
@@ -87,9 +125,11 @@ class MailboxPages(Controller):
             "mailbox.html",
             secure(),
             status_code,
+            cookies=cookies,
             box=box,
             csrf=session.csrf,
             evidence=evidence,
+            idle_seconds=int(Intake.current().sessions.idle_seconds),
             **context,
         )
 
@@ -105,9 +145,13 @@ class MailboxPages(Controller):
     async def followup(self, request: Req) -> Response[Any]:
         intake = Intake.current()
         session = await mailbox_session(request)
-        if session is None:
-            return Redirect("/mailbox/sign-in?expired=1", status_code=303)
         form = await request.form()
+        if session is None:
+            # The session ended while the reporter was writing: the text goes back to them in the
+            # sign-in form (only in this answer, never stored) and returns after signing in.
+            carry = carried(form)
+            notice = "signin.expired_kept" if carry else "signin.expired"
+            return form_page(request, "sign_in.html", 401, notice=notice, carry=carry)
         if not csrf_matches(session.csrf, form.get("csrf")):
             return await self._mailbox_page(
                 request, session, 403, notice="form.expired", errors={}, draft={}
@@ -172,7 +216,7 @@ class MailboxPages(Controller):
                 notice=None,
                 errors={},
                 draft={},
-                evidence_error=MESSAGES[key],
+                evidence_error=pair(NOTICES[key]),
             )
 
         declared = request.headers.get("content-length", "")

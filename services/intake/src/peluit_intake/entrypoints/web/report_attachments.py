@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from peluit_intake.adapters.evidence_client import ForwardFailed
 from peluit_intake.adapters.receipt_handoff import AttachedFile
-from peluit_intake.entrypoints.web.i18n import MESSAGES
+from peluit_intake.entrypoints.web.notices import NOTICES
 from peluit_intake.entrypoints.web.streamed_form import FilePart, FormBroken, StreamedForm
+from peluit_intake.i18n import pair
 from peluit_intake.service.evidence import add_evidence, clean_filename
 from peluit_intake.service.submit import Accepted
 from peluit_intake.wiring import Intake
@@ -30,7 +31,7 @@ async def forward_attachments(
             part = await form.next_file()
     except FormBroken:
         name = clean_filename(part.filename) if part and part.filename else "?"
-        outcomes.append(AttachedFile(name, error=MESSAGES["evidence.broken"]))
+        outcomes.append(AttachedFile(name, error=pair(NOTICES["evidence.broken"])))
     return tuple(outcomes)
 
 
@@ -39,7 +40,7 @@ async def _one(
 ) -> AttachedFile:
     name = clean_filename(part.filename)
     if already >= MAX_FILES:
-        return AttachedFile(name, error=MESSAGES["evidence.too_many"])
+        return AttachedFile(name, error=pair(NOTICES["evidence.too_many"]))
     assert accepted.keys is not None, "a report accepted on the form has the reporter's keys"
     try:
         forwarded = await add_evidence(

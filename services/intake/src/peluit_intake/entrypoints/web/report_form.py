@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from peluit_intake.domain.notice import NotificationContact
 from peluit_intake.domain.report import ReportContent
-from peluit_shared.validation import bilingual
+from peluit_intake.entrypoints.web import form_errors
+from peluit_intake.i18n import N_, gettext_for
 
 TEXT_FIELDS = (
     "category",
@@ -119,9 +120,8 @@ def notice_of(
         return None, None
     try:
         return NotificationContact(email=email, language="en" if lang == "en" else "id"), None
-    except ValidationError as exc:
-        message_id, message_en = bilingual(str(exc.errors()[0]["msg"]))
-        return None, message_en if lang == "en" else message_id
+    except ValidationError:
+        return None, gettext_for(lang, form_errors.NOTIFICATION_EMAIL)
 
 
 def validate(values: Mapping[str, Any], lang: str) -> tuple[ReportContent | None, dict[str, str]]:
@@ -131,21 +131,62 @@ def validate(values: Mapping[str, Any], lang: str) -> tuple[ReportContent | None
     if notice_error:
         errors["notification_email"] = notice_error
     if values["identity_choice"] not in ("anonymous", "identified"):
-        errors["identity_choice"] = (
-            "Choose anonymous or identified." if lang == "en" else "Pilih anonim atau beridentitas."
-        )
+        errors["identity_choice"] = gettext_for(lang, form_errors.IDENTITY_CHOICE)
     if not values["obligations"]:
-        errors["obligations"] = (
-            "Tick this agreement to send the report."
-            if lang == "en"
-            else "Centang persetujuan ini untuk mengirim laporan."
-        )
+        errors["obligations"] = gettext_for(lang, form_errors.OBLIGATIONS)
     try:
         report = ReportContent.model_validate(to_report(values))
     except ValidationError as exc:
         for err in exc.errors():
             field = _field_of(tuple(err["loc"]))
-            message_id, message_en = bilingual(str(err["msg"]))
-            errors.setdefault(field, message_en if lang == "en" else message_id)
+            errors.setdefault(field, gettext_for(lang, form_errors.sentence(field, err["type"])))
         return None, errors
     return (None, errors) if errors else (report, {})
+
+
+# Where the error summary sends the reporter for each field, and the field's label, in form order.
+_TARGETS: dict[str, tuple[str, str]] = {
+    "category": ("category", N_("Kategori pelanggaran *")),
+    "what": ("what", N_("Apa yang terjadi? *")),
+    "who": ("who-0-name", N_("Siapa yang terlibat")),
+    "where": ("where", N_("Di mana? *")),
+    "when": ("when", N_("Kapan? *")),
+    "date_from": ("date_from", N_("Tanggal (awal)")),
+    "date_to": ("date_to", N_("Sampai tanggal")),
+    "how": ("how", N_("Bagaimana caranya? *")),
+    "estimated_loss": ("estimated_loss", N_("Perkiraan kerugian negara (Rupiah)")),
+    "witnesses": ("witnesses", N_("Saksi")),
+    "other_parties": ("other_parties", N_("Pihak lain yang terkait")),
+    "identity_choice": ("identity-anonymous", N_("Identitas Anda")),
+    "identity": ("id_phone", N_("Identitas Anda")),
+    "id_name": ("id_name", N_("Nama")),
+    "id_phone": ("id_phone", N_("Nomor telepon")),
+    "id_email": ("id_email", N_("Email")),
+    "id_employee_number": ("id_employee_number", N_("NIP (nomor induk pegawai)")),
+    "notification_email": ("notification_email", N_("Email untuk pemberitahuan (opsional)")),
+    "obligations": ("obligations", N_("Persetujuan")),
+    "evidence": ("evidence-files", N_("Bukti")),
+}
+_ORDER = list(_TARGETS)
+
+
+def _rank(field: str) -> tuple[int, int]:
+    if field.startswith("who-"):
+        return _ORDER.index("who"), int(field.split("-")[1]) + 1
+    return (_ORDER.index(field), 0) if field in _TARGETS else (len(_ORDER), 0)
+
+
+def summary(errors: Mapping[str, str], lang: str) -> list[tuple[str, str, str]]:
+    """(element id, label, message) for each field in error, in the order of the form."""
+    rows: list[tuple[str, str, str]] = []
+    for field in sorted(errors, key=_rank):
+        if field.startswith("who-"):
+            index = int(field.split("-")[1])
+            anchor, label = f"{field}-name", f"{gettext_for(lang, 'Terlapor')} {index + 1}"
+        elif field in _TARGETS:
+            anchor, message_id = _TARGETS[field]
+            label = gettext_for(lang, message_id).rstrip(" *")
+        else:
+            anchor, label = "report-form", gettext_for(lang, N_("Formulir"))
+        rows.append((anchor, label, errors[field]))
+    return rows

@@ -12,7 +12,7 @@ from litestar.response import Redirect
 
 from peluit_intake.adapters.idempotency import Idempotent, KeyReused, key_is_valid
 from peluit_intake.entrypoints.http_common import source_of
-from peluit_intake.entrypoints.web import report_form
+from peluit_intake.entrypoints.web import form_errors, report_form
 from peluit_intake.entrypoints.web.page_common import (
     Req,
     form_csrf_ok,
@@ -28,9 +28,11 @@ from peluit_intake.entrypoints.web.streamed_form import (
     FormTooLarge,
     StreamedForm,
 )
+from peluit_intake.i18n import N_, gettext_for
+from peluit_intake.service.evidence import clean_filename
 from peluit_intake.service.submit import submit_report
 from peluit_intake.wiring import Intake
-from peluit_shared.http import RETRY_AFTER_SECONDS, problem, unavailable
+from peluit_shared.http import RETRY_AFTER_SECONDS, unavailable
 from peluit_shared.logging import get_logger
 from peluit_shared.validation import text_field_errors
 
@@ -44,6 +46,38 @@ def new_submission_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+DROPPED = N_(
+    "Berkas berikut belum terkirim: {files}. Pilih berkas itu lagi sebelum mengirim laporan."
+)
+
+
+async def dropped_files(streamed: StreamedForm, first: FilePart | None) -> list[str]:
+    """The names of the files that came with a form sent back (their bytes are skipped)."""
+    names: list[str] = []
+    part = first
+    try:
+        while part is not None:
+            if part.filename:
+                names.append(clean_filename(part.filename))
+            part = await streamed.next_file()
+    except FormBroken:
+        pass
+    return names[:20]
+
+
+def too_large(request: Req, fields: Mapping[str, Any]) -> Response[Any]:
+    """A form too large to take: the page says so in words (what was read is kept)."""
+    return form_page(
+        request,
+        "report.html",
+        413,
+        values=report_form.read_values(fields),
+        errors={},
+        notice="form.too_large",
+        submission=new_submission_token(),
+    )
+
+
 class ReportPages(Controller):
     path = "/"
     include_in_schema = False
@@ -51,6 +85,11 @@ class ReportPages(Controller):
     @get("/")
     async def home(self, request: Req) -> Response[Any]:
         return render(request, "home.html", secure())
+
+    @get("/safety")
+    async def safety(self, request: Req) -> Response[Any]:
+        """ "Lapor dengan aman / Report safely": device, network, Tor, protection, next steps."""
+        return render(request, "safety.html", secure())
 
     @get("/report")
     async def reportform_page(self, request: Req) -> Response[Any]:
@@ -80,7 +119,7 @@ class ReportPages(Controller):
                 )
                 first = await streamed.next_file()
             except FormTooLarge:
-                return problem(413)
+                return too_large(request, streamed.fields if streamed is not None else {})
             except FormBroken:
                 return form_page(
                     request,
@@ -95,7 +134,7 @@ class ReportPages(Controller):
         else:
             declared = request.headers.get("content-length", "")
             if not declared.isdigit() or int(declared) > intake.settings.max_body_bytes:
-                return problem(413)
+                return too_large(request, {})
             form = await request.form()
         response = await self._accept(request, intake, form, streamed, first)
         if streamed is not None:
@@ -115,14 +154,27 @@ class ReportPages(Controller):
         if not key_is_valid(token):
             token = new_submission_token()
 
-        def again(status: int, notice: str | None, errors: dict[str, str]) -> Response[Any]:
-            """The form as the reporter filled it (files must be chosen again)."""
+        lang = lang_of(request)
+        dropped: list[str] | None = None
+
+        async def again(status: int, notice: str | None, errors: dict[str, str]) -> Response[Any]:
+            """The form as the reporter filled it; files must be chosen again, so each file
+            that came with this attempt is named at the evidence field."""
+            nonlocal dropped
+            if dropped is None:
+                dropped = await dropped_files(streamed, first) if streamed is not None else []
+            if dropped:
+                errors = {
+                    **errors,
+                    "evidence": gettext_for(lang, DROPPED).format(files=", ".join(dropped)),
+                }
             return form_page(
                 request,
                 "report.html",
                 status,
                 values=values,
                 errors=errors,
+                summary=report_form.summary(errors, lang) if errors else [],
                 notice=notice,
                 submission=token,
             )
@@ -130,26 +182,26 @@ class ReportPages(Controller):
         if form.get("action") == "add_person":
             values["who"] = values["who"][: report_form.MAX_PEOPLE - 1]
             values["who"].append(dict.fromkeys(report_form.PERSON_FIELDS, ""))
-            return again(200, None, {})
+            return await again(200, None, {})
         if not form_csrf_ok(request, form.get("csrf")):
-            return again(403, "form.expired", {})
+            return await again(403, "form.expired", {})
         # The edge's text rules (no control characters), shown next to each field.
         edge = {
-            report_form.field_of_form_name(e["field"]): e["message_en"]
-            if lang_of(request) == "en"
-            else e["message"]
+            report_form.field_of_form_name(e["field"]): gettext_for(
+                lang_of(request), form_errors.CONTROL
+            )
             for e in text_field_errors(form)
         }
         report, errors = report_form.validate(values, lang_of(request))
         if report is None or edge:
-            return again(422, "form.errors", {**errors, **edge})
+            return await again(422, "form.errors", {**errors, **edge})
         notice, _ = report_form.notice_of(values, lang_of(request))
         body = json.dumps([report.model_dump_json(), values["notification_email"].strip()])
         try:
             # The limits live in the database too: with it away, the form comes back as typed.
             wait = await intake.throttle.submission(source_of(request))
             if wait:
-                response = again(429, "signin.throttled", {})
+                response = await again(429, "signin.throttled", {})
                 response.headers["Retry-After"] = str(wait)
                 return response
             accepted = await submit_report(
@@ -165,12 +217,12 @@ class ReportPages(Controller):
             )
         except KeyReused:
             token = new_submission_token()
-            return again(409, "form.already_sent", {})
+            return await again(409, "form.already_sent", {})
         except Exception as exc:
             if not unavailable(exc):
                 raise
             log.warning("report_not_stored", error=type(exc).__name__)
-            response = again(503, "form.unavailable", {})
+            response = await again(503, "form.unavailable", {})
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
         attached = (

@@ -39,6 +39,29 @@
   }
   radios.forEach(function (r) { r.addEventListener("change", sync); });
   sync();
+  // The error summary takes the focus, so a screen reader reads it first.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+  // The mailbox warns two minutes before the session idles out; "stay signed in" renews it.
+  var note = document.getElementById("idle-note");
+  var warning = document.getElementById("idle-warning");
+  if (note && warning) {
+    var idle = parseInt(note.getAttribute("data-idle-seconds"), 10) || 900;
+    var timer = null;
+    var arm = function () {
+      if (timer) { clearTimeout(timer); }
+      warning.hidden = true;
+      timer = setTimeout(function () { warning.hidden = false; }, Math.max(idle - 120, 30) * 1000);
+    };
+    var stay = document.getElementById("stay-signed-in");
+    if (stay) {
+      stay.addEventListener("click", function () {
+        fetch(window.location.pathname, { credentials: "same-origin", cache: "no-store" })
+          .then(arm, arm);
+      });
+    }
+    arm();
+  }
   // The receipt page can be printed with one tap.
   var print = document.getElementById("print");
   if (print) {
