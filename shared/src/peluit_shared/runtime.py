@@ -27,6 +27,7 @@ from peluit_shared.migrations import migrate
 from peluit_shared.outbox import OutboxRelay
 from peluit_shared.settings import ServiceSettings
 from peluit_shared.slow_clients import SlowClientLimits, guarded_h11
+from peluit_shared.workers import Workers
 
 log = get_logger(__name__)
 
@@ -52,6 +53,8 @@ class ServiceRuntime:
         self._ops = OpsServer(settings.ops_host, settings.ops_port)
         self._readiness_task: asyncio.Task[None] | None = None
         self._lag: LagWatcher | None = None
+        # Every background loop of the service (some once per cluster): one lifecycle.
+        self.workers = Workers(settings.db_dsn)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -76,6 +79,7 @@ class ServiceRuntime:
         )
         for hook in self.on_startup:
             await hook()
+        self.workers.start()
         key_file = self.settings.event_key_file()
         try:
             signer = EventSigner.from_file(self.settings.service_name, key_file)
@@ -124,6 +128,7 @@ class ServiceRuntime:
         self._lag.start()
 
     async def stop(self) -> None:
+        await self.workers.stop()
         await cancel(self._readiness_task)
         if self._lag is not None:
             await self._lag.stop()

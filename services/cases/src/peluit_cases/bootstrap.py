@@ -44,7 +44,6 @@ from peluit_shared.validation import field_error
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = get_logger(__name__)
-_background: set[asyncio.Task[None]] = set()  # strong references to long-running tasks
 
 
 def on_refused(_: Request[Any, Any, Any], exc: Refused) -> Response[dict[str, Any]]:
@@ -64,10 +63,8 @@ def _deadline_watch(cases: Cases) -> None:
             except Exception as exc:  # keep watching; the next round retries
                 log.warning("deadline_check_failed", error=type(exc).__name__)
 
-    async def start() -> None:
-        _background.add(asyncio.create_task(loop(), name="deadline-watch"))
-
-    cases.runtime.on_startup.append(start)
+    # One replica watches (each notice is also claimed by a unique row).
+    cases.runtime.workers.add("deadline-watch", loop, once_per_cluster=True)
 
 
 def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
@@ -94,7 +91,7 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
 
     runtime.on_startup.append(keys_present)
     runtime.on_startup.append(audit_ready)
-    start_anchoring(cases, _background)
+    start_anchoring(cases)
     register_subscribers(cases)
     _deadline_watch(cases)
     console = Router(

@@ -75,16 +75,18 @@ def build(settings: NotificationsSettings | None = None) -> tuple[Litestar, Serv
     )
     mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, timeout=2.0)
 
+    async def digests() -> None:
+        await _digest_schedule(runtime, settings)
+
+    # One replica schedules the daily digests (each day is also claimed by a unique row).
+    runtime.workers.add("digests", digests, once_per_cluster=True)
+
     @contextlib.asynccontextmanager
     async def background(_: Any) -> AsyncIterator[None]:
-        sender.start()
-        digests = asyncio.create_task(_digest_schedule(runtime, settings), name="digests")
+        sender.start()  # every replica sends: deliveries are claimed under a lease
         try:
             yield
         finally:
-            digests.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await digests
             await sender.stop()
 
     @get("/health/smtp", include_in_schema=False)
