@@ -233,9 +233,11 @@ cmd_restore() {
     set="$(grep -m1 -o 'restore backup set [^ ,]*' "$DIR/restore.out" | awk '{print $4}' || true)"
     say "restore: backup set ${set:-?} in place; replaying WAL${target:+ up to $target}${last:+ up to $last}"
     local port=$((PELUIT_PG_PORT + 1)) log="$DIR/recovery.log"
-    # Recover on a private socket and port: nothing can connect before it is finished.
+    # Recover on a private socket and port: nothing can connect before it is finished. Archiving
+    # stays on: the promotion's new timeline (its history file and first segment) must reach
+    # the archive, or a later restore would stop short of it or stay on the old timeline.
     printf '%s\n' "listen_addresses = ''" "port = $port" "unix_socket_directories = '$fresh'" \
-        "archive_mode = off" | as_pg tee -a "$fresh/peluit.conf" >/dev/null
+        | as_pg tee -a "$fresh/peluit.conf" >/dev/null
     : >"$log" && { [[ $EUID -ne 0 ]] || chown postgres:postgres "$log"; }
     if ! as_pg "$(pg_bin)/pg_ctl" -D "$fresh" -l "$log" -w -t 600 -s start; then
         as_pg "$(pg_bin)/pg_ctl" -D "$fresh" -m immediate -w -s stop >/dev/null 2>&1 || true
@@ -280,8 +282,10 @@ cmd_restore() {
     say "restore: PostgreSQL data restored${target:+ as of $target}"
     "$HERE/infra.sh" start pg >/dev/null
     enable_archiving
-    say "restore: replayed WAL to $replayed; last restored transaction $(date -u -d "@${replayed_at:-0}" +%FT%TZ)"
-    if [[ -n $replayed_at ]]; then
+    if [[ -z $replayed_at ]]; then
+        say "restore: replayed WAL to $replayed; no transaction committed after the backup"
+    else
+        say "restore: replayed WAL to $replayed; last restored transaction $(date -u -d "@$replayed_at" +%FT%TZ)"
         say "restore: RPO $((failed_at > replayed_at ? failed_at - replayed_at : 0))s (writes between the last restored transaction and the failure at $(date -u -d "@$failed_at" +%FT%TZ), $failed_from, are lost)"
     fi
     say "restore: RTO $(secs "$t0")s (wall time of the database restore)"

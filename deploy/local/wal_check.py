@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 SEGMENT = re.compile(r"^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})-[0-9a-f]{40}(\.\w+)?$")
@@ -107,6 +108,33 @@ def main(pgbr: list[str]) -> int:
         return 1
 
 
+class Refused(Exception):
+    """The archive cannot bring a latest restore to its end; the message says why."""
+
+
+def verdict(backup_label: str, start: str, names: list[str], history: Callable[[int], str]) -> str:
+    """The last segment of the restored path, or Refused: the pure part of the check."""
+    segments, histories = archived(names)
+    timeline = latest_timeline(int(start[:8], 16), histories)
+    switches = parse_history(history(timeline)) if timeline > int(start[:8], 16) else ()
+    newer = sorted({t for t, _ in segments if t > timeline})
+    if newer:
+        raise Refused(
+            f"restore: refused, the archive holds WAL of timeline {newer[-1]} but not the history "
+            f"file of timeline {timeline + 1}: recovery would silently stay on timeline "
+            f"{timeline}; data unchanged"
+        )
+    missing, last = missing_segments(start, segments, Timeline(timeline, switches))
+    if missing:
+        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise Refused(
+            f"restore: refused, {len(missing)} WAL segment(s) missing from the archive on "
+            f"timeline {timeline} between the backup {backup_label} and {last}: {shown} "
+            "(a missing or damaged segment); data unchanged"
+        )
+    return last
+
+
 def check(pgbr: list[str]) -> int:
     def run(*args: str) -> str:
         return subprocess.run([*pgbr, *args], capture_output=True, text=True, check=True).stdout
@@ -122,21 +150,15 @@ def check(pgbr: list[str]) -> int:
     )
     root = f"archive/{stanza['name']}/{archive_id}"
     names = list(json.loads(run("repo-ls", "--recurse", "--output=json", root)))
-    segments, histories = archived(names)
-    start = newest["archive"]["start"]
-    timeline = latest_timeline(int(start[:8], 16), histories)
-    switches: tuple[tuple[int, int], ...] = ()
-    if timeline > 1 and timeline in histories:
-        switches = parse_history(run("repo-get", f"{root}/{timeline:08X}.history"))
-    missing, last = missing_segments(start, segments, Timeline(timeline, switches))
-    if missing:
-        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-        print(
-            f"restore: refused, {len(missing)} WAL segment(s) missing from the archive on "
-            f"timeline {timeline} between the backup {newest['label']} and {last}: {shown} "
-            "(a missing or damaged segment); data unchanged",
-            file=sys.stderr,
+    try:
+        last = verdict(
+            newest["label"],
+            newest["archive"]["start"],
+            names,
+            lambda timeline: run("repo-get", f"{root}/{timeline:08X}.history"),
         )
+    except Refused as refused:
+        print(refused, file=sys.stderr)
         return 1
     print(last)
     return 0

@@ -6,6 +6,8 @@ import importlib.util
 import sys
 from types import ModuleType
 
+import pytest
+
 from tests.support.stack import ROOT
 
 
@@ -80,3 +82,20 @@ def test_partial_segments_do_not_count_as_archived() -> None:
     segments, _ = wal.archived(listed)
     missing, _ = wal.missing_segments(seg(1, 3), segments, wal.Timeline(1, ()))
     assert missing == [seg(1, 4)]
+
+
+def test_segments_of_a_newer_timeline_without_its_history_are_refused() -> None:
+    # A restore's new timeline whose history file never reached the archive: PostgreSQL would
+    # stay on timeline 1 and silently drop everything on timeline 2.
+    listed = names(seg(1, 3), seg(1, 4), seg(2, 5), seg(2, 6))
+    with pytest.raises(wal.Refused, match="history file of timeline 2"):
+        wal.verdict("B", seg(1, 3), listed, lambda t: "")
+    with_history = names(seg(1, 3), seg(1, 4), seg(2, 5), seg(2, 6), histories=(2,))
+    assert wal.verdict("B", seg(1, 3), with_history, lambda t: "1\t0/5000000\tx\n") == seg(2, 6)
+
+
+def test_verdict_names_the_missing_segment_on_the_restored_timeline() -> None:
+    listed = names(seg(1, 3), seg(1, 4), seg(2, 5), seg(2, 7), histories=(2,))
+    with pytest.raises(wal.Refused, match=f"missing or damaged segment.*|{seg(2, 6)}") as refused:
+        wal.verdict("B", seg(1, 3), listed, lambda t: "1\t0/5000000\tx\n")
+    assert seg(2, 6) in str(refused.value)
