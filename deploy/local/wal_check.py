@@ -100,6 +100,9 @@ def missing_segments(
 def main(pgbr: list[str]) -> int:
     try:
         return check(pgbr)
+    except ValueError:
+        print("restore: refused by pgBackRest: its answer cannot be read", file=sys.stderr)
+        return 1
     except subprocess.CalledProcessError as exc:
         error = re.search(r"ERROR: .*", exc.stderr or exc.stdout or "")
         print(
@@ -137,9 +140,22 @@ def verdict(backup_label: str, start: str, names: list[str], history: Callable[[
 
 def check(pgbr: list[str]) -> int:
     def run(*args: str) -> str:
-        return subprocess.run([*pgbr, *args], capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            [*pgbr, *args], capture_output=True, text=True, errors="replace", check=True
+        ).stdout
 
-    stanza = json.loads(run("info", "--output=json"))[0]
+    # strict=False: pgBackRest's error messages may quote the undecryptable bytes.
+    stanza = json.loads(run("info", "--output=json"), strict=False)[0]
+    for repo in stanza.get("repo", []):
+        if repo.get("status", {}).get("code", 0) != 0:
+            # e.g. a wrong passphrase: the info files decrypt to noise.
+            reason = repo["status"].get("message", "").split(":", 1)[0]
+            print(
+                f"restore: refused by pgBackRest: the repository cannot be read ({reason}; "
+                "a wrong passphrase?); data unchanged",
+                file=sys.stderr,
+            )
+            return 1
     backups = stanza.get("backup") or []
     if not backups:
         print("restore: refused, the repository holds no backup", file=sys.stderr)
