@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +164,10 @@ async def wait_for_cases(numbers: list[str], timeout: float = 60) -> None:
 async def test_restore_after_losing_the_database_and_the_bucket_loses_no_accepted_report() -> None:
     count = int(os.environ.get("PELUIT_DRILL_REPORTS", "6"))
     run(str(BACKUP), "setup")
-    run(str(BACKUP), "backup", "full")
+    took = run(str(PELUIT), "backup", "full").stdout
+    # The backup says what it did, how long it took and how big it is.
+    assert re.search(r"full backup \S+F of the PostgreSQL cluster", took), took
+    assert re.search(r"took [\d.]+s; wrote [\d.]+ MB", took) and "repository now" in took, took
     procs = start_services()
     try:
         filed = await file_reports(count)
@@ -187,10 +192,15 @@ async def test_restore_after_losing_the_database_and_the_bucket_loses_no_accepte
     for key in before["objects"]:
         client.remove_object(bucket, key)
     lost_at = time.monotonic()
+    failed_at = datetime.now(UTC).isoformat(timespec="seconds")
 
-    restored = run(str(PELUIT), "restore")
+    restored = run(str(PELUIT), "restore", "--failed-at", failed_at)
     rto = time.monotonic() - lost_at
     print(restored.stdout)
+    # The restore says what it did and what it cost.
+    assert "backup set" in restored.stdout and "replayed WAL to" in restored.stdout
+    assert re.search(r"RPO \d+s", restored.stdout), restored.stdout
+    assert re.search(r"RTO [\d.]+s", restored.stdout), restored.stdout
 
     procs = start_services()
     try:
