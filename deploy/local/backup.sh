@@ -153,6 +153,10 @@ cmd_status() {
         printf '[peluit] %-6s down  not set up (deploy/local/backup.sh setup)\n' backup
         return 1
     fi
+    if grep -qx 'peluit_backup_last_run_success 0' "$PELUIT_DATA/prometheus/textfile/backup.prom" 2>/dev/null; then
+        printf '[peluit] %-6s FAILED the last backup run failed (see %s/log; alert PeluitBackupFailed)\n' backup "$DIR"
+        return 1
+    fi
     pgbr info --output=json 2>/dev/null | "$PELUIT_PYTHON" "$HERE/backup_bucket.py" --status
 }
 
