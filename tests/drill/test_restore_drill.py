@@ -161,6 +161,8 @@ async def wait_for_cases(numbers: list[str], timeout: float = 60) -> None:
     raise TimeoutError("cases did not open every filed report")
 
 
+# Two backups, a restore and two service start-ups: over the suite's 300 s on a loaded machine.
+@pytest.mark.timeout(900)
 async def test_restore_after_losing_the_database_and_the_bucket_loses_no_accepted_report() -> None:
     count = int(os.environ.get("PELUIT_DRILL_REPORTS", "6"))
     run(str(BACKUP), "setup")
@@ -229,6 +231,7 @@ async def test_restore_after_losing_the_database_and_the_bucket_loses_no_accepte
     )
 
 
+@pytest.mark.timeout(900)
 def test_restore_refusals_leave_the_data_as_it_was(tmp_path: Path) -> None:
     run(str(BACKUP), "setup")
     # The refusals are checked on a second (or later) timeline, as after any real restore.
