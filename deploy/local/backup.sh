@@ -241,6 +241,7 @@ cmd_restore() {
     # stays on: the promotion's new timeline (its history file and first segment) must reach
     # the archive, or a later restore would stop short of it or stay on the old timeline.
     printf '%s\n' "listen_addresses = ''" "port = $port" "unix_socket_directories = '$fresh'" \
+        "archive_command = 'pgbackrest --config=$CONF --stanza=$STANZA --pg1-path=$fresh archive-push %p'" \
         | as_pg tee -a "$fresh/peluit.conf" >/dev/null
     : >"$log" && { [[ $EUID -ne 0 ]] || chown postgres:postgres "$log"; }
     if ! as_pg "$(pg_bin)/pg_ctl" -D "$fresh" -l "$log" -w -t 600 -s start; then
