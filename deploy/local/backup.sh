@@ -3,8 +3,10 @@
 #
 #   deploy/local/backup.sh setup             passphrase, bucket, config, WAL archiving, stanza
 #   deploy/local/backup.sh backup [full|diff|incr]   take a backup (full when none exists yet)
-#   deploy/local/backup.sh restore [--to TIME]       restore the cluster (latest, or to TIME)
+#   deploy/local/backup.sh restore [--to TIME] [--failed-at TIME]
+#                                            restore the cluster (latest, or to TIME); prints RPO, RTO
 #   deploy/local/backup.sh info               backups and the WAL archive range
+#   deploy/local/backup.sh size               bytes in the repository (backups + WAL archive)
 #
 # The repository is the S3 bucket $PELUIT_BACKUP_BUCKET, reached over HTTPS with an identity that
 # may touch only that bucket, and encrypted (aes-256-cbc) under a passphrase kept in the key
@@ -136,12 +138,23 @@ cmd_backup() {
     [[ $type =~ ^(full|diff|incr)$ ]] || die "backup: type must be full, diff or incr"
     pgbr backup --type="$type" || { backup_metrics 0; die "backup: failed; see $DIR/log"; }
     backup_metrics 1
-    pgbr info --output=json | "$PELUIT_PYTHON" "$HERE/backup_bucket.py" --summary "$(secs "$t0")"
+    local total
+    total="$(repo_bytes)"
+    pgbr info --output=json | "$PELUIT_PYTHON" "$HERE/backup_bucket.py" --summary "$(secs "$t0")" "$total"
+}
+
+repo_bytes() { # everything in the repository: backups, WAL archive, manifests
+    pgbr repo-ls --recurse --output=json | "$PELUIT_PYTHON" -c \
+        'import json,sys; print(sum(f.get("size", 0) for f in json.load(sys.stdin).values()))'
 }
 
 cmd_status() {
     if [[ ! -f $CONF ]]; then
         printf '[peluit] %-6s down  not set up (deploy/local/backup.sh setup)\n' backup
+        return 1
+    fi
+    if grep -qx 'peluit_backup_last_run_success 0' "$PELUIT_DATA/prometheus/textfile/backup.prom" 2>/dev/null; then
+        printf '[peluit] %-6s FAILED the last backup run failed (see %s/log; alert PeluitBackupFailed)\n' backup "$DIR"
         return 1
     fi
     pgbr info --output=json 2>/dev/null | "$PELUIT_PYTHON" "$HERE/backup_bucket.py" --status
@@ -165,10 +178,14 @@ services_running() { # by pid file (./peluit) or by an answering port (any other
 }
 
 cmd_restore() {
-    local target="" t0=$EPOCHREALTIME
+    local target="" failed_at="" t0=$EPOCHREALTIME
     while [[ $# -gt 0 ]]; do
         case $1 in
             --to) target="${2:?--to needs a time, e.g. 2026-12-03 09:00:00+07}"; shift 2 ;;
+            --failed-at)
+                failed_at="$(date -d "${2:?--failed-at needs a time}" +%s)" \
+                    || die "restore: --failed-at '$2' is not a time"
+                shift 2 ;;
             *) die "restore: unknown argument '$1'" ;;
         esac
     done
@@ -183,23 +200,49 @@ cmd_restore() {
     if pg_running; then
         die "restore: refused, PostgreSQL is running on $PELUIT_PG_DATA; stop it first: deploy/local/infra.sh stop pg"
     fi
+    # When the cluster failed, for the RPO: given, or the last write to its WAL folder when that
+    # survived, or else now (an upper bound).
+    local failed_from="--failed-at"
+    if [[ -z $failed_at ]]; then
+        failed_at="$(find "$PELUIT_PG_DATA/pg_wal" -maxdepth 1 -type f -printf '%T@\n' 2>/dev/null \
+            | sort -n | tail -n1)"
+        failed_at="${failed_at%.*}" failed_from="last write to the old WAL folder"
+        [[ -n $failed_at ]] || failed_at="$(date +%s)" failed_from="now, an upper bound"
+    fi
+    # To the latest point, recovery stops at the first segment it cannot fetch, silently dropping
+    # everything after a gap: check the archive along the restored timeline first. (To a TIME,
+    # PostgreSQL itself fails when the archive ends before the target.)
+    local last=""
+    if [[ -z $target ]]; then
+        local as=()
+        [[ $EUID -ne 0 ]] || as=(runuser -u postgres --)
+        if ! last="$("$PELUIT_PYTHON" "$HERE/wal_check.py" "${as[@]}" pgbackrest --config="$CONF" \
+            --stanza="$STANZA" 2>"$DIR/wal_check.err")"; then
+            die "$(tail -n1 "$DIR/wal_check.err")"
+        fi
+    fi
     # Restore into a fresh folder and recover there; only a finished recovery replaces PGDATA,
     # so a refused or failed restore leaves the current data exactly as it was.
     local fresh="$PELUIT_PG_DATA.restore" args=()
     rm -rf "$fresh"
     install -d -m 700 "$fresh"
     if [[ $EUID -eq 0 ]]; then chown postgres:postgres "$fresh"; fi
-    args=(--pg1-path="$fresh")
+    args=(--pg1-path="$fresh" --log-level-console=info)
     if [[ -n $target ]]; then args+=(--type=time "--target=$target" --target-action=promote); fi
     if ! pgbr restore "${args[@]}" >"$DIR/restore.out" 2>&1; then
         rm -rf "$fresh"
         die "restore: refused by pgBackRest: $(grep -m1 -o 'ERROR: .*' "$DIR/restore.out" || tail -n1 "$DIR/restore.out")"
     fi
-    say "restore: files in place; replaying WAL${target:+ up to $target}"
+    local set
+    set="$(grep -m1 -o 'restore backup set [^ ,]*' "$DIR/restore.out" | awk '{print $4}' || true)"
+    say "restore: backup set ${set:-?} in place; replaying WAL${target:+ up to $target}${last:+ up to $last}"
     local port=$((PELUIT_PG_PORT + 1)) log="$DIR/recovery.log"
-    # Recover on a private socket and port: nothing can connect before it is finished.
+    # Recover on a private socket and port: nothing can connect before it is finished. Archiving
+    # stays on: the promotion's new timeline (its history file and first segment) must reach
+    # the archive, or a later restore would stop short of it or stay on the old timeline.
     printf '%s\n' "listen_addresses = ''" "port = $port" "unix_socket_directories = '$fresh'" \
-        "archive_mode = off" | as_pg tee -a "$fresh/peluit.conf" >/dev/null
+        "archive_command = 'pgbackrest --config=$CONF --stanza=$STANZA --pg1-path=$fresh archive-push %p'" \
+        | as_pg tee -a "$fresh/peluit.conf" >/dev/null
     : >"$log" && { [[ $EUID -ne 0 ]] || chown postgres:postgres "$log"; }
     if ! as_pg "$(pg_bin)/pg_ctl" -D "$fresh" -l "$log" -w -t 600 -s start; then
         as_pg "$(pg_bin)/pg_ctl" -D "$fresh" -m immediate -w -s stop >/dev/null 2>&1 || true
@@ -213,20 +256,21 @@ cmd_restore() {
         [[ $recovering == f ]] && break
         sleep 1
     done
-    local replayed="" archived=""
-    if [[ -z $target && $recovering == f ]]; then
-        # Without a target, recovery simply stops at the first segment it cannot fetch: a gap in
-        # the archive would silently drop everything after it. Refuse instead.
+    local replayed="" replayed_at=""
+    if [[ $recovering == f ]]; then
         replayed="$(as_pg "$(pg_bin)/psql" -XAtq -h "$fresh" -p "$port" -d postgres \
             -c 'SELECT pg_walfile_name(pg_last_wal_replay_lsn())' 2>/dev/null || true)"
-        archived="$(pgbr info --output=json | "$PELUIT_PYTHON" -c \
-            'import json,sys; a=json.load(sys.stdin)[0]["archive"]; print(a[0]["max"] if a else "")')"
+        # The last transaction recovery replayed: the restored data's point in time (RPO).
+        replayed_at="$(as_pg "$(pg_bin)/psql" -XAtq -h "$fresh" -p "$port" -d postgres \
+            -c 'SELECT extract(epoch FROM pg_last_xact_replay_timestamp())::bigint' \
+            2>/dev/null || true)"
     fi
     as_pg "$(pg_bin)/pg_ctl" -D "$fresh" -m fast -w -s stop || true
-    # Segment names sort in WAL order; compare without the timeline (the first 8 characters).
-    if [[ -n $archived && ${replayed:8} < ${archived:8} ]]; then
+    # A second guard: replay must have reached the last segment of the restored path. Segment
+    # names sort in WAL order; compare without the timeline (the first 8 characters).
+    if [[ -n $last && -n $replayed && ${replayed:8} < ${last:8} ]]; then
         rm -rf "$fresh"
-        die "restore: refused, WAL replay stopped at $replayed but the archive reaches $archived (a missing or damaged segment); data unchanged"
+        die "restore: refused, WAL replay stopped at $replayed but the archive reaches $last (a missing or damaged segment); data unchanged"
     fi
     if [[ $recovering != f ]]; then
         rm -rf "$fresh"
@@ -243,7 +287,13 @@ cmd_restore() {
     say "restore: PostgreSQL data restored${target:+ as of $target}"
     "$HERE/infra.sh" start pg >/dev/null
     enable_archiving
-    say "restore: done in $(secs "$t0")s (RTO of the database part)"
+    if [[ -z $replayed_at ]]; then
+        say "restore: replayed WAL to $replayed; no transaction committed after the backup"
+    else
+        say "restore: replayed WAL to $replayed; last restored transaction $(date -u -d "@$replayed_at" +%FT%TZ)"
+        say "restore: RPO $((failed_at > replayed_at ? failed_at - replayed_at : 0))s (writes between the last restored transaction and the failure at $(date -u -d "@$failed_at" +%FT%TZ), $failed_from, are lost)"
+    fi
+    say "restore: RTO $(secs "$t0")s (wall time of the database restore)"
 }
 
 case "${1:-}" in
@@ -251,6 +301,7 @@ case "${1:-}" in
     backup) shift; cmd_backup "$@" ;;
     restore) shift; cmd_restore "$@" ;;
     info) cmd_info ;;
+    size) repo_bytes ;;
     status) cmd_status ;;
     *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,7 +1,8 @@
 """Helpers of deploy/local/backup.sh: make the backup bucket, and summarise a finished backup.
 
 backup_bucket.py BUCKET              create the bucket (versioned) if missing
-backup_bucket.py --summary SECONDS   read `pgbackrest info --output=json` on stdin, print one line
+backup_bucket.py --summary SECONDS REPO_BYTES
+    read `pgbackrest info --output=json` on stdin, print what the backup did
 """
 
 from __future__ import annotations
@@ -30,15 +31,19 @@ def ensure_bucket(bucket: str) -> None:
     client.set_bucket_versioning(bucket, VersioningConfig(ENABLED))
 
 
-def summary(seconds: str) -> None:
+def summary(seconds: str, repo_bytes: str) -> None:
     stanza = json.load(sys.stdin)[0]
     last = stanza["backup"][-1]
     written = last["info"]["repository"]["delta"]
-    archive = stanza["archive"][0] if stanza.get("archive") else {}
+    archive = stanza["archive"][-1] if stanza.get("archive") else {}
     print(
-        f"[peluit] backup: {last['type']} {last['label']} in {float(seconds):.1f}s, "
-        f"{written / 1e6:.1f} MB written (compressed, encrypted); "
-        f"WAL archived up to {archive.get('max', '?')}"
+        f"[peluit] backup: {last['type']} backup {last['label']} of the PostgreSQL cluster "
+        f"({last['info']['size'] / 1e6:.1f} MB of data) to s3://{os.environ.get('PELUIT_BACKUP_BUCKET')}"
+    )
+    print(
+        f"[peluit] backup: took {float(seconds):.1f}s; wrote {written / 1e6:.1f} MB "
+        f"(compressed, encrypted); WAL archived up to {archive.get('max', '?')}; "
+        f"repository now {int(repo_bytes) / 1e6:.1f} MB in {len(stanza['backup'])} backups"
     )
 
 
@@ -63,7 +68,7 @@ def status() -> int:
 
 if __name__ == "__main__":
     if sys.argv[1] == "--summary":
-        summary(sys.argv[2])
+        summary(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "--status":
         sys.exit(status())
     else:

@@ -72,3 +72,63 @@ def test_kustomize_renders_the_whole_tree() -> None:
     rendered = [d for d in yaml.safe_load_all(out) if d]
     assert len(rendered) == len(documents())
     assert all(d["metadata"].get("namespace", "peluit") == "peluit" for d in rendered)
+
+
+def test_postgres_is_backed_up_nightly_to_its_own_encrypted_bucket_with_retention() -> None:
+    docs = {(d["kind"], d["metadata"]["name"]): d for d in documents()}
+    backup = docs[("CronJob", "postgres-backup")]["spec"]
+    assert backup["schedule"] and backup["concurrencyPolicy"] == "Forbid"
+    pod = backup["jobTemplate"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert "pgbackrest backup" in " ".join(container["command"])
+    sources = {next(iter(ref.values()))["name"] for ref in container["envFrom"] if len(ref) == 1}
+    assert sources == {"peluit-pgbackrest", "peluit-backup"}
+    conf = docs[("ConfigMap", "peluit-pgbackrest")]["data"]
+    evidence_bucket = docs[("ConfigMap", "peluit-config")]["data"]["PELUIT_EVIDENCE_S3_BUCKET"]
+    assert conf["PGBACKREST_REPO1_TYPE"] == "s3"
+    assert conf["PGBACKREST_REPO1_S3_BUCKET"] not in ("", evidence_bucket)
+    assert conf["PGBACKREST_REPO1_CIPHER_TYPE"] == "aes-256-cbc"
+    assert int(conf["PGBACKREST_REPO1_RETENTION_FULL"]) >= 1
+    # The passphrase and the S3 identity are secrets, never in the ConfigMap, and the
+    # placeholder Secret carries no usable value.
+    assert not any("PASS" in k or "SECRET" in k or k.endswith("_KEY") for k in conf)
+    secret = docs[("Secret", "peluit-backup")]["stringData"]
+    assert secret["PGBACKREST_REPO1_CIPHER_PASS"] == "REPLACE-ME"
+    assert {"PGBACKREST_REPO1_S3_KEY", "PGBACKREST_REPO1_S3_KEY_SECRET"} <= set(secret)
+
+
+def test_evidence_versions_expire_nightly_after_the_recovery_window() -> None:
+    docs = {(d["kind"], d["metadata"]["name"]): d for d in documents()}
+    job = docs[("CronJob", "evidence-expire-versions")]["spec"]
+    container = job["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"] == ["peluit-evidence", "expire-versions"]
+    config = docs[("ConfigMap", "peluit-config")]["data"]
+    assert float(config["PELUIT_EVIDENCE_DELETED_RECOVERY_DAYS"]) > 0
+
+
+COMPOSE = K8S.parent / "compose" / "docker-compose.yml"
+
+
+def test_compose_archives_wal_and_backs_up_like_deploy_local() -> None:
+    compose = yaml.safe_load(COMPOSE.read_text())
+    services = compose["services"]
+    postgres = services["postgres"]
+    assert "archive_command=pgbackrest archive-push %p" in postgres["command"]
+    assert "archive_mode=on" in postgres["command"]
+    env = postgres["environment"]
+    assert (
+        services["backup"]["environment"]["PGBACKREST_REPO1_CIPHER_PASS"]
+        == (env["PGBACKREST_REPO1_CIPHER_PASS"])
+    )
+    # Required, no default: `${VAR:?message}`.
+    assert env["PGBACKREST_REPO1_CIPHER_PASS"].startswith("${PELUIT_BACKUP_PASSPHRASE:?")
+    assert env["PGBACKREST_REPO1_S3_KEY_SECRET"].startswith("${PELUIT_BACKUP_S3_SECRET_KEY:?")
+    assert env["PGBACKREST_REPO1_CIPHER_TYPE"] == "aes-256-cbc"
+    assert env["PGBACKREST_REPO1_S3_BUCKET"] == "${PELUIT_BACKUP_BUCKET:-peluit-backup}"
+    evidence_bucket = services["evidence"]["environment"]["PELUIT_EVIDENCE_S3_BUCKET"]
+    assert evidence_bucket != "peluit-backup"
+    assert env["PGBACKREST_REPO1_RETENTION_FULL"].startswith("${PELUIT_BACKUP_RETENTION_FULL:-")
+    assert "pgbackrest backup" in services["backup"]["command"][-1]
+    # The backup identity may touch only its bucket.
+    identities = compose["configs"]["seaweedfs-s3"]["content"]
+    assert '"Write:${PELUIT_BACKUP_BUCKET:-peluit-backup}"' in identities

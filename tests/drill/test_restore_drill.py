@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,9 @@ async def wait_archived() -> str:
     """Close the current WAL segment and wait until pgBackRest has archived it."""
     conn = await asyncpg.connect(admin_dsn())
     try:
+        # Write something first: a switch with nothing new written returns the same segment.
+        await conn.execute("CREATE TEMP TABLE IF NOT EXISTS drill_tick (x int)")
+        await conn.execute("DROP TABLE drill_tick")
         segment = await conn.fetchval("SELECT pg_walfile_name(pg_switch_wal())")
         for _ in range(600):
             done = await conn.fetchval("SELECT last_archived_wal FROM pg_stat_archiver")
@@ -156,10 +161,15 @@ async def wait_for_cases(numbers: list[str], timeout: float = 60) -> None:
     raise TimeoutError("cases did not open every filed report")
 
 
+# Two backups, a restore and two service start-ups: over the suite's 300 s on a loaded machine.
+@pytest.mark.timeout(900)
 async def test_restore_after_losing_the_database_and_the_bucket_loses_no_accepted_report() -> None:
     count = int(os.environ.get("PELUIT_DRILL_REPORTS", "6"))
     run(str(BACKUP), "setup")
-    run(str(BACKUP), "backup", "full")
+    took = run(str(PELUIT), "backup", "full").stdout
+    # The backup says what it did, how long it took and how big it is.
+    assert re.search(r"full backup \S+F of the PostgreSQL cluster", took), took
+    assert re.search(r"took [\d.]+s; wrote [\d.]+ MB", took) and "repository now" in took, took
     procs = start_services()
     try:
         filed = await file_reports(count)
@@ -184,10 +194,15 @@ async def test_restore_after_losing_the_database_and_the_bucket_loses_no_accepte
     for key in before["objects"]:
         client.remove_object(bucket, key)
     lost_at = time.monotonic()
+    failed_at = datetime.now(UTC).isoformat(timespec="seconds")
 
-    restored = run(str(PELUIT), "restore")
+    restored = run(str(PELUIT), "restore", "--failed-at", failed_at)
     rto = time.monotonic() - lost_at
     print(restored.stdout)
+    # The restore says what it did and what it cost.
+    assert "backup set" in restored.stdout and "replayed WAL to" in restored.stdout
+    assert re.search(r"RPO \d+s", restored.stdout), restored.stdout
+    assert re.search(r"RTO [\d.]+s", restored.stdout), restored.stdout
 
     procs = start_services()
     try:
@@ -216,10 +231,12 @@ async def test_restore_after_losing_the_database_and_the_bucket_loses_no_accepte
     )
 
 
+@pytest.mark.timeout(900)
 def test_restore_refusals_leave_the_data_as_it_was(tmp_path: Path) -> None:
     run(str(BACKUP), "setup")
+    # The refusals are checked on a second (or later) timeline, as after any real restore.
+    ensure_a_restored_timeline()
     run(str(BACKUP), "backup")
-    marker = tmp_path / "untouched"
     # Onto a running service.
     proc = ServiceProcess("intake")
     proc.start()
@@ -232,16 +249,32 @@ def test_restore_refusals_leave_the_data_as_it_was(tmp_path: Path) -> None:
     # With PostgreSQL still running.
     refused = run(str(BACKUP), "restore", check=False)
     assert refused.returncode != 0 and "PostgreSQL is running" in refused.stderr
+    # Three more archived segments after the backup, so one in the middle can go missing.
+    segments = [asyncio.run(wait_archived()) for _ in range(3)]
+    assert len(set(segments)) == 3, segments
+    assert int(segments[0][:8], 16) >= 2, f"{segments[0]} is not on a restored timeline"
     run("bash", "-c", ". deploy/local/env.sh && deploy/local/infra.sh stop pg")
+    before = folder_state(pg_data())
+    backups, bucket = backup_bucket()
+    gap: list[str] = []
     try:
-        # A WAL segment missing from the archive: backup.sh refuses it, but the check compared
-        # the wrong archive range once the drill's restore had started a second timeline, so
-        # this case is left out until the check reads the range of the restored timeline.
-        version = (pg_data() / "PG_VERSION").read_bytes()
-        marker.write_bytes(version)
+        # A WAL segment missing from the archive, on the timeline being restored.
+        gap = [
+            o.object_name
+            for o in backups.list_objects(bucket, prefix="pgbackrest/archive/", recursive=True)
+            if o.object_name and Path(o.object_name).name.startswith(segments[0])
+        ]
+        assert len(gap) == 1, gap
+        backups.remove_object(bucket, gap[0])
+        refused = run(str(BACKUP), "restore", check=False)
+        assert refused.returncode != 0 and "missing or damaged segment" in refused.stderr
+        assert segments[0] in refused.stderr, refused.stderr
+        assert_untouched(before)
+        restore_deleted(backups, bucket, gap[0])
         # To a time before the first backup began.
         refused = run(str(BACKUP), "restore", "--to", "2001-01-01 00:00:00+00", check=False)
         assert refused.returncode != 0 and "refused by pgBackRest" in refused.stderr
+        assert_untouched(before)
         # With a wrong passphrase.
         wrong = tmp_path / "wrong-passphrase"
         wrong.write_text("x" * 64)
@@ -250,12 +283,50 @@ def test_restore_refusals_leave_the_data_as_it_was(tmp_path: Path) -> None:
             [str(BACKUP), "restore"], capture_output=True, text=True, env=env, timeout=600
         )
         assert refused.returncode != 0 and "refused by pgBackRest" in refused.stderr
-        assert (pg_data() / "PG_VERSION").read_bytes() == marker.read_bytes()
-        assert not Path(f"{pg_data()}.restore").exists()
+        assert_untouched(before)
     finally:
+        if gap:
+            restore_deleted(backups, bucket, gap[0])
         # Start the untouched cluster again; setup rewrites the configuration (passphrase).
         run("bash", "-c", ". deploy/local/env.sh && deploy/local/infra.sh start pg")
         run(str(BACKUP), "setup")
+    # With the segment back, the same archive restores (the refusal was the gap, nothing else).
+    run(str(BACKUP), "backup")
+
+
+def ensure_a_restored_timeline() -> None:
+    """Restore once when the archive has no timeline history yet (a stack fresh from `up`)."""
+    if not archived_histories():
+        run("bash", "-c", ". deploy/local/env.sh && deploy/local/infra.sh stop pg")
+        run(str(BACKUP), "restore")
+        asyncio.run(wait_archived())
+    # The restore's new timeline reached the archive (or a later restore would not follow it).
+    assert archived_histories()
+
+
+def archived_histories() -> list[str]:
+    backups, bucket = backup_bucket()
+    return [
+        o.object_name
+        for o in backups.list_objects(bucket, prefix="pgbackrest/archive/", recursive=True)
+        if o.object_name and o.object_name.endswith(".history")
+    ]
+
+
+def folder_state(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the data folder (size, mtime), and the folders beside it."""
+    state = {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+    siblings = {f"../{p.name}": (0, 0) for p in folder.parent.glob(f"{folder.name}.*")}
+    return state | siblings
+
+
+def assert_untouched(before: dict[str, tuple[int, int]]) -> None:
+    """A refusal leaves the data folder exactly as it was, and no restore half-done beside it."""
+    assert folder_state(pg_data()) == before, "the data folder or the folders beside it changed"
 
 
 def assert_backup_bucket_holds_no_plaintext(markers: list[str]) -> None:
@@ -281,3 +352,10 @@ def assert_backup_bucket_holds_no_plaintext(markers: list[str]) -> None:
 def backup_bucket() -> tuple[Minio, str]:
     client, _ = bucket_client()
     return client, os.environ.get("PELUIT_BACKUP_BUCKET", "peluit-backup")
+
+
+def restore_deleted(client: Minio, bucket: str, name: str) -> None:
+    """Undo the test's own deletion (drop the delete marker), nothing of pgBackRest's own."""
+    for o in client.list_objects(bucket, prefix=name, include_version=True):
+        if o.object_name == name and o.is_delete_marker and o.is_latest == "true":
+            client.remove_object(bucket, name, version_id=o.version_id)

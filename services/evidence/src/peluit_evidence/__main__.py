@@ -1,4 +1,5 @@
-"""`peluit-evidence serve | migrate | orphans [--delete] [--stale-minutes N] | restore-deleted`."""
+"""`peluit-evidence serve | migrate | orphans [--delete] [--stale-minutes N] | restore-deleted
+[--key KEY] | expire-versions`."""
 
 from __future__ import annotations
 
@@ -40,11 +41,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="peluit-evidence")
     parser.add_argument(
         "command",
-        choices=["serve", "migrate", "orphans", "restore-deleted"],
+        choices=[
+            "serve",
+            "migrate",
+            "orphans",
+            "restore-deleted",
+            "expire-versions",
+        ],
         nargs="?",
         default="serve",
     )
     parser.add_argument("--delete", action="store_true", help="orphans: remove what is listed")
+    parser.add_argument("--key", help="restore-deleted: only this object")
     parser.add_argument(
         "--stale-minutes",
         type=int,
@@ -63,9 +71,23 @@ def main() -> None:
         )
     args = parser.parse_args()
     if args.command == "restore-deleted":
-        restored = ObjectStore(settings).restore_deleted()
+        store = ObjectStore(settings)
+        if args.key:
+            found = store.restore_deleted_object(args.key)
+            print(f"[peluit-evidence] {'restored' if found else 'not deleted (or expired)'}")
+            raise SystemExit(0 if found else 1)
+        restored = store.restore_deleted()
         print(f"[peluit-evidence] restored {len(restored)} objects deleted outside Peluit")
         return
+    if args.command == "expire-versions":
+        window = timedelta(days=settings.deleted_recovery_days)
+        removed = ObjectStore(settings).expire_noncurrent(window)
+        print(
+            f"[peluit-evidence] expired {removed} versions noncurrent for more than "
+            f"{settings.deleted_recovery_days:g} days"
+        )
+        return
+
     if args.command == "orphans":
         stale = settings.stale_upload_minutes if args.stale_minutes is None else args.stale_minutes
         raise SystemExit(asyncio.run(_orphans(settings, args.delete, stale)))

@@ -31,6 +31,9 @@ class EvidenceSettings(ServiceSettings):
     s3_bucket: str = "peluit-evidence"
     # Keep older versions of objects, so a mistaken delete can be undone (`restore-deleted`).
     s3_versioning: bool = True
+    # How long a deleted or overwritten object stays recoverable: `expire-versions` (daily job)
+    # removes versions that have been noncurrent longer. A purge removes every version at once.
+    deleted_recovery_days: float = Field(default=30.0, gt=0)
     # The cases service's current public key: file keys and file names are sealed to it.
     cases_public_key_file: Path = repo_data_dir() / "keys" / "cases" / "current.pub"
     # Verify keys of the grant issuers (Ed25519): evidence checks grants, it cannot mint them.

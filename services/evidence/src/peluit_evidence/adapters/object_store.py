@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import BinaryIO, Protocol, cast
+from datetime import UTC, datetime, timedelta
+from typing import Any, BinaryIO, Protocol, cast
 
 import urllib3
 from minio import Minio
@@ -113,6 +115,10 @@ class ObjectStore:
         """Delete the object with every version of it (a purge must leave nothing behind)."""
         self.remove_prefix(object_key, exact=True)
 
+    def purge_report(self, report_id: uuid.UUID) -> int:
+        """Retention: every object of the report with every version and delete marker."""
+        return self.remove_prefix(f"{report_id}/")
+
     def remove_prefix(self, prefix: str, exact: bool = False) -> int:
         """Delete every version (and delete marker) of the objects under `prefix`."""
         removed: set[str] = set()
@@ -133,6 +139,65 @@ class ObjectStore:
                 self.client.remove_object(self.bucket, obj.object_name, version_id=obj.version_id)
                 restored.append(obj.object_name)
         return restored
+
+    def restore_deleted_object(self, object_key: str) -> bool:
+        """Undo the deletion of one object (its newest delete marker); False when not deleted."""
+        for obj in self.client.list_objects(self.bucket, prefix=object_key, include_version=True):
+            if obj.object_name == object_key and obj.is_delete_marker and obj.is_latest == "true":
+                self.client.remove_object(self.bucket, object_key, version_id=obj.version_id)
+                return True
+        return False
+
+    def versions(self, prefix: str = "") -> list[tuple[str, str | None, bool]]:
+        """(key, version id, is a delete marker) of every version under `prefix`."""
+        return [
+            (obj.object_name, obj.version_id, bool(obj.is_delete_marker))
+            for obj in self.client.list_objects(
+                self.bucket, prefix=prefix, recursive=True, include_version=True
+            )
+            if obj.object_name
+        ]
+
+    def expire_noncurrent(
+        self, window: timedelta, now: datetime | None = None, prefix: str = ""
+    ) -> int:
+        """Remove the versions that stopped being current more than `window` ago.
+
+        A deleted or overwritten object stays recoverable for `window`; after that its older
+        versions go (SeaweedFS's own lifecycle rules for noncurrent versions cannot be relied
+        on), and a delete marker left with nothing behind it goes too. Returns versions removed.
+        """
+        now = now or datetime.now(UTC)
+        by_key: dict[str, list[Any]] = {}
+        for obj in self.client.list_objects(
+            self.bucket, prefix=prefix, recursive=True, include_version=True
+        ):
+            if obj.object_name:
+                by_key.setdefault(obj.object_name, []).append(obj)
+        removed = 0
+        for key, entries in by_key.items():
+            # Newest first (the current one, then by time: stores do not all list in that
+            # order); a version became noncurrent when the next newer one was written.
+            entries.sort(
+                key=lambda o: (o.is_latest == "true", o.last_modified or now), reverse=True
+            )
+            kept = [entries[0]]
+            for newer, obj in itertools.pairwise(entries):
+                since = newer.last_modified or now
+                if now - since > window:
+                    self.client.remove_object(self.bucket, key, version_id=obj.version_id)
+                    removed += 1
+                else:
+                    kept.append(obj)
+            latest = entries[0]
+            if (
+                len(kept) == 1
+                and latest.is_delete_marker
+                and now - (latest.last_modified or now) > window
+            ):
+                self.client.remove_object(self.bucket, key, version_id=latest.version_id)
+                removed += 1
+        return removed
 
     def object_keys(self, prefix: str = "") -> Iterator[str]:
         for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):

@@ -20,7 +20,8 @@ def purge_handler(
         # here) or it sees the purge and removes its own object.
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", str(report_id))
         # Removing objects is idempotent: a redelivered event removes nothing more.
-        await asyncio.to_thread(store.remove_prefix, f"{report_id}/")
+        # Every version and delete marker too: a purge leaves nothing to restore.
+        await asyncio.to_thread(store.purge_report, report_id)
         await conn.execute("DELETE FROM evidence_files WHERE report_id = $1", report_id)
         await conn.execute(
             """INSERT INTO purged_cases (report_id, case_id) VALUES ($1, $2)
