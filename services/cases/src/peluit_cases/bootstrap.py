@@ -39,6 +39,7 @@ from peluit_shared.http import (
 )
 from peluit_shared.logging import get_logger
 from peluit_shared.metrics import request_metrics
+from peluit_shared.openapi_docs import complete_openapi
 from peluit_shared.runtime import ServiceRuntime
 from peluit_shared.validation import field_error
 
@@ -137,4 +138,5 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
         ),
         debug=False,
     )
+    complete_openapi(app)
     return app, cases
