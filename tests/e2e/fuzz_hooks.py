@@ -96,4 +96,4 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
 def after_call(ctx: Any, case: Any, response: Any) -> None:
     if LOG:
         with open(LOG, "a", encoding="utf-8") as out:
-            out.write(f"{response.status_code} {case.operation.label} {response.text[:150]!r}\n")
+            out.write(f"{response.status_code} {case.operation.label} {response.content[:150]!r}\n")

@@ -64,6 +64,7 @@ WHY: dict[int, str] = {
     400: "Unreadable input: invalid UTF-8, malformed or too deeply nested JSON, a bad parameter",
     401: "No or wrong credentials",
     403: "Not allowed for these credentials",
+    429: "Too many attempts; wait before trying again",
     404: "Nothing with this id",
     413: "Body larger than the service accepts",
     409: "Conflicts with what is stored (e.g. an Idempotency-Key reused for other content)",
@@ -110,20 +111,25 @@ def statuses_for(method: str, operation: Operation) -> list[int]:
     return sorted(out)
 
 
-def complete_openapi(app: Litestar) -> None:
-    """Add the shared answers to every operation of `app`'s document (call after building)."""
+def complete_openapi(app: Litestar, extra: dict[str, tuple[int, ...]] | None = None) -> None:
+    """Add the shared answers to every operation of `app`'s document (call after building).
+
+    `extra` adds a route's own answers the handler does not declare, by "METHOD /path".
+    """
+    extra = extra or {}
     doc = app.openapi_schema
     doc.components = doc.components or Components()
     schemas = dict(doc.components.schemas or {})
     schemas["Problem"] = PROBLEM_SCHEMA
     doc.components.schemas = schemas
-    for item in (doc.paths or {}).values():
+    for path, item in (doc.paths or {}).items():
         for method in _METHODS:
             operation: Operation | None = getattr(item, method, None)
             if operation is None:
                 continue
             responses: dict[str, Any] = dict(operation.responses or {})
-            for status in statuses_for(method, operation):
+            own = extra.get(f"{method.upper()} {path}", ())
+            for status in sorted({*statuses_for(method, operation), *own}):
                 key = str(status)
                 if key not in responses or _litestar_default(responses[key]):
                     responses[key] = _problem(status)
