@@ -140,7 +140,9 @@ FILENAME_MAX = 255  # evidence's domain.filenames.MAX_NAME (after percent-decodi
 IDEMPOTENCY_KEY_MAX = 100
 
 
-def declare_raw_upload(app: Litestar, path: str, max_bytes: int) -> None:
+def declare_raw_upload(
+    app: Litestar, path: str, max_bytes: int, replayed_status: int | None = None
+) -> None:
     """Document a route that takes a file's raw bytes as its body (litestar cannot see them):
     the body, the X-Filename and Idempotency-Key headers and the limits the service enforces.
     """
@@ -176,6 +178,11 @@ def declare_raw_upload(app: Litestar, path: str, max_bytes: int) -> None:
         ),
     ]
     responses = dict(operation.responses or {})
+    if replayed_status is not None and str(replayed_status) not in responses:
+        responses[str(replayed_status)] = OpenAPIResponse(
+            description="A retry with the same Idempotency-Key and bytes: the first file's answer",
+            content={"application/json": OpenAPIMediaType(schema=Schema())},
+        )
     for status in (409, 413, 415, 422):
         responses.setdefault(str(status), _problem(status))
     operation.responses = responses

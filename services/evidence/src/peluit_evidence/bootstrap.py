@@ -77,5 +77,5 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
         debug=False,
     )
     complete_openapi(app)
-    declare_raw_upload(app, "/api/v1/reports/{report_id}/evidence", settings.max_file_bytes)
+    declare_raw_upload(app, "/api/v1/reports/{report_id}/evidence", settings.max_file_bytes, 200)
     return app, runtime
