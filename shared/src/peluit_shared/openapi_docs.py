@@ -74,12 +74,14 @@ WHY: dict[int, str] = {
 }
 
 
+def _retry_after() -> OpenAPIHeader:
+    return OpenAPIHeader(schema=Schema(type=OpenAPIType.INTEGER), description="Seconds to wait")
+
+
 def _problem(status: int) -> OpenAPIResponse:
     headers: dict[str, OpenAPIHeader | Reference] = {}
     if status == 503:
-        headers["Retry-After"] = OpenAPIHeader(
-            schema=Schema(type=OpenAPIType.INTEGER), description="Seconds to wait"
-        )
+        headers["Retry-After"] = _retry_after()
     return OpenAPIResponse(
         description=f"{TITLES[status][1]}. {WHY[status]}",
         content={PROBLEM: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))},
@@ -111,10 +113,15 @@ def statuses_for(method: str, operation: Operation) -> list[int]:
     return sorted(out)
 
 
-def complete_openapi(app: Litestar, extra: dict[str, tuple[int, ...]] | None = None) -> None:
+def complete_openapi(
+    app: Litestar,
+    extra: dict[str, tuple[int, ...]] | None = None,
+    refusals: tuple[int, ...] = (),
+) -> None:
     """Add the shared answers to every operation of `app`'s document (call after building).
 
-    `extra` adds a route's own answers the handler does not declare, by "METHOD /path".
+    `extra` adds a route's own answers the handler does not declare, by "METHOD /path";
+    `refusals` the answers every authenticated operation may give (a use case's refusal).
     """
     extra = extra or {}
     doc = app.openapi_schema
@@ -129,10 +136,15 @@ def complete_openapi(app: Litestar, extra: dict[str, tuple[int, ...]] | None = N
                 continue
             responses: dict[str, Any] = dict(operation.responses or {})
             own = extra.get(f"{method.upper()} {path}", ())
+            if operation.security:
+                own = (*own, *refusals)
             for status in sorted({*statuses_for(method, operation), *own}):
                 key = str(status)
                 if key not in responses or _litestar_default(responses[key]):
                     responses[key] = _problem(status)
+            unavailable = responses.get("503")
+            if isinstance(unavailable, OpenAPIResponse):  # a route's own 503 also says when
+                unavailable.headers = {"Retry-After": _retry_after(), **(unavailable.headers or {})}
             operation.responses = responses
 
 

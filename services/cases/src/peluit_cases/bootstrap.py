@@ -138,5 +138,5 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
         ),
         debug=False,
     )
-    complete_openapi(app, {"POST /api/v1/auth/login": (401, 429)})
+    complete_openapi(app, {"POST /api/v1/auth/login": (401, 429)}, refusals=(409,))
     return app, cases

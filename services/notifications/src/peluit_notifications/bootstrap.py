@@ -122,7 +122,7 @@ def build(settings: NotificationsSettings | None = None) -> tuple[Litestar, Serv
         ),
         debug=False,
     )
-    complete_openapi(app)
+    complete_openapi(app, {"POST /ops/v1/deliveries/{delivery_id}/retry": (409,)})
     return app, runtime
 
 
