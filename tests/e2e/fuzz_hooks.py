@@ -20,6 +20,7 @@ from typing import Any
 
 import schemathesis
 from hypothesis import strategies as st
+from schemathesis.core import NotSet
 
 TOKENS: dict[str, str] = json.loads(os.environ.get("PELUIT_FUZZ_TOKENS", "{}"))
 PATHS: dict[str, str] = json.loads(os.environ.get("PELUIT_FUZZ_PATHS", "{}"))
@@ -88,7 +89,7 @@ def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
             name: (PATHS[name] if name in PATHS and rnd.random() < 0.8 else value)
             for name, value in case.path_parameters.items()
         }
-    if case.body is not None and rnd.random() < 0.2:
+    if not isinstance(case.body, NotSet) and case.body is not None and rnd.random() < 0.2:
         kwargs["data"] = rnd.choice(NASTY_BODIES)
 
 

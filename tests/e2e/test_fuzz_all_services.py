@@ -33,7 +33,9 @@ from tests.support.stack import ROOT, VENV, ServiceProcess, base_url
 pytestmark = pytest.mark.stack
 
 EXAMPLES = os.environ.get("PELUIT_FUZZ_EXAMPLES", "15")
-CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
+CHECKS = (
+    "not_a_server_error,status_code_conformance,response_schema_conformance,negative_data_rejection"
+)
 
 
 @pytest.fixture(scope="module")
