@@ -305,3 +305,12 @@ async def test_a_form_post_during_a_fault_shows_what_was_typed_without_secrets(
     assert r.headers["content-type"].startswith("text/html")
     assert "Catatan kontak penting" in r.text and "nothing was lost" in r.text
     assert "rahasia123" not in r.text and "tok<" not in r.text
+
+
+async def test_a_multipart_body_to_a_json_route_is_a_415_not_parsed_as_json(client: Any) -> None:
+    # Found by the fuzz test: litestar parsed it as JSON anyway, and invalid UTF-8 was a 500.
+    r = await client.post(
+        "/notes", content=b"\xff\xfe not json", headers={"content-type": "multipart/form-data"}
+    )
+    assert r.status_code == 415, r.text
+    assert SEEN == []

@@ -17,7 +17,7 @@ import httpx
 import structlog
 from litestar import Controller, Request, Response, get
 from litestar._asgi.utils import wrap_in_exception_handler
-from litestar.enums import ScopeType
+from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -391,6 +391,16 @@ def check_body(
     return None
 
 
+def _reads_json(handler: object) -> bool:
+    """True when the handler's `data` is a JSON body (litestar would parse a form as JSON)."""
+    signature = getattr(handler, "parsed_fn_signature", None)
+    data = signature.parameters.get("data") if signature is not None else None
+    if data is None:
+        return False
+    media = getattr(getattr(data, "kwarg_definition", None), "media_type", None)
+    return media in (None, RequestEncodingType.JSON)
+
+
 def _header(scope: Scope, name: bytes) -> str:
     for key, value in scope.get("headers", []):
         if key.lower() == name:
@@ -439,7 +449,8 @@ def input_edge() -> Callable[[ASGIApp], ASGIApp]:
             )
             if scope.get("method") in _BODY_METHODS and has_body and not opt.get("raw_body"):
                 if content_type.startswith(_MULTIPART):
-                    pass
+                    if _reads_json(handler):  # a JSON route: never parse the parts as JSON
+                        raise BadInput(415, [field_error("content-type", UNSUPPORTED)])
                 elif (
                     content_type.startswith(_FORM)
                     or content_type.startswith(_JSON_TYPES)

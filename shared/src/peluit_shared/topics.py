@@ -15,7 +15,6 @@ CASE_DEADLINE_DUE = "case.deadline_due"
 CASE_PURGED = "case.purged"
 STAFF_CHANGED = "staff.changed"
 EVIDENCE_STORED = "evidence.stored"
-EVIDENCE_REJECTED = "evidence.rejected"
 EVIDENCE_ACCESSED = "evidence.accessed"
 NOTIFICATION_FAILED = "notification.failed"
 # Heads of the cases audit chain, kept outside the cases database (compacted: the latest per key).
@@ -62,7 +61,6 @@ EVENT_TOPICS: tuple[Topic, ...] = tuple(
         CASE_PURGED,
         STAFF_CHANGED,
         EVIDENCE_STORED,
-        EVIDENCE_REJECTED,
         EVIDENCE_ACCESSED,
         NOTIFICATION_FAILED,
     )
@@ -99,7 +97,6 @@ PRODUCERS: Mapping[str, tuple[str, ...]] = {
     STAFF_CHANGED: ("cases",),
     AUDIT_ANCHORS: ("cases",),
     EVIDENCE_STORED: ("evidence",),
-    EVIDENCE_REJECTED: ("evidence",),
     EVIDENCE_ACCESSED: ("evidence",),
     NOTIFICATION_FAILED: ("notifications",),
 }

@@ -39,6 +39,7 @@ from peluit_shared.http import (
 )
 from peluit_shared.logging import get_logger
 from peluit_shared.metrics import request_metrics
+from peluit_shared.openapi_docs import complete_openapi
 from peluit_shared.runtime import ServiceRuntime
 from peluit_shared.validation import field_error
 
@@ -134,4 +135,5 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
         ),
         debug=False,
     )
+    complete_openapi(app, {"POST /api/v1/auth/login": (401, 429)}, refusals=(409,))
     return app, cases

@@ -24,6 +24,7 @@ from peluit_shared.http import (
     security_headers,
 )
 from peluit_shared.metrics import request_metrics
+from peluit_shared.openapi_docs import complete_openapi, declare_raw_upload
 from peluit_shared.runtime import ServiceRuntime
 from peluit_shared.topics import CASE_PURGED
 
@@ -75,4 +76,6 @@ def build(settings: EvidenceSettings | None = None) -> tuple[Litestar, ServiceRu
         ),
         debug=False,
     )
+    complete_openapi(app)
+    declare_raw_upload(app, "/api/v1/reports/{report_id}/evidence", settings.max_file_bytes, 200)
     return app, runtime

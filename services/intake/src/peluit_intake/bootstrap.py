@@ -25,6 +25,7 @@ from peluit_intake.settings import IntakeSettings
 from peluit_intake.wiring import Intake, make_throttle
 from peluit_shared.http import EXCEPTION_HANDLERS, health_controller, input_edge, security_headers
 from peluit_shared.metrics import request_metrics
+from peluit_shared.openapi_docs import complete_openapi, declare_raw_upload
 from peluit_shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -100,4 +101,6 @@ def build(settings: IntakeSettings | None = None) -> tuple[Litestar, Intake]:
         ),
         debug=False,
     )
+    complete_openapi(app)
+    declare_raw_upload(app, "/api/v1/mailbox/evidence", settings.max_evidence_bytes)
     return app, intake

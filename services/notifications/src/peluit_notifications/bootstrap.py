@@ -33,6 +33,7 @@ from peluit_shared.http import (
 from peluit_shared.keyring import load_private_keys
 from peluit_shared.logging import get_logger
 from peluit_shared.metrics import request_metrics
+from peluit_shared.openapi_docs import complete_openapi
 from peluit_shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -123,6 +124,7 @@ def build(settings: NotificationsSettings | None = None) -> tuple[Litestar, Serv
         ),
         debug=False,
     )
+    complete_openapi(app, {"POST /ops/v1/deliveries/{delivery_id}/retry": (409,)})
     return app, runtime
 
 

@@ -114,6 +114,7 @@ async def change_own_password(cases: Cases, staff: StaffUser, current: str, new:
 
 class KeyGrantApi(Controller):
     path = "/api/v1/staff"
+    security = STAFF_AUTH
     tags = ["account"]
     dependencies = STAFF_DEP
 

@@ -318,6 +318,7 @@ class CasesApi(Controller):
 
 class IdentityRequestsApi(Controller):
     path = "/api/v1/identity-requests"
+    security = STAFF_AUTH
     tags = ["cases"]
     dependencies = STAFF_DEP
 

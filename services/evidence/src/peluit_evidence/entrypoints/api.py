@@ -70,6 +70,12 @@ PURGED = (
     "This report was purged; no more evidence is accepted.",
 )
 
+IDEMPOTENCY_KEY_MAX = 100
+KEY_TOO_LONG = (
+    f"Idempotency-Key terlalu panjang (maks. {IDEMPOTENCY_KEY_MAX}) | "
+    f"Idempotency-Key too long (at most {IDEMPOTENCY_KEY_MAX})"
+)
+
 NO_CASE_KEY = (
     "Laporan ini belum memiliki kunci kasus; berkas tidak dapat diamankan.",
     "This report has no case key; the file cannot be protected.",
@@ -170,7 +176,14 @@ def api(
                 case_key = public_from_b64(grant.case_public_key)
             except KeyUnavailable:
                 return _error(409, NO_CASE_KEY, "case_key_missing")
-            key = request.headers.get("idempotency-key", "").strip()[:100] or None
+            key = request.headers.get("idempotency-key", "").strip() or None
+            if key is not None and len(key) > IDEMPOTENCY_KEY_MAX:
+                # Never truncated: two keys sharing a prefix would meet as one.
+                return problem(
+                    422,
+                    "Idempotency-Key too long",
+                    errors=[field_error("Idempotency-Key", KEY_TOO_LONG)],
+                )
             max_files = min(
                 settings.max_files_per_report, grant.max_files or settings.max_files_per_report
             )
