@@ -29,7 +29,8 @@ def services(stack: None) -> Iterator[dict[str, ServiceProcess]]:
         proc.start()
     try:
         for proc in procs.values():
-            proc.wait_ready()
+            # Four processes importing at once on a loaded 2-core machine can take over 30 s.
+            proc.wait_ready(120)
         forget_rate_limits()
         yield procs
     finally:

@@ -80,14 +80,17 @@ def test_a_known_version_with_a_bad_payload_is_a_validation_error() -> None:
 def test_the_real_superseded_versions_upgrade_to_the_current_ones() -> None:
     from peluit_shared.events import (
         OLDER_VERSIONS,
+        CaseCreated,
         EvidenceStored,
         ReportSubmitted,
         StaffChanged,
+        case_created_v1,
         evidence_stored_v1,
+        evidence_stored_v2,
     )
     from peluit_shared.events import staff_changed_v1 as v1
 
-    assert set(OLDER_VERSIONS) == {ReportSubmitted, StaffChanged, EvidenceStored}
+    assert set(OLDER_VERSIONS) == {ReportSubmitted, StaffChanged, EvidenceStored, CaseCreated}
     sealed = {"key_id": "k", "ciphertext": "AA=="}
     for removed in (False, True):
         stored = evidence_stored_v1.EvidenceStored.model_validate(
@@ -104,9 +107,29 @@ def test_the_real_superseded_versions_upgrade_to_the_current_ones() -> None:
                 },
             }
         )
+        step = stored.upgrade()
+        assert isinstance(step, evidence_stored_v2.EvidenceStored)
+        assert step.payload.original_sha256 == (None if removed else "a" * 64)
         upgraded = parse_event(stored.to_bytes(), EvidenceStored, OLDER_VERSIONS[EvidenceStored])
-        assert upgraded.version == 2 and upgraded.payload.uploaded_by == "reporter"
-        assert upgraded.payload.original_sha256 == (None if removed else "a" * 64)
+        assert upgraded.version == 3 and upgraded.payload.uploaded_by == "reporter"
+        # Version 3 never carries the original file's hash, not even upgraded from version 2.
+        from_v2 = parse_event(step.to_bytes(), EvidenceStored, OLDER_VERSIONS[EvidenceStored])
+        assert from_v2.payload == upgraded.payload
+        assert b"original_sha256" not in upgraded.to_bytes() + from_v2.to_bytes()
+    created = case_created_v1.CaseCreated(
+        correlation_id=uuid.uuid4(),
+        payload=case_created_v1.CaseCreatedPayload(
+            case_id=uuid.uuid4(),
+            report_id=uuid.uuid4(),
+            report_number="WBS-2026-12345678",
+            status="received",
+            category="korupsi",
+            channel="letter",
+        ),
+    )
+    case = parse_event(created.to_bytes(), CaseCreated, OLDER_VERSIONS[CaseCreated])
+    assert case.version == 2 and case.payload.case_id == created.payload.case_id
+    assert b"korupsi" not in case.to_bytes() and b"letter" not in case.to_bytes()
     old = v1.StaffChanged(
         correlation_id=uuid.uuid4(),
         payload=v1.StaffChangedPayload(

@@ -234,6 +234,34 @@ async def test_a_cut_off_tail_is_named_against_the_anchor(
     assert (await verify()).returncode == 0
 
 
+async def test_replayed_older_anchors_do_not_hide_a_cut_off_tail(
+    staff_client: httpx.AsyncClient,
+) -> None:
+    """Someone who may write the anchor topic replays genuine older anchors after cutting off the
+    tail (so the newest records name an earlier head): the cut is still named."""
+    from tests.support.kafka import publish_bytes, topic_messages
+
+    await some_history(staff_client)
+    anchored = await asyncio.to_thread(cli, "anchor-audit")
+    assert anchored.returncode == 0, anchored.stderr
+    async with as_admin() as admin:
+        head = await admin.fetchval("SELECT max(id) FROM audit.entries")
+        older = [
+            r
+            for r in await topic_messages("audit.anchors", 5000)
+            if json.loads(r.value or b"{}").get("seq", head) < head - 1
+        ][-3:]
+        assert older, "no older anchor to replay"
+        async with restored(admin, head - 1):
+            await tamper(admin, ("DELETE FROM audit.entries WHERE id >= $1", (head - 1,)))
+            for record in older:
+                await publish_bytes("audit.anchors", record.value, record.key)
+            broken = await verify()
+            assert broken.returncode != 0
+            assert f"BROKEN at entry {head - 1} (truncated" in broken.stderr, broken.stderr
+    assert (await verify()).returncode == 0
+
+
 async def test_a_reveal_anchors_the_head_at_once(staff_client: httpx.AsyncClient) -> None:
     published = await publish_report(sample_report())
     case, _ = await wait_for_case(staff_client, published.report_number)

@@ -9,9 +9,11 @@ import httpx
 import pytest
 
 from peluit_shared.topics import REPORT_SUBMITTED
+from tests.support.evidence import jpeg_parts
 from tests.support.kafka import topic_records
+from tests.support.portal import api_sign_in, eventually, submitted_event
 from tests.support.reports import sample_report, submit, wait_for_case
-from tests.support.stack import ServiceProcess, service_dsn
+from tests.support.stack import DATA, ServiceProcess, service_dsn
 
 pytestmark = pytest.mark.stack
 
@@ -60,3 +62,57 @@ async def test_logs_carry_no_user_agent_or_client_address(
         text = proc.log_text()
         assert agent not in text
         assert "203.0.113.9" not in text
+
+
+async def test_logs_are_private_and_name_no_report_in_a_reporters_actions(
+    services: dict[str, ServiceProcess], intake_client: httpx.AsyncClient
+) -> None:
+    """Reporting, signing in, answering and adding evidence leave no report id, number or file
+    id in any service's log (with the exact time of each line, they would say who did what
+    when), and every log file is readable by its owner only."""
+    accepted = await submit(intake_client, sample_report())
+    token = await api_sign_in(intake_client, accepted["receipt"])
+    auth = {"authorization": f"Bearer {token}"}
+    posted = await intake_client.post(
+        "/api/v1/mailbox/followups",
+        json={"kind": "information", "text": "Informasi tambahan."},
+        headers=auth,
+    )
+    assert posted.status_code == 201, posted.text
+    photo, _ = jpeg_parts(uuid.uuid4().hex)
+    added = await intake_client.post(
+        "/api/v1/mailbox/evidence",
+        content=photo,
+        headers={**auth, "x-filename": "foto.jpg", "content-type": "image/jpeg"},
+    )
+    assert added.status_code == 201, added.text
+    report_id = (await submitted_event(accepted["report_number"])).payload.report_id
+    await eventually(lambda: _evidence_consumed(added.json()["evidence_id"]), timeout=30)
+    await intake_client.delete("/api/v1/mailbox/session", headers=auth)
+    traces = (
+        str(report_id),
+        report_id.hex,
+        accepted["report_number"],
+        added.json()["evidence_id"],
+        accepted["receipt"],
+    )
+    for proc in services.values():
+        text = proc.log_text()
+        assert "Started server process" in text  # the right file was read
+        for trace in traces:
+            assert trace not in text, (proc.name, trace)
+    logs = sorted(p for p in (DATA / "logs").iterdir() if p.is_file())
+    assert {f"test-{name}.log" for name in services} <= {p.name for p in logs}
+    loose = {p.name: oct(p.stat().st_mode & 0o777) for p in logs if p.stat().st_mode & 0o077}
+    assert not loose, loose
+
+
+async def _evidence_consumed(evidence_id: str) -> bool | None:
+    conn = await asyncpg.connect(service_dsn("cases"))
+    try:
+        found = await conn.fetchval(
+            "SELECT 1 FROM evidence WHERE evidence_id = $1", uuid.UUID(evidence_id)
+        )
+    finally:
+        await conn.close()
+    return True if found else None

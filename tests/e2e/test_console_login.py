@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.support.console import Account, make_account, totp_code
-from tests.support.stack import ServiceProcess, service_dsn
+from tests.support.stack import ServiceProcess, base_url, port, service_dsn
 
 pytestmark = pytest.mark.stack
 
@@ -107,3 +107,44 @@ async def test_unknown_user_wrong_password_and_locked_account_answer_alike(
     medians = [statistics.median(t for _, _, t in runs) for runs in samples.values()]
     # The Argon2id verification runs for all three: no answer is markedly faster.
     assert max(medians) < 3 * min(medians), medians
+
+
+async def test_a_source_that_used_its_attempts_is_refused_on_every_account_alike() -> None:
+    """Per source, not only per account: guesses spread over many usernames (unknown ones too)
+    use up the source's attempts, after which even a right password and code from it get the
+    same 401. The source is kept only as an HMAC under a key replaced every window."""
+    limit = 4
+    side = port("cases") + 91
+    proc = ServiceProcess(
+        "cases",
+        env={
+            "PELUIT_CASES_HTTP_PORT": str(side),
+            "PELUIT_CASES_OPS_PORT": str(side + 1000),
+            "PELUIT_CASES_LOGIN_SOURCE_ATTEMPTS": str(limit),
+        },
+    )
+    account = await asyncio.to_thread(make_account, f"source-{uuid.uuid4().hex[:6]}", "viewer")
+    spread = [Account(f"spread-{uuid.uuid4().hex[:6]}", "x" * 20, "") for _ in range(limit - 1)]
+    proc.start()
+    try:
+        await asyncio.to_thread(proc.wait_ready, 90)
+        async with httpx.AsyncClient(base_url=proc.url, timeout=60) as c:
+            # Under the limit a right sign-in works, and is not counted as a failure.
+            ok = await c.post(
+                "/api/v1/auth/login",
+                json=body(account, account.password, totp_code(account.totp_secret)),
+            )
+            assert ok.status_code == 200, ok.text
+            wrong = [await c.post("/api/v1/auth/login", json=body(a, "guess")) for a in spread]
+            wrong.append(await c.post("/api/v1/auth/login", json=body(account, "guess")))
+            assert {r.status_code for r in wrong} == {401}
+            # One wrong password on `account` (its own limit is 5): the source's are used up.
+            code = await asyncio.to_thread(totp_code, account.totp_secret)
+            refused = await c.post("/api/v1/auth/login", json=body(account, account.password, code))
+            assert (refused.status_code, same(refused)) == (401, same(wrong[0]))
+    finally:
+        proc.stop()
+    # The account itself is not locked: from the main replica (another count) it signs in.
+    async with httpx.AsyncClient(base_url=base_url("cases"), timeout=60) as c:
+        again = await c.post("/api/v1/auth/login", json=body(account, account.password, code))
+        assert again.status_code == 200, again.text

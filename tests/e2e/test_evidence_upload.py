@@ -62,6 +62,8 @@ async def test_reporter_photo_reaches_the_team_without_exif_and_encrypted_at_res
     assert stored["size_bytes"] == len(stripped)
     assert stored["sha256"] == hashlib.sha256(stripped).hexdigest()
     assert "Bukti diterima" in stored["message"]
+    # The hash of the unstripped file is nowhere the reporter's port answers.
+    assert "original_sha256" not in stored
 
     # The reporter's mailbox lists it (their own copy of the name, size, hash prefix).
     box = await api_mailbox(intake_client, token)
@@ -99,6 +101,8 @@ async def test_reporter_photo_reaches_the_team_without_exif_and_encrypted_at_res
 
     published = await eventually(event)
     assert published["payload"]["sha256"] == stored["sha256"]
+    # Version 3: the original's hash only inside the sealed metadata, never in clear.
+    assert published["version"] == 3 and "original_sha256" not in published["payload"]
 
     # The team sees it on the case and downloads the stripped photo byte for byte, audited.
     case, _ = await wait_for_case(staff_client, accepted["report_number"])
@@ -106,6 +110,8 @@ async def test_reporter_photo_reaches_the_team_without_exif_and_encrypted_at_res
     assert [
         (e["filename"], e["content_type"], e["sha256"], e["metadata_removed"]) for e in listed
     ] == [(filename, "image/jpeg", stored["sha256"], True)]
+    # ...and the original's hash, opened from the sealed metadata, not from a clear column.
+    assert listed[0]["original_sha256"] == hashlib.sha256(original).hexdigest()
     got = await staff_client.get(f"/api/v1/cases/{case['id']}/evidence/{evidence_id}")
     assert got.status_code == 200, got.text
     assert got.content == stripped
@@ -120,9 +126,13 @@ async def test_reporter_photo_reaches_the_team_without_exif_and_encrypted_at_res
             uuid.UUID(case["id"]),
             str(evidence_id),
         )
+        in_clear = await conn.fetchval(
+            "SELECT original_sha256 FROM evidence WHERE evidence_id = $1", evidence_id
+        )
     finally:
         await conn.close()
     assert audited == 1
+    assert in_clear is None  # the cases database keeps it sealed only
 
 
 async def test_a_50_mib_video_round_trips_byte_identical_and_its_download_is_in_the_history(
@@ -152,7 +162,7 @@ async def test_a_50_mib_video_round_trips_byte_identical_and_its_download_is_in_
     assert r.json()["size_bytes"] == size
     assert r.json()["sha256"] == expected.hexdigest()
     assert r.json()["metadata_removed"] is False
-    assert r.json()["sha256"] == r.json()["original_sha256"]
+    assert "original_sha256" not in r.json()
 
     # The raw object holds none of the plaintext.
     row = await evidence_row(uuid.UUID(r.json()["evidence_id"]))

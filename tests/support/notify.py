@@ -132,8 +132,6 @@ def new_case_created() -> CaseCreated:
             report_id=report_id,
             report_number=new_report_number(),
             status="received",
-            category="korupsi",
-            channel="portal",
         ),
     )
 

@@ -555,8 +555,14 @@ def health_controller(checks: dict[str, ReadinessCheck]) -> type[Controller]:
 def security_headers(
     csp: str = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'; object-src 'none'",
+    *,
+    replace: bool = True,
 ) -> Callable[[ASGIApp], ASGIApp]:
-    """Middleware adding strict security headers to every response."""
+    """Middleware adding strict security headers to every response.
+
+    `replace=False` only fills in the ones a response lacks: `serve()` wraps the whole app in
+    it, because the framework answers an unknown path or method (404/405) before any route
+    middleware runs, and those pages too must pin HTTPS."""
     headers = [
         (b"content-security-policy", csp.encode()),
         (b"referrer-policy", b"no-referrer"),
@@ -579,10 +585,13 @@ def security_headers(
 
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":
-                    existing = [
-                        (k, v) for k, v in message.get("headers", []) if k.lower() not in names
-                    ]
-                    message["headers"] = existing + headers
+                    current = list(message.get("headers", []))
+                    if replace:
+                        kept = [(k, v) for k, v in current if k.lower() not in names]
+                        message["headers"] = kept + headers
+                    else:
+                        present = {k.lower() for k, _ in current}
+                        message["headers"] = current + [h for h in headers if h[0] not in present]
                 await send(message)
 
             await app(scope, receive, send_with_headers)

@@ -19,7 +19,7 @@ from faststream.kafka import KafkaBroker
 from peluit_shared.consumer_lag import GROUPS, LagWatcher
 from peluit_shared.db import create_pool, ping
 from peluit_shared.event_signing import EventSigner, EventVerifier
-from peluit_shared.http import ReadinessCheck
+from peluit_shared.http import ReadinessCheck, security_headers
 from peluit_shared.kafka import make_broker
 from peluit_shared.logging import configure_logging, get_logger
 from peluit_shared.metrics import OpsServer, cancel, watch_readiness
@@ -171,7 +171,8 @@ def serve(app: Any, settings: ServiceSettings) -> None:
     settings.check_secrets()
     configure_logging(settings.service_name, settings.log_level)
     config = uvicorn.Config(
-        app,
+        # Outermost: also the answers the framework gives before any route middleware (404/405).
+        security_headers(replace=False)(app),
         host=settings.http_host,
         port=settings.http_port,
         access_log=False,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from peluit_shared.events import (
+    case_created_v1,
     evidence_stored_v1,
+    evidence_stored_v2,
     report_submitted_v1,
     report_submitted_v2,
     staff_changed_v1,
@@ -30,6 +32,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     report_submitted_v1.ReportSubmitted,
     ReportFollowupPosted,
     CaseCreated,
+    case_created_v1.CaseCreated,
     CaseStatusChanged,
     CaseMessageToReporter,
     CaseAssigned,
@@ -39,6 +42,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     staff_changed_v2.StaffChanged,
     staff_changed_v1.StaffChanged,
     EvidenceStored,
+    evidence_stored_v2.EvidenceStored,
     evidence_stored_v1.EvidenceStored,
     EvidenceAccessed,
     NotificationFailed,
@@ -48,7 +52,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
 OLDER_VERSIONS: dict[type[Event], tuple[type[Event], ...]] = {
     ReportSubmitted: (report_submitted_v2.ReportSubmitted, report_submitted_v1.ReportSubmitted),
     StaffChanged: (staff_changed_v2.StaffChanged, staff_changed_v1.StaffChanged),
-    EvidenceStored: (evidence_stored_v1.EvidenceStored,),
+    CaseCreated: (case_created_v1.CaseCreated,),
+    EvidenceStored: (evidence_stored_v2.EvidenceStored, evidence_stored_v1.EvidenceStored),
 }
 
 __all__ = [

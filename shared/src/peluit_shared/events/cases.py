@@ -27,19 +27,22 @@ PublicStatus = Literal["received", "in_process", "needs_info", "followed_up", "r
 
 
 class CaseCreatedPayload(Payload):
+    # Since version 2 without the category and the channel: its only consumer (notifications)
+    # neither routes nor counts by them, and in clear on Kafka they said what each report is
+    # about. Statistics are made by cases from its own database.
     case_id: uuid.UUID
     report_id: uuid.UUID
     report_number: str
     status: Literal["received"]
-    category: str
-    channel: str
 
 
 class CaseCreated(Event):
+    """The team has a new case (notifications tells the coordinators)."""
+
     TOPIC: ClassVar[str] = topics.CASE_CREATED
 
     type: Literal["case.created"] = "case.created"
-    version: Literal[1] = 1
+    version: Literal[2] = 2
     payload: CaseCreatedPayload
 
 

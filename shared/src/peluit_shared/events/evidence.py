@@ -19,13 +19,13 @@ class EvidenceStoredPayload(Payload):
     size_bytes: int = Field(ge=1)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     metadata_removed: bool
-    # {"filename", "content_type"} sealed to the cases public key: file names can identify people.
+    # {"filename", "content_type", "original_sha256"} sealed to the case's (legacy: the cases)
+    # public key: file names can identify people, and the SHA-256 of the file as received
+    # (before metadata removal) would let anyone holding the original prove it was sent, so
+    # since version 3 it travels only in here.
     sealed_metadata: SealedData
     # The file's secretstream key sealed to the cases public key; evidence keeps no usable copy.
     sealed_file_key: SealedData
-    # SHA-256 of the file as received, before metadata removal (equal to `sha256` when nothing
-    # was removed); None only for files stored before it was recorded.
-    original_sha256: str | None = Field(pattern=r"^[0-9a-f]{64}$")
     # The type decided from the file's content (magic bytes), not what the client claimed.
     media_type: str = Field(max_length=200)
     # Who sent it: the reporter (a grant from intake) or staff (a grant from cases).
@@ -38,7 +38,7 @@ class EvidenceStored(Event):
     TOPIC: ClassVar[str] = topics.EVIDENCE_STORED
 
     type: Literal["evidence.stored"] = "evidence.stored"
-    version: Literal[2] = 2
+    version: Literal[3] = 3
     payload: EvidenceStoredPayload
 
 

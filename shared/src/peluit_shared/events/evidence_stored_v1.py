@@ -12,7 +12,7 @@ from pydantic import Field
 
 from peluit_shared import topics
 from peluit_shared.crypto import SealedData
-from peluit_shared.events import evidence as current_evidence
+from peluit_shared.events import evidence_stored_v2 as next_evidence
 from peluit_shared.events.base import Event, Payload
 
 
@@ -38,13 +38,13 @@ class EvidenceStored(Event):
     version: Literal[1] = 1
     payload: EvidenceStoredPayload
 
-    def upgrade(self) -> current_evidence.EvidenceStored:
+    def upgrade(self) -> next_evidence.EvidenceStored:
         p = self.payload
-        return current_evidence.EvidenceStored(
+        return next_evidence.EvidenceStored(
             event_id=self.event_id,
             occurred_at=self.occurred_at,
             correlation_id=self.correlation_id,
-            payload=current_evidence.EvidenceStoredPayload(
+            payload=next_evidence.EvidenceStoredPayload(
                 **p.model_dump(),
                 # Version 1 hashed only what it stored: the original is that file when nothing
                 # was removed, and unknown otherwise.

@@ -62,7 +62,9 @@ async def receive_evidence(conn: asyncpg.Connection, event: EvidenceStored) -> N
         p.sealed_metadata.model_dump_json(),
         p.sealed_file_key.model_dump_json(),
         event.occurred_at,
-        p.original_sha256,
+        # Since evidence.stored v3 the original's hash is only inside the sealed metadata; the
+        # column keeps what v2 events delivered before.
+        None,
         p.media_type,
         p.uploaded_by,
     )
@@ -119,9 +121,11 @@ def _metadata(keys: Mapping[str, PrivateKey], sealed_json: str) -> dict[str, str
         data = json.loads(unseal(keys, SealedData.model_validate_json(sealed_json)))
     except (UnknownKey, CryptoError, ValueError):
         return {"filename": "?", "content_type": "application/octet-stream"}
+    original = data.get("original_sha256")
     return {
         "filename": str(data.get("filename") or "?"),
         "content_type": str(data.get("content_type") or "application/octet-stream"),
+        **({"original_sha256": str(original)} if original else {}),
     }
 
 
@@ -141,6 +145,7 @@ async def evidence_of(
             "size_bytes": r["size_bytes"],
             "sha256": r["sha256"],
             "metadata_removed": r["metadata_removed"],
+            # v2-era rows kept it in a column; since v3 it is opened from the sealed metadata.
             "original_sha256": r["original_sha256"],
             "media_type": r["media_type"],
             "uploaded_by": r["uploaded_by"],

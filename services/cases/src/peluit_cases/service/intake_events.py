@@ -172,8 +172,6 @@ async def open_case(
                     report_id=case.report_id,
                     report_number=case.report_number,
                     status="received",
-                    category=case.category,
-                    channel=case.channel,
                 ),
             ),
         )

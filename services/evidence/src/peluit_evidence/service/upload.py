@@ -371,7 +371,15 @@ async def _record(
     file_key: bytes,
 ) -> StoredEvidence:
     """Row and event in one transaction, under a per-report lock so the count holds."""
-    metadata = json.dumps({"filename": upload.filename, "content_type": upload.content_type})
+    # The original's hash goes only into the sealed metadata: in clear it would let anyone
+    # holding the original file prove that it was sent.
+    metadata = json.dumps(
+        {
+            "filename": upload.filename,
+            "content_type": upload.content_type,
+            "original_sha256": stored.original_sha256,
+        }
+    )
     event = EvidenceStored(
         correlation_id=upload.correlation_id,
         payload=EvidenceStoredPayload(
@@ -379,7 +387,6 @@ async def _record(
             report_id=upload.report_id,
             size_bytes=stored.size_bytes,
             sha256=stored.sha256,
-            original_sha256=stored.original_sha256,
             media_type=stored.media_type,
             metadata_removed=stored.metadata_removed,
             uploaded_by=upload.uploaded_by,

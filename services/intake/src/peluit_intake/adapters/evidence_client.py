@@ -16,7 +16,6 @@ class Forwarded:
     size_bytes: int
     sha256: str
     metadata_removed: bool
-    original_sha256: str
     media_type: str
 
 
@@ -95,7 +94,6 @@ class EvidenceClient:
             int(data["size_bytes"]),
             str(data["sha256"]),
             bool(data["metadata_removed"]),
-            str(data["original_sha256"]),
             str(data["media_type"]),
         )
 

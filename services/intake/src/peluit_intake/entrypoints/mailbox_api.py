@@ -82,7 +82,6 @@ class EvidenceAccepted(BaseModel):
     size_bytes: int
     sha256: str
     metadata_removed: bool
-    original_sha256: str
     media_type: str
     message: str = "Bukti diterima."
     message_en: str = "Evidence received."
@@ -331,7 +330,6 @@ class MailboxApi(Controller):
                 size_bytes=forwarded.size_bytes,
                 sha256=forwarded.sha256,
                 metadata_removed=forwarded.metadata_removed,
-                original_sha256=forwarded.original_sha256,
                 media_type=forwarded.media_type,
             ),
             status_code=201,
