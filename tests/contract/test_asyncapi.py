@@ -36,7 +36,7 @@ def test_a_changed_model_or_document_is_caught(tmp_path: Path) -> None:
     asyncapi.write_all(tmp_path)
     assert asyncapi.stale(tmp_path) == []
     doc = json.loads(asyncapi.path_of("evidence", tmp_path).read_text())
-    doc["components"]["schemas"]["evidence.stored.v2.EvidenceStoredPayload"]["required"].pop()
+    doc["components"]["schemas"]["evidence.stored.v3.EvidenceStoredPayload"]["required"].pop()
     asyncapi.path_of("evidence", tmp_path).write_text(asyncapi.render(doc))
     assert asyncapi.stale(tmp_path) == ["evidence"]
 
