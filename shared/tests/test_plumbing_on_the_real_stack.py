@@ -330,3 +330,134 @@ async def test_a_batch_commits_together_and_a_failure_holds_back_only_its_partit
     assert [r["note"] for r in notes] == ["aaaa", "dddd"]
     assert await pool.fetchval("SELECT count(*) FROM processed_events") == 2
     await pool.close()
+
+
+class HeldBroker:
+    """A broker whose acknowledgements the test gives (or refuses) by hand."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[bytes, asyncio.Future[None]]] = []
+
+    async def publish(self, payload: bytes, topic: str, **_: object) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.sent.append((payload, future))
+        return future
+
+    async def until_sent(self, n: int) -> list[tuple[bytes, asyncio.Future[None]]]:
+        async with asyncio.timeout(15):
+            while len(self.sent) < n:
+                await asyncio.sleep(0.02)
+        return self.sent[:n]
+
+
+async def test_outbox_rows_are_marked_only_after_kafka_acknowledges_and_a_failure_is_retried(
+    scratch_db: str,
+) -> None:
+    conn = await asyncpg.connect(scratch_db)
+    events = [purged() for _ in range(3)]
+    async with conn.transaction():
+        for event in events:
+            await add_to_outbox(conn, event, "test.held")
+    pending = "SELECT count(*) FROM outbox WHERE published_at IS NULL"
+    broker = HeldBroker()
+    relay = OutboxRelay(
+        scratch_db,
+        broker,  # type: ignore[arg-type]
+        EventSigner("test", SigningKey.generate()),
+        poll_seconds=0.2,
+    )
+    relay.start()
+    try:
+        first = await broker.until_sent(3)
+        await asyncio.sleep(0.5)  # sent, not yet acknowledged: nothing may be marked
+        assert await conn.fetchval(pending) == 3
+        # Kafka refuses the first record: nothing of the batch is marked, all is sent again.
+        first[0][1].set_exception(RuntimeError("NotLeaderForPartition"))
+        for _, future in first[1:]:
+            future.set_result(None)
+        second = await broker.until_sent(6)
+        await asyncio.sleep(0.3)
+        assert await conn.fetchval(pending) == 3
+        assert [p for p, _ in second[3:]] == [e.to_bytes() for e in events]
+        for _, future in second[3:]:
+            future.set_result(None)
+        async with asyncio.timeout(10):
+            while await conn.fetchval(pending):
+                await asyncio.sleep(0.05)
+    finally:
+        await relay.stop()
+        await conn.close()
+
+
+class AwayPool:
+    """A pool whose database cannot be reached (refused connection)."""
+
+    def acquire(self) -> object:
+        raise ConnectionRefusedError("database away")
+
+
+async def committed_offset(group: str, topic: str) -> int:
+    admin = AIOKafkaAdminClient(**kafka_options())
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    return max((m.offset for tp, m in offsets.items() if tp.topic == topic), default=-1)
+
+
+async def test_a_consumer_that_cannot_reach_its_database_leaves_the_event_for_redelivery(
+    scratch_db: str, topic: str, tmp_path: Path
+) -> None:
+    pool = await asyncpg.create_pool(scratch_db, min_size=1, max_size=2)
+    assert pool is not None
+    signer = EventSigner("test", SigningKey.generate())
+    keys = tmp_path / "verify"
+    keys.mkdir()
+    (keys / f"test.{signer.key_id}.pub").write_bytes(
+        signer._key.verify_key.encode(encoder=Base64Encoder)
+    )
+    state = {"away": True, "tries": 0}
+
+    def pool_getter() -> asyncpg.Pool:
+        if state["away"]:
+            state["tries"] += 1
+            return AwayPool()  # type: ignore[return-value]
+        return pool
+
+    async def handler(conn: asyncpg.Connection, event: CasePurged) -> None:
+        await conn.execute("INSERT INTO effects (event_id) VALUES ($1)", event.event_id)
+
+    group = f"g-{topic}"
+    broker = make_broker(KAFKA_BOOTSTRAP, "test-away", admin_credentials())
+    subscribe(
+        broker,
+        topic=topic,
+        group_id=group,
+        model=CasePurged,
+        pool_getter=pool_getter,
+        handler=handler,
+        verifier=EventVerifier(keys, {topic: ("test",)}),
+        backoff_seconds=0.01,
+    )
+    await broker.start()
+    event = purged()
+    try:
+        payload = event.to_bytes()
+        await broker.publish(payload, topic, key=b"k", headers=signer.headers(topic, b"k", payload))
+        async with asyncio.timeout(30):
+            while state["tries"] < 3:  # tried, refused, delivered again, ...
+                await asyncio.sleep(0.1)
+        # Not acknowledged while the database is away, and not dead-lettered.
+        assert await committed_offset(group, topic) < 1
+        state["away"] = False
+        async with asyncio.timeout(30):
+            while not await pool.fetchval(
+                "SELECT count(*) FROM effects WHERE event_id = $1", event.event_id
+            ):
+                await asyncio.sleep(0.1)
+    finally:
+        await broker.stop()
+    assert await pool.fetchval("SELECT count(*) FROM effects") == 1
+    assert await committed_offset(group, topic) == 1
+    await pool.close()

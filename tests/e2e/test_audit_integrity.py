@@ -13,7 +13,7 @@ import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
 import asyncpg
@@ -304,3 +304,61 @@ async def _anchored(seq: int) -> bool:
         return max(seqs, default=0) >= seq
     finally:
         await consumer.stop()
+
+
+def tampered_value(data_type: str, value: Any) -> tuple[str, Any]:
+    """A different value of the column's type (as SQL placeholder cast and argument)."""
+    if data_type == "timestamp with time zone":
+        return "$1::timestamptz", value + timedelta(seconds=1)
+    if data_type == "text":
+        return "$1::text", value + "x"
+    if data_type == "uuid":
+        return "$1::uuid", uuid.uuid4()
+    if data_type == "jsonb":
+        return "$1::jsonb", '{"tampered": true}'
+    if data_type == "bytea":
+        return "$1::bytea", bytes([value[0] ^ 1]) + value[1:]
+    if data_type in ("bigint", "integer"):
+        return f"$1::{data_type}", value + 1_000_000
+    raise AssertionError(f"a new column type {data_type}: add how to tamper with it here")
+
+
+@pytest.mark.timeout(1200)  # one verify-audit run per column
+async def test_every_column_of_an_entry_is_covered_by_its_mac(
+    staff_client: httpx.AsyncClient,
+) -> None:
+    """Each column of audit.entries, changed in the database, breaks verify-audit at that entry
+    (the columns are read from the catalogue, so a new column is covered too)."""
+    await some_history(staff_client)
+    before = await verify()
+    assert before.returncode == 0, f"the chain did not verify before the test: {before.stderr}"
+    async with as_admin() as admin:
+        columns = await admin.fetch(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = 'audit' AND table_name = 'entries' ORDER BY ordinal_position"
+        )
+        assert {"id", "at", "actor", "action", "case_id", "detail", "prev_mac", "mac"} <= {
+            c["column_name"] for c in columns
+        }
+        # An entry with a case id, so a change of case_id is a change (not NULL -> value).
+        target = await admin.fetchval(
+            "SELECT max(id) FROM audit.entries WHERE action = 'case_viewed' AND case_id IS NOT NULL"
+        )
+        failures = []
+        for column in columns:
+            name = column["column_name"]
+            value = await admin.fetchval(
+                f'SELECT "{name}" FROM audit.entries WHERE id = $1', target
+            )
+            cast, new = tampered_value(column["data_type"], value)
+            async with restored(admin, target):
+                await tamper(
+                    admin,
+                    (f'UPDATE audit.entries SET "{name}" = {cast} WHERE id = $2', (new, target)),
+                )
+                broken = await verify()
+                named = f"BROKEN at entry {new if name == 'id' else target}"
+                if broken.returncode == 0 or (name != "id" and named not in broken.stderr):
+                    failures.append(f"{name}: rc={broken.returncode} {broken.stderr.strip()}")
+        assert not failures, failures
+    assert (await verify()).returncode == 0

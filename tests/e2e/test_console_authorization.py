@@ -16,6 +16,8 @@ from tests.support.console import (
     publish_report,
     totp_code,
 )
+from tests.support.evidence import jpeg_parts
+from tests.support.portal import eventually
 from tests.support.reports import sample_report, wait_for_case
 from tests.support.stack import ServiceProcess, base_url
 
@@ -326,3 +328,159 @@ async def test_every_role_on_every_console_page(
             if r.status_code != 303:
                 failures.append(f"{role} POST /console/account: {r.status_code}")
     assert not failures, "\n".join(failures)
+
+
+# Every evidence endpoint of the staff side, for every role (the case is the handler's own).
+EVIDENCE_MATRIX: list[tuple[str, str, dict[str, int]]] = [
+    ("GET", "/api/v1/cases/{case}/evidence/{evidence}", codes(403, 200, 200, 403)),
+    ("POST", "/api/v1/cases/{case}/evidence-grant", codes(403, 201, 201, 403)),
+    ("GET", "/console/cases/{case}/evidence/{evidence}", codes(403, 200, 200, 403)),
+]
+
+
+async def case_with_file(coordinator: httpx.AsyncClient) -> tuple[dict[str, Any], str]:
+    """A case with one evidence file, added through the staff upload grant."""
+    case = await new_case(coordinator)
+    granted = await coordinator.post(f"/api/v1/cases/{case['id']}/evidence-grant")
+    assert granted.status_code == 201, granted.text
+    jpeg, _ = jpeg_parts()
+    async with httpx.AsyncClient(timeout=30) as anyone:
+        up = await anyone.post(
+            granted.json()["upload_url"],
+            content=jpeg,
+            headers={
+                "authorization": f"Grant {granted.json()['grant']}",
+                "content-type": "image/jpeg",
+                "x-filename": "foto.jpg",
+            },
+        )
+    assert up.status_code == 201, up.text
+    evidence_id = str(up.json()["evidence_id"])
+
+    async def listed() -> bool | None:
+        detail = (await coordinator.get(f"/api/v1/cases/{case['id']}")).json()
+        return (
+            any(str(e.get("evidence_id", e.get("id"))) == evidence_id for e in detail["evidence"])
+            or None
+        )
+
+    await eventually(listed, timeout=30)
+    return case, evidence_id
+
+
+@pytest.mark.timeout(1200)  # the module's four accounts are made first
+async def test_every_role_on_every_evidence_endpoint(
+    accounts: dict[str, Account], tokens: dict[str, str]
+) -> None:
+    async with await client(tokens["coordinator"]) as coordinator:
+        hid = await handler_id(coordinator)
+        case, evidence_id = await case_with_file(coordinator)
+        r = await coordinator.post(
+            f"/api/v1/cases/{case['id']}/assignment", json={"assignee_id": hid}
+        )
+        assert r.status_code == 200, r.text
+        other, other_file = await case_with_file(coordinator)  # not the handler's
+    failures = []
+    for role in ROLES:
+        headers = {
+            "authorization": f"Bearer {tokens[role]}",
+            **(await console_session(accounts[role])),
+        }
+        async with httpx.AsyncClient(base_url=base_url("cases"), timeout=30, headers=headers) as me:
+            for method, path, expected in EVIDENCE_MATRIX:
+                tries = [
+                    (case, evidence_id, expected[role]),
+                    # Another case's file: a handler not on that case sees nothing (404).
+                    (other, other_file, 404 if role == "handler" else expected[role]),
+                ]
+                if "{evidence}" in path:
+                    # Another case's file named under this case: never served.
+                    tries.append(
+                        (case, other_file, 404 if expected[role] == 200 else expected[role])
+                    )
+                for on, file, want in tries:
+                    url = path.format(case=on["id"], evidence=file)
+                    got = await me.request(method, url)
+                    if got.status_code != want:
+                        failures.append(f"{role} {method} {url}: {got.status_code} != {want}")
+                    elif want == 200:
+                        assert got.headers["content-type"] == "application/octet-stream"
+    assert not failures, "\n".join(failures)
+
+
+def console_forms() -> list[str]:
+    """Every POST/PUT/PATCH/DELETE route of the console, read from its controllers (a new
+    form is covered without touching this test)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from litestar import Controller
+    from litestar.handlers import HTTPRouteHandler
+
+    import peluit_cases.console as console
+
+    found = []
+    for info in pkgutil.iter_modules(console.__path__):
+        module = importlib.import_module(f"{console.__name__}.{info.name}")
+        for cls in vars(module).values():
+            if not (inspect.isclass(cls) and issubclass(cls, Controller)):
+                continue
+            for handler in vars(cls).values():
+                if not isinstance(handler, HTTPRouteHandler):
+                    continue
+                if not handler.http_methods & {"POST", "PUT", "PATCH", "DELETE"}:
+                    continue
+                for path in handler.paths:
+                    full = (cls.path.rstrip("/") + "/" + path.strip("/")).rstrip("/")
+                    found += [f"{m} {full}" for m in sorted(handler.http_methods)]
+    return sorted(set(found))
+
+
+# Forms that need no token, and why. Anything else must refuse a post without its token.
+NO_TOKEN = {
+    # Before signing in there is no session to ride on (and the password + TOTP are the proof).
+    "POST /console/login",
+    # Ends one's own session only; the cookie is SameSite=Strict, so no other site can send it.
+    "POST /console/logout",
+}
+
+
+@pytest.mark.timeout(1200)  # the module's four accounts are made first
+async def test_every_console_form_refuses_a_post_without_its_token(
+    accounts: dict[str, Account], tokens: dict[str, str]
+) -> None:
+    forms = console_forms()
+    assert "POST /console/cases/{case_id:uuid}/transition" in forms  # the enumeration works
+    async with await client(tokens["coordinator"]) as coordinator:
+        case = await new_case(coordinator)
+    values = {
+        "{case_id:uuid}": case["id"],
+        "{request_id:uuid}": str(uuid.uuid4()),
+        "{notice_id:int}": "1",
+    }
+    headers = await console_session(accounts["coordinator"])
+    failures = []
+    async with httpx.AsyncClient(base_url=base_url("cases"), timeout=30, headers=headers) as c:
+        for form in forms:
+            if form in NO_TOKEN:
+                continue
+            method, path = form.split(" ", 1)
+            for placeholder, value in values.items():
+                path = path.replace(placeholder, value)
+            assert "{" not in path, f"add a value for the parameter of {form}"
+            data = {"to": "verifying", "note": "tanpa token", "text": "tanpa token"}
+            r = await c.request(method, path, data=data)
+            if r.status_code != 403 or "Token formulir tidak valid" not in r.text:
+                failures.append(f"{form}: {r.status_code} {r.text[:100]}")
+        # Nothing happened: the case is where it was.
+        detail = await coordinator_detail(tokens["coordinator"], case["id"])
+        assert detail["status"] == "received"
+    assert not failures, "\n".join(failures)
+
+
+async def coordinator_detail(token: str, case_id: str) -> dict[str, Any]:
+    async with await client(token) as coordinator:
+        r = await coordinator.get(f"/api/v1/cases/{case_id}")
+        assert r.status_code == 200
+        return dict(r.json())
