@@ -87,9 +87,12 @@ async def add_history(
 async def seal_for_case(conn: asyncpg.Connection, case_id: uuid.UUID, text: str) -> bytes | None:
     """`text` sealed to the case's public key; None for a legacy case (no case key)."""
     key = await conn.fetchval("SELECT case_public_key FROM cases WHERE id = $1", case_id)
-    if key is None:
-        return None
-    return bytes(SealedBox(PublicKey(bytes(key))).encrypt(text.encode()))
+    return None if key is None else seal_to(bytes(key), text)
+
+
+def seal_to(case_public_key: bytes, text: str) -> bytes:
+    """`text` sealed (anonymous box) to a case's public key."""
+    return bytes(SealedBox(PublicKey(case_public_key)).encrypt(text.encode()))
 
 
 @dataclass(frozen=True)
