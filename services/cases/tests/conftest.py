@@ -35,6 +35,15 @@ class FakeCases(CaseRepository):
         found = self.stored.get(case_id)
         return copy.deepcopy(found) if found else None
 
+    async def _for_report(self, report_id: uuid.UUID) -> Case | None:
+        found = [c for c in self.stored.values() if c.report_id == report_id]
+        return copy.deepcopy(found[0]) if found else None
+
+    async def has_message(self, message_id: uuid.UUID) -> bool:
+        return any(getattr(e, "followup_id", None) == message_id for e in self.recorded) or any(
+            getattr(e, "message_id", None) == message_id for e in self.recorded
+        )
+
     async def save(self, case: Case) -> None:
         self.recorded.extend(case.events)
         kept = copy.deepcopy(case)

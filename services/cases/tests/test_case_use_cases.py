@@ -13,18 +13,26 @@ from nacl.public import PrivateKey
 from peluit_cases.domain.aggregate import Assignee
 from peluit_cases.domain.case import Status
 from peluit_cases.domain.errors import Forbidden, Invalid, KeyRefused, NotFound, Refused, Stale
-from peluit_cases.domain.events import ContactRecorded, StatusChanged
+from peluit_cases.domain.events import ContactRecorded, FollowupReceived, StatusChanged
 from peluit_cases.domain.staff import Role
 from peluit_cases.service import assignment, contacts, mailbox, workflow
 from peluit_cases.service.commands import (
     Assign,
     DeclareConflict,
+    ReceiveFollowup,
     RecordContact,
     SendMessage,
     Transition,
 )
-from peluit_shared.crypto import unseal
-from peluit_shared.events import CaseAssigned, CaseMessageToReporter, CaseStatusChanged
+from peluit_shared.consumer import PoisonEvent
+from peluit_shared.crypto import SealedData, key_id_of, unseal
+from peluit_shared.events import (
+    CaseAssigned,
+    CaseMessageToReporter,
+    CaseStatusChanged,
+    ReportFollowupPosted,
+)
+from peluit_shared.events.reports import ReportFollowupPostedPayload
 
 TODAY = datetime.now(UTC).date()
 
@@ -335,3 +343,57 @@ async def test_a_message_needs_a_kind_and_some_text(make_case, make_staff, make_
         with pytest.raises(Invalid) as invalid:
             await mailbox.send(SendMessage(make_staff(), case.id, kind, text), make_uow([case]))
         assert invalid.value.field == field
+
+
+# --- the reporter's follow-ups (subscriber use case) ------------------------------------------
+
+
+def _followup(case, key_id: str, kind: str = "answer", followup_id=None, in_reply_to=None):
+    return ReportFollowupPosted(
+        correlation_id=case.report_id,
+        payload=ReportFollowupPostedPayload(
+            followup_id=followup_id or uuid.uuid4(),
+            report_id=case.report_id,
+            report_number=case.report_number,
+            kind=kind,
+            in_reply_to=in_reply_to,
+            sealed_followup=SealedData(key_id=key_id, ciphertext=b"\x01" * 80),
+        ),
+    )
+
+
+async def test_a_reporters_answer_is_stored_once_and_bumps_the_version(make_case, make_uow) -> None:
+
+    case_key = PrivateKey.generate()
+    case = make_case(case_public_key=bytes(case_key.public_key))
+    uow = make_uow([case])
+    question = uuid.uuid4()
+    event = _followup(case, key_id_of(case_key.public_key), in_reply_to=question)
+    await mailbox.receive_followup(ReceiveFollowup(event, {}), uow)
+    await mailbox.receive_followup(ReceiveFollowup(event, {}), uow)  # redelivered
+    [stored] = uow.cases.recorded
+    assert isinstance(stored, FollowupReceived)
+    assert (stored.followup_id, stored.kind, stored.in_reply_to) == (
+        event.payload.followup_id,
+        "answer",
+        question,
+    )
+    assert stored.at == event.occurred_at and uow.case(case.id).version == 2
+    assert uow.outbox == []
+
+
+async def test_a_followup_that_is_not_for_this_case_is_poison(make_case, make_uow) -> None:
+
+    case = make_case()
+    uow = make_uow([case])
+    other = key_id_of(PrivateKey.generate().public_key)
+    with pytest.raises(PoisonEvent):
+        await mailbox.receive_followup(ReceiveFollowup(_followup(case, other), {}), uow)
+    stranger = make_case()  # a report without a case here
+    with pytest.raises(PoisonEvent):
+        await mailbox.receive_followup(ReceiveFollowup(_followup(stranger, other), {}), uow)
+    legacy = make_case(case_public_key=None)
+    uow = make_uow([legacy])
+    with pytest.raises(PoisonEvent):
+        await mailbox.receive_followup(ReceiveFollowup(_followup(legacy, other), {}), uow)
+    assert uow.cases.recorded == [] and uow.case(legacy.id).version == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+import asyncpg
 from nacl.public import PrivateKey, PublicKey
 from nacl.signing import SigningKey
 
@@ -44,9 +45,10 @@ class Cases:
     def rules(self) -> CaseRules:
         return CaseRules(self.table, self.calendar, self.settings.reporter_update_days)
 
-    def unit_of_work(self) -> UnitOfWork:
-        """A fresh unit of work for one use case (one connection, one transaction)."""
-        return PgUnitOfWork(self.runtime.pool, self.rules())
+    def unit_of_work(self, conn: asyncpg.Connection | None = None) -> UnitOfWork:
+        """A fresh unit of work for one use case: its own connection and transaction, or a
+        savepoint on `conn` (a subscriber's batch transaction)."""
+        return PgUnitOfWork(None if conn else self.runtime.pool, self.rules(), conn)
 
     def evidence(self) -> EvidenceClient:
         if self._evidence is None:

@@ -15,6 +15,7 @@ from peluit_cases.domain.events import (
     CaseEvent,
     ConflictDeclared,
     ContactRecorded,
+    FollowupReceived,
     MessageSent,
     StatusChanged,
 )
@@ -49,14 +50,24 @@ class PgCaseRepository(CaseRepository):
         self._loaded: dict[uuid.UUID, tuple[object, ...]] = {}
 
     async def _get(self, case_id: uuid.UUID) -> Case | None:
+        return await self._load("id", case_id)
+
+    async def _for_report(self, report_id: uuid.UUID) -> Case | None:
+        return await self._load("report_id", report_id)
+
+    async def has_message(self, message_id: uuid.UUID) -> bool:
+        found = await self._conn.fetchval("SELECT 1 FROM case_messages WHERE id = $1", message_id)
+        return found is not None
+
+    async def _load(self, column: str, value: uuid.UUID) -> Case | None:
         row = await self._conn.fetchrow(
-            f"SELECT {_STATE} FROM cases WHERE id = $1 FOR UPDATE",  # noqa: S608 - constant
-            case_id,
+            f"SELECT {_STATE} FROM cases WHERE {column} = $1 FOR UPDATE",  # noqa: S608
+            value,
         )
         if row is None:
             return None
         conflicts = await self._conn.fetch(
-            "SELECT staff_id FROM case_conflicts WHERE case_id = $1", case_id
+            "SELECT staff_id FROM case_conflicts WHERE case_id = $1", row["id"]
         )
         values = dict(row)
         for key in ("case_public_key", "identity_public_key"):
@@ -93,6 +104,9 @@ class PgCaseRepository(CaseRepository):
             await self._store(case, event)
 
     async def _store(self, case: Case, event: CaseEvent) -> None:
+        if isinstance(event, FollowupReceived):
+            await self._followup(case, event)
+            return
         conn, actor = self._conn, str(event.actor)
         if isinstance(event, StatusChanged):
             await conn.execute(
@@ -137,6 +151,29 @@ class PgCaseRepository(CaseRepository):
                 actor,
             )
             await self._history(case, actor, f"{event.kind}_sent")
+
+    async def _followup(self, case: Case, event: FollowupReceived) -> None:
+        await self._conn.execute(
+            """INSERT INTO case_messages (id, case_id, direction, kind, in_reply_to,
+                                          sealed_key_id, sealed_text, author, at)
+               VALUES ($1, $2, 'from_reporter', $3, $4, $5, $6, 'reporter', $7)
+               ON CONFLICT (id) DO NOTHING""",
+            event.followup_id,
+            case.id,
+            event.kind,
+            event.in_reply_to,
+            event.sealed.key_id,
+            event.sealed.ciphertext,
+            event.at,
+        )
+        if event.kind == "answer" and event.in_reply_to:
+            await self._conn.execute(
+                "UPDATE case_messages SET answered_at = now() WHERE id = $1 AND case_id = $2 "
+                "AND kind = 'question'",
+                event.in_reply_to,
+                case.id,
+            )
+        await self._history(case, "reporter", f"reporter_{event.kind}")
 
     async def _contact(self, case: Case, event: ContactRecorded) -> None:
         # Who and what was said are sealed to the case key; the columns keep only codes.

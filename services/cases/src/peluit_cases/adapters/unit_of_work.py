@@ -73,19 +73,24 @@ class PgAuditTrail:
 class PgUnitOfWork(UnitOfWork):
     """Opened per use case: `async with uow: ...; await uow.commit()`."""
 
-    def __init__(self, pool: asyncpg.Pool, rules: CaseRules) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool | None, rules: CaseRules, conn: asyncpg.Connection | None = None
+    ) -> None:
+        """From the pool, or (`conn`) inside a transaction the caller holds, as a savepoint:
+        a consumer's batch, whose processed-event record must commit with the change."""
         super().__init__(rules)
         self._pool = pool
+        self._joined = conn
         self._conn: Any = None
         self._tx: Any = None
 
     async def _begin(self) -> None:
-        self._conn = await self._pool.acquire()
+        self._conn = self._joined or await self._acquire()
         try:
             self._tx = self._conn.transaction()
             await self._tx.start()
         except BaseException:
-            await self._pool.release(self._conn)
+            await self._release()
             raise
         self.cases = PgCaseRepository(self._conn)
         self.staff = PgStaffDirectory(self._conn)
@@ -100,8 +105,16 @@ class PgUnitOfWork(UnitOfWork):
             if rollback:
                 await self._tx.rollback()
         finally:
-            await self._pool.release(self._conn)
+            await self._release()
             self._conn = self._tx = None
+
+    async def _acquire(self) -> asyncpg.Connection:
+        assert self._pool is not None, "a unit of work needs a pool or a connection"
+        return await self._pool.acquire()
+
+    async def _release(self) -> None:
+        if self._joined is None and self._pool is not None:
+            await self._pool.release(self._conn)
 
     async def _publish(self, event: Event) -> None:
         await add_to_outbox(self._conn, event)

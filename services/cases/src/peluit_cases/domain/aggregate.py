@@ -25,6 +25,7 @@ from peluit_cases.domain.events import (
     CaseEvent,
     ConflictDeclared,
     ContactRecorded,
+    FollowupReceived,
     MessageSent,
     StatusChanged,
 )
@@ -245,6 +246,18 @@ class Case:
         if self.status not in CLOSED:
             self.reporter_update_due = reporter_update_due(today, reporter_update_days)
         self.events.append(MessageSent(actor.id, message_id, kind, staff_copy, to_reporter))
+
+    def receive_followup(
+        self,
+        followup_id: uuid.UUID,
+        kind: str,
+        in_reply_to: uuid.UUID | None,
+        sealed: SealedData,
+        at: datetime,
+    ) -> None:
+        """The reporter's answer or added information: the team's view changes (version)."""
+        self.events.append(FollowupReceived(followup_id, kind, in_reply_to, sealed, at))
+        self.version += 1
 
 
 def not_found() -> NotFound:

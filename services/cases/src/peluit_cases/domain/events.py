@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from peluit_cases.domain.case import Status
 from peluit_shared.crypto import SealedData
@@ -73,4 +73,17 @@ class MessageSent:
     to_reporter: SealedData  # sealed to the reporter's mailbox key
 
 
-CaseEvent = StatusChanged | Assigned | ConflictDeclared | ContactRecorded | MessageSent
+@dataclass(frozen=True)
+class FollowupReceived:
+    """The reporter answered a question or added information (sealed to the case key)."""
+
+    followup_id: uuid.UUID
+    kind: str
+    in_reply_to: uuid.UUID | None
+    sealed: SealedData
+    at: datetime  # when the reporter sent it, not when it arrived
+
+
+CaseEvent = (
+    StatusChanged | Assigned | ConflictDeclared | ContactRecorded | MessageSent | FollowupReceived
+)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from nacl.public import PrivateKey
+
 from peluit_cases.domain.case import Status
 from peluit_cases.domain.staff import StaffUser
+from peluit_shared.events import ReportFollowupPosted
 
 
 @dataclass(frozen=True)
@@ -54,3 +58,11 @@ class SendMessage:
     case_id: uuid.UUID
     kind: str
     text: str
+
+
+@dataclass(frozen=True)
+class ReceiveFollowup:
+    """The reporter's follow-up arrived; `host_keys` open legacy ones (sealed to the host)."""
+
+    event: ReportFollowupPosted
+    host_keys: Mapping[str, PrivateKey]

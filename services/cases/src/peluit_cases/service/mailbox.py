@@ -12,17 +12,15 @@ from nacl.encoding import Base64Encoder
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey
 
-from peluit_cases.adapters import cases_repo
 from peluit_cases.adapters.case_keys import LEGACY
 from peluit_cases.domain.aggregate import check_message
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.service.access import case_for
-from peluit_cases.service.commands import SendMessage
+from peluit_cases.service.commands import ReceiveFollowup, SendMessage
 from peluit_cases.service.errors import KeyRefused
 from peluit_cases.service.unit_of_work import UnitOfWork
 from peluit_shared.consumer import PoisonEvent
 from peluit_shared.crypto import SealedData, UnknownKey, key_id_of, seal, unseal
-from peluit_shared.events import ReportFollowupPosted
 
 
 async def send(cmd: SendMessage, uow: UnitOfWork) -> uuid.UUID:
@@ -49,51 +47,29 @@ async def send(cmd: SendMessage, uow: UnitOfWork) -> uuid.UUID:
         return message_id
 
 
-async def receive_followup(
-    conn: asyncpg.Connection, keys: Mapping[str, PrivateKey], event: ReportFollowupPosted
-) -> None:
+async def receive_followup(cmd: ReceiveFollowup, uow: UnitOfWork) -> None:
     """Store the reporter's follow-up on the case; an answer closes its question."""
-    p = event.payload
-    case = await conn.fetchrow(
-        "SELECT id, case_public_key FROM cases WHERE report_id = $1", p.report_id
-    )
-    if case is None:
-        # Events of one report share a partition, so the case exists unless the report is
-        # unknown to us: not retryable.
-        raise PoisonEvent("follow-up for a report without a case")
-    case_id = case["id"]
-    if case["case_public_key"] is None:  # legacy: sealed to the host key, checked here
-        try:
-            json.loads(unseal(keys, p.sealed_followup))["text"]
-        except (UnknownKey, CryptoError, ValueError, KeyError, TypeError) as exc:
-            raise PoisonEvent(f"follow-up cannot be opened: {type(exc).__name__}") from exc
-    elif p.sealed_followup.key_id != key_id_of(PublicKey(bytes(case["case_public_key"]))):
-        # Cases cannot open it (only the team's sessions can), but it must be for this case.
-        raise PoisonEvent("follow-up not sealed to its case key")
-    inserted = await conn.fetchval(
-        """INSERT INTO case_messages (id, case_id, direction, kind, in_reply_to, sealed_key_id,
-                                      sealed_text, author, at)
-           VALUES ($1, $2, 'from_reporter', $3, $4, $5, $6, 'reporter', $7)
-           ON CONFLICT (id) DO NOTHING RETURNING true""",
-        p.followup_id,
-        case_id,
-        p.kind,
-        p.in_reply_to,
-        p.sealed_followup.key_id,
-        p.sealed_followup.ciphertext,
-        event.occurred_at,
-    )  # its time, not the batch's now()
-    if not inserted:
-        return
-    if p.kind == "answer" and p.in_reply_to:
-        await conn.execute(
-            "UPDATE case_messages SET answered_at = now() WHERE id = $1 AND case_id = $2 "
-            "AND kind = 'question'",
-            p.in_reply_to,
-            case_id,
+    p = cmd.event.payload
+    async with uow:
+        case = await uow.cases.for_report(p.report_id)
+        if case is None:
+            # Events of one report share a partition, so the case exists unless the report is
+            # unknown to us: not retryable.
+            raise PoisonEvent("follow-up for a report without a case")
+        if case.case_public_key is None:  # legacy: sealed to the host key, checked here
+            try:
+                json.loads(unseal(cmd.host_keys, p.sealed_followup))["text"]
+            except (UnknownKey, CryptoError, ValueError, KeyError, TypeError) as exc:
+                raise PoisonEvent(f"follow-up cannot be opened: {type(exc).__name__}") from exc
+        elif p.sealed_followup.key_id != key_id_of(PublicKey(case.case_public_key)):
+            # Cases cannot open it (only the team's sessions can), but it must be for this case.
+            raise PoisonEvent("follow-up not sealed to its case key")
+        if await uow.cases.has_message(p.followup_id):
+            return  # a redelivery
+        case.receive_followup(
+            p.followup_id, p.kind, p.in_reply_to, p.sealed_followup, cmd.event.occurred_at
         )
-    await cases_repo.add_history(conn, case_id, "reporter", f"reporter_{p.kind}", None, None, None)
-    await cases_repo.bump_version(conn, case_id)
+        await uow.commit()
 
 
 async def thread(

@@ -51,8 +51,22 @@ class CaseRepository(abc.ABC):
             self.seen[case.id] = case
         return case
 
+    async def for_report(self, report_id: uuid.UUID) -> Case | None:
+        """The case of a report, locked; None when the report has no case."""
+        case = await self._for_report(report_id)
+        if case is not None:
+            case = self.seen.setdefault(case.id, case)
+        return case
+
     @abc.abstractmethod
     async def _get(self, case_id: uuid.UUID) -> Case | None: ...
+
+    @abc.abstractmethod
+    async def _for_report(self, report_id: uuid.UUID) -> Case | None: ...
+
+    @abc.abstractmethod
+    async def has_message(self, message_id: uuid.UUID) -> bool:
+        """A message (either direction) with this id is stored already."""
 
     @abc.abstractmethod
     async def save(self, case: Case) -> None:
