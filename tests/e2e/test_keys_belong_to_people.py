@@ -17,9 +17,9 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, SealedBox
 from nacl.secret import SecretBox
 
+from peluit_cases.adapters.case_keys import held_key
 from peluit_cases.adapters.cases_repo import get_case
 from peluit_cases.domain.staff import Role, StaffUser
-from peluit_cases.service.case_keys import held_key
 from peluit_cases.service.errors import KeyRefused
 from peluit_shared.crypto import SealedData, key_id_of, unseal
 from peluit_shared.person_keys import (

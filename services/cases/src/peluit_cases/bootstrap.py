@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request, Response, Router
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -72,7 +73,6 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
     settings = settings or CasesSettings()
     runtime = ServiceRuntime(settings, MIGRATIONS)
     cases = Cases(settings=settings, runtime=runtime)
-    Cases._current = cases
 
     async def keys_present() -> None:
         if not cases.keys():
@@ -114,6 +114,7 @@ def build(settings: CasesSettings | None = None) -> tuple[Litestar, Cases]:
             create_static_files_router(path="/console/static", directories=[STATIC]),
             health_controller(runtime.readiness_checks()),
         ],
+        dependencies={"cases": Provide(lambda: cases, sync_to_thread=False)},
         lifespan=[runtime.lifespan],
         exception_handlers={**EXCEPTION_HANDLERS, Refused: on_refused},
         middleware=[request_metrics(), security_headers(), input_edge()],

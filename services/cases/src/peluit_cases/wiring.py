@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import ClassVar
 
+import asyncpg
 from nacl.public import PrivateKey, PublicKey
 from nacl.signing import SigningKey
 
 from peluit_cases.adapters.evidence_client import EvidenceClient
 from peluit_cases.adapters.source_limit import SourceLimit
+from peluit_cases.adapters.unit_of_work import PgUnitOfWork
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.workflow import TransitionTable
+from peluit_cases.service.unit_of_work import CaseRules, UnitOfWork
 from peluit_cases.settings import CasesSettings
 from peluit_shared import grants
 from peluit_shared.keyring import current_public_key, load_private_keys
@@ -33,8 +35,6 @@ class Cases:
     # Set to anchor the audit chain's head now (after an identity reveal).
     anchor_wanted: asyncio.Event = field(default_factory=asyncio.Event)
 
-    _current: ClassVar[Cases | None] = None
-
     def __post_init__(self) -> None:
         self.table = TransitionTable.load(self.settings.workflow_file)
         self.calendar = WorkingCalendar.load(self.settings.holidays_file)
@@ -42,10 +42,13 @@ class Cases:
             self.settings.login_source_attempts, self.settings.lockout_minutes * 60.0
         )
 
-    @classmethod
-    def current(cls) -> Cases:
-        assert cls._current is not None, "cases not bootstrapped"
-        return cls._current
+    def rules(self) -> CaseRules:
+        return CaseRules(self.table, self.calendar, self.settings.reporter_update_days)
+
+    def unit_of_work(self, conn: asyncpg.Connection | None = None) -> UnitOfWork:
+        """A fresh unit of work for one use case: its own connection and transaction, or a
+        savepoint on `conn` (a subscriber's batch transaction)."""
+        return PgUnitOfWork(None if conn else self.runtime.pool, self.rules(), conn)
 
     def evidence(self) -> EvidenceClient:
         if self._evidence is None:

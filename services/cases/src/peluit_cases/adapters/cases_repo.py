@@ -87,9 +87,12 @@ async def add_history(
 async def seal_for_case(conn: asyncpg.Connection, case_id: uuid.UUID, text: str) -> bytes | None:
     """`text` sealed to the case's public key; None for a legacy case (no case key)."""
     key = await conn.fetchval("SELECT case_public_key FROM cases WHERE id = $1", case_id)
-    if key is None:
-        return None
-    return bytes(SealedBox(PublicKey(bytes(key))).encrypt(text.encode()))
+    return None if key is None else seal_to(bytes(key), text)
+
+
+def seal_to(case_public_key: bytes, text: str) -> bytes:
+    """`text` sealed (anonymous box) to a case's public key."""
+    return bytes(SealedBox(PublicKey(case_public_key)).encrypt(text.encode()))
 
 
 @dataclass(frozen=True)
@@ -185,65 +188,3 @@ async def case_history(conn: asyncpg.Connection, case_id: uuid.UUID) -> list[dic
         case_id,
     )
     return [dict(r) for r in rows]
-
-
-async def set_status(
-    conn: asyncpg.Connection,
-    case_id: uuid.UUID,
-    status: str,
-    outcome: str | None,
-    stage: str | None,
-    stage_started_on: date | None,
-    due_on: date | None,
-    closed: bool,
-    reporter_update_due: date | None,
-) -> None:
-    await conn.execute(
-        """UPDATE cases SET status = $2, outcome = coalesce($3, outcome), stage = $4,
-                  stage_started_on = $5, due_on = $6,
-                  closed_at = CASE WHEN $7 THEN coalesce(closed_at, now()) ELSE closed_at END,
-                  reporter_update_due = $8, updated_at = now(), version = version + 1
-           WHERE id = $1""",
-        case_id,
-        status,
-        outcome,
-        stage,
-        stage_started_on,
-        due_on,
-        closed,
-        reporter_update_due,
-    )
-    await conn.execute(
-        "UPDATE case_stage_times SET left_at = now() WHERE case_id = $1 AND left_at IS NULL",
-        case_id,
-    )
-    await conn.execute(
-        "INSERT INTO case_stage_times (case_id, status, entered_at) VALUES ($1, $2, now())",
-        case_id,
-        status,
-    )
-
-
-async def set_assignee(conn: asyncpg.Connection, case_id: uuid.UUID, assignee: uuid.UUID) -> None:
-    await conn.execute(
-        "UPDATE cases SET assignee_id = $2, updated_at = now(), version = version + 1 "
-        "WHERE id = $1",
-        case_id,
-        assignee,
-    )
-
-
-async def bump_version(conn: asyncpg.Connection, case_id: uuid.UUID) -> None:
-    await conn.execute(
-        "UPDATE cases SET updated_at = now(), version = version + 1 WHERE id = $1", case_id
-    )
-
-
-async def reporter_told(conn: asyncpg.Connection, case_id: uuid.UUID, due: date) -> None:
-    """The reporter was told something: their clock restarts (open cases only)."""
-    await conn.execute(
-        "UPDATE cases SET reporter_update_due = $2 WHERE id = $1 "
-        "AND status NOT IN ('concluded', 'not_actionable', 'archived')",
-        case_id,
-        due,
-    )

@@ -27,9 +27,17 @@ from peluit_cases.service import (
     viewing,
     workflow,
 )
+from peluit_cases.service.commands import (
+    Assign,
+    DeclareConflict,
+    RecordContact,
+    SendMessage,
+    Transition,
+)
 from peluit_cases.service.contacts import CONTACT_CHANNELS
 from peluit_cases.service.errors import Invalid
 from peluit_cases.service.listing import list_page
+from peluit_cases.service.unit_of_work import UnitOfWork
 from peluit_cases.wiring import Cases
 
 CHANNELS = ("portal", "api", "letter", "phone", "email", "in_person")
@@ -169,7 +177,7 @@ class CasePages(Controller):
 
     @post("/cases/{case_id:uuid}/transition")
     async def transition(
-        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+        self, request: Request[Any, Any, Any], cases: Cases, uow: UnitOfWork, case_id: uuid.UUID
     ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
@@ -177,8 +185,7 @@ class CasePages(Controller):
             target = Status(form.get("to", ""))
         except ValueError as exc:
             raise Invalid("to", "Status tidak dikenal | Unknown status") from exc
-        await workflow.transition(
-            cases,
+        cmd = Transition(
             v.staff,
             case_id,
             _version(form),
@@ -187,51 +194,51 @@ class CasePages(Controller):
             form.get("reason") or None,
             form.get("outcome") or None,
         )
+        await workflow.transition(cmd, uow)
         return redirect(f"/console/cases/{case_id}?done=transition")
 
     @post("/cases/{case_id:uuid}/assign")
     async def assign(
-        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+        self, request: Request[Any, Any, Any], cases: Cases, uow: UnitOfWork, case_id: uuid.UUID
     ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
         assignee = _uuid(form.get("assignee_id"), "assignee_id")
         if assignee is None:
             raise Invalid("assignee_id", "Pilih penangan | Choose a handler")
-        await assignment.assign(
-            cases, v.staff, case_id, _version(form), assignee, form.get("reason") or None
-        )
+        cmd = Assign(v.staff, case_id, _version(form), assignee, form.get("reason") or None)
+        await assignment.assign(cmd, uow)
         return redirect(f"/console/cases/{case_id}?done=assign")
 
     @post("/cases/{case_id:uuid}/conflict")
     async def conflict(
-        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+        self, request: Request[Any, Any, Any], cases: Cases, uow: UnitOfWork, case_id: uuid.UUID
     ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
-        await assignment.declare_conflict(cases, v.staff, case_id, form.get("note", ""))
+        await assignment.declare_conflict(
+            DeclareConflict(v.staff, case_id, form.get("note", "")), uow
+        )
         return redirect(f"/console/cases/{case_id}?done=conflict")
 
     @post("/cases/{case_id:uuid}/message")
     async def message(
-        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+        self, request: Request[Any, Any, Any], cases: Cases, uow: UnitOfWork, case_id: uuid.UUID
     ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
-        await mailbox.send(
-            cases, v.staff, case_id, form.get("kind", "question"), form.get("text", "")
-        )
+        cmd = SendMessage(v.staff, case_id, form.get("kind", "question"), form.get("text", ""))
+        await mailbox.send(cmd, uow)
         return redirect(f"/console/cases/{case_id}?done=message")
 
     @post("/cases/{case_id:uuid}/contact")
     async def contact(
-        self, request: Request[Any, Any, Any], cases: Cases, case_id: uuid.UUID
+        self, request: Request[Any, Any, Any], cases: Cases, uow: UnitOfWork, case_id: uuid.UUID
     ) -> Response[Any]:
         v = await visit(request, cases)
         form = await form_of(request, v)
         on = _date(form.get("on_date"), "on_date") or date.today()
-        await contacts.add_contact(
-            cases,
+        cmd = RecordContact(
             v.staff,
             case_id,
             form.get("kind", "contact"),
@@ -240,6 +247,7 @@ class CasePages(Controller):
             form.get("party", ""),
             form.get("result", ""),
         )
+        await contacts.add_contact(cmd, uow)
         return redirect(f"/console/cases/{case_id}?done=contact")
 
     @post("/cases/{case_id:uuid}/identity-request")

@@ -7,7 +7,7 @@ import uuid
 from litestar import Controller, get, post, put
 from pydantic import BaseModel, ConfigDict, Field
 
-from peluit_cases.adapters import audit_repo, staff_repo
+from peluit_cases.adapters import audit_repo, case_keys, staff_repo
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import (
     NoticeLanguage,
@@ -18,7 +18,7 @@ from peluit_cases.domain.staff import (
     StaffUser,
 )
 from peluit_cases.entrypoints.auth_api import STAFF_AUTH, STAFF_DEP
-from peluit_cases.service import auth, case_keys, staff_admin, staff_keys
+from peluit_cases.service import auth, staff_admin, staff_keys
 from peluit_cases.service.access import require
 from peluit_cases.service.errors import Invalid
 from peluit_cases.wiring import Cases

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service import auth
+from peluit_cases.service.unit_of_work import UnitOfWork
 from peluit_cases.wiring import Cases
 from peluit_shared.http import client_address
 
@@ -56,7 +57,14 @@ LOGIN_REFUSED = (
     "Nama pengguna, kata sandi atau kode salah, atau terlalu banyak percobaan (coba lagi "
     "nanti) / wrong credentials or code, or too many attempts (try again later)"
 )
-CASES_DEP = {"cases": Provide(Cases.current, sync_to_thread=False)}
+
+
+def unit_of_work(cases: Cases) -> UnitOfWork:
+    return cases.unit_of_work()
+
+
+# `cases` itself is provided once, by the application (bootstrap).
+CASES_DEP = {"uow": Provide(unit_of_work, sync_to_thread=False)}
 STAFF_DEP = {**CASES_DEP, "staff": Provide(current_staff)}
 
 

@@ -27,8 +27,16 @@ from peluit_cases.service import (
     workflow,
 )
 from peluit_cases.service.access import require
+from peluit_cases.service.commands import (
+    Assign,
+    DeclareConflict,
+    RecordContact,
+    SendMessage,
+    Transition,
+)
 from peluit_cases.service.errors import Invalid
 from peluit_cases.service.listing import list_page
+from peluit_cases.service.unit_of_work import UnitOfWork
 from peluit_cases.wiring import Cases
 
 
@@ -242,56 +250,48 @@ class CasesApi(Controller):
         self,
         case_id: uuid.UUID,
         data: TransitionIn,
-        cases: Cases,
+        uow: UnitOfWork,
         staff: StaffUser,
         request: Request[Any, Any, Any],
     ) -> VersionOut:
-        v = await workflow.transition(
-            cases,
-            staff,
-            case_id,
-            version_of(request, data.version),
-            data.to,
-            data.note,
-            data.reason,
-            data.outcome,
-        )
-        return VersionOut(version=v)
+        version = version_of(request, data.version)
+        cmd = Transition(staff, case_id, version, data.to, data.note, data.reason, data.outcome)
+        return VersionOut(version=await workflow.transition(cmd, uow))
 
     @post("/{case_id:uuid}/assignment", status_code=200, summary="Assign or reassign")
     async def assign(
         self,
         case_id: uuid.UUID,
         data: AssignIn,
-        cases: Cases,
+        uow: UnitOfWork,
         staff: StaffUser,
         request: Request[Any, Any, Any],
     ) -> VersionOut:
-        v = await assignment.assign(
-            cases, staff, case_id, version_of(request, data.version), data.assignee_id, data.reason
-        )
-        return VersionOut(version=v)
+        version = version_of(request, data.version)
+        cmd = Assign(staff, case_id, version, data.assignee_id, data.reason)
+        return VersionOut(version=await assignment.assign(cmd, uow))
 
     @post("/{case_id:uuid}/conflicts", status_code=204, summary="Declare a conflict of interest")
     async def conflict(
-        self, case_id: uuid.UUID, data: ConflictIn, cases: Cases, staff: StaffUser
+        self, case_id: uuid.UUID, data: ConflictIn, uow: UnitOfWork, staff: StaffUser
     ) -> None:
-        await assignment.declare_conflict(cases, staff, case_id, data.note)
+        await assignment.declare_conflict(DeclareConflict(staff, case_id, data.note), uow)
 
     @post("/{case_id:uuid}/messages", status_code=201, summary="Question/message to reporter")
     async def message(
-        self, case_id: uuid.UUID, data: MessageIn, cases: Cases, staff: StaffUser
+        self, case_id: uuid.UUID, data: MessageIn, uow: UnitOfWork, staff: StaffUser
     ) -> dict[str, str]:
-        mid = await mailbox.send(cases, staff, case_id, data.kind, data.text)
+        mid = await mailbox.send(SendMessage(staff, case_id, data.kind, data.text), uow)
         return {"message_id": str(mid)}
 
     @post("/{case_id:uuid}/contacts", status_code=201, summary="Contact log / follow-up record")
     async def contact(
-        self, case_id: uuid.UUID, data: ContactIn, cases: Cases, staff: StaffUser
+        self, case_id: uuid.UUID, data: ContactIn, uow: UnitOfWork, staff: StaffUser
     ) -> None:
-        await contacts.add_contact(
-            cases, staff, case_id, data.kind, data.on_date, data.channel, data.party, data.result
+        cmd = RecordContact(
+            staff, case_id, data.kind, data.on_date, data.channel, data.party, data.result
         )
+        await contacts.add_contact(cmd, uow)
 
     @post(
         "/{case_id:uuid}/identity",

@@ -6,6 +6,7 @@ from typing import Any
 
 import asyncpg
 
+from peluit_cases.service.commands import ReceiveFollowup
 from peluit_cases.service.evidence import receive_evidence, record_access
 from peluit_cases.service.intake_events import open_case
 from peluit_cases.service.mailbox import receive_followup
@@ -26,7 +27,7 @@ def register_subscribers(cases: Cases) -> None:
         )
 
     async def on_followup(conn: asyncpg.Connection, event: ReportFollowupPosted) -> None:
-        await receive_followup(conn, cases.keys(), event)
+        await receive_followup(ReceiveFollowup(event, cases.keys()), cases.unit_of_work(conn))
 
     handlers: list[tuple[type[Any], Any]] = [
         (ReportSubmitted, on_report_submitted),

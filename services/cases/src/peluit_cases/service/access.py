@@ -8,9 +8,11 @@ from typing import Any
 import asyncpg
 
 from peluit_cases.adapters import cases_repo
+from peluit_cases.domain.aggregate import Case, not_found, sees
 from peluit_cases.domain.permissions import Permission, allowed
 from peluit_cases.domain.staff import StaffUser
-from peluit_cases.service.errors import Forbidden, NotFound, Stale
+from peluit_cases.service.errors import Forbidden, Stale
+from peluit_cases.service.unit_of_work import UnitOfWork
 
 
 def require(staff: StaffUser, permission: Permission) -> None:
@@ -20,8 +22,20 @@ def require(staff: StaffUser, permission: Permission) -> None:
         )
 
 
-def sees(staff: StaffUser, row: dict[str, Any]) -> bool:
-    return allowed(staff.role, Permission.ALL_CASES) or row["assignee_id"] == staff.id
+async def case_for(
+    uow: UnitOfWork,
+    staff: StaffUser,
+    case_id: uuid.UUID,
+    permission: Permission,
+    version: int | None = None,
+) -> Case:
+    """The case, locked in `uow`, after permission, visibility and (when given) version."""
+    require(staff, permission)
+    case = await uow.cases.get(case_id)
+    if case is None or not case.visible_to(staff):
+        raise not_found()
+    case.expect_version(version)
+    return case
 
 
 async def load_case(
@@ -32,11 +46,11 @@ async def load_case(
     version: int | None = None,
     for_update: bool = False,
 ) -> dict[str, Any]:
-    """The case row, after permission, visibility and (when given) version checks."""
+    """The case row (for reading use cases), after the same checks as `case_for`."""
     require(staff, permission)
     row = await cases_repo.get_case(conn, case_id, for_update=for_update)
-    if row is None or not sees(staff, row):
-        raise NotFound("Kasus tidak ditemukan | Case not found")
+    if row is None or not sees(staff, row["assignee_id"]):
+        raise not_found()
     if version is not None and row["version"] != version:
         raise Stale(row["version"])
     return row

@@ -20,11 +20,11 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey
 
 from peluit_cases.adapters import audit_repo, cases_repo
+from peluit_cases.adapters.case_keys import case_keys, case_public_key
 from peluit_cases.adapters.evidence_client import EvidenceUnavailable
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import load_case
-from peluit_cases.service.case_keys import case_keys, case_public_key
 from peluit_cases.service.errors import KeyRefused, NotFound, Refused
 from peluit_cases.wiring import Cases
 from peluit_shared import grants

@@ -18,10 +18,9 @@ from nacl.encoding import Base64Encoder
 from nacl.exceptions import CryptoError
 from nacl.public import PublicKey
 
-from peluit_cases.adapters import audit_repo, cases_repo
+from peluit_cases.adapters import audit_repo, case_keys, cases_repo
 from peluit_cases.domain.permissions import Permission
 from peluit_cases.domain.staff import StaffUser
-from peluit_cases.service import case_keys
 from peluit_cases.service.access import load_case
 from peluit_cases.service.errors import Forbidden, Invalid, KeyRefused, NotFound, Refused
 from peluit_cases.wiring import Cases

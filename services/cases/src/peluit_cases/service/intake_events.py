@@ -16,11 +16,11 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from peluit_cases.adapters.case_keys import store_wraps
 from peluit_cases.adapters.cases_repo import insert_case
 from peluit_cases.domain.calendar import WorkingCalendar
 from peluit_cases.domain.case import NewCase, Status
 from peluit_cases.domain.deadlines import REPORTER_UPDATE_DAYS, deadline_for, reporter_update_due
-from peluit_cases.service.case_keys import store_wraps
 from peluit_shared.consumer import PoisonEvent
 from peluit_shared.crypto import SealedData, UnknownKey, key_id_of, unseal
 from peluit_shared.events import CaseCreated, ReportSubmitted

@@ -12,124 +12,64 @@ from nacl.encoding import Base64Encoder
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey
 
-from peluit_cases.adapters import audit_repo, cases_repo
-from peluit_cases.domain.deadlines import reporter_update_due
+from peluit_cases.adapters.case_keys import LEGACY
+from peluit_cases.domain.aggregate import check_message
 from peluit_cases.domain.permissions import Permission
-from peluit_cases.domain.staff import StaffUser
-from peluit_cases.service.access import load_case
-from peluit_cases.service.case_keys import case_public_key
-from peluit_cases.service.errors import Invalid, Refused
-from peluit_cases.wiring import Cases
+from peluit_cases.service.access import case_for
+from peluit_cases.service.commands import ReceiveFollowup, SendMessage
+from peluit_cases.service.errors import KeyRefused
+from peluit_cases.service.unit_of_work import UnitOfWork
 from peluit_shared.consumer import PoisonEvent
 from peluit_shared.crypto import SealedData, UnknownKey, key_id_of, seal, unseal
-from peluit_shared.events import CaseMessageToReporter, ReportFollowupPosted
-from peluit_shared.events.cases import CaseMessageToReporterPayload
-from peluit_shared.outbox import add_to_outbox
-
-MAX_TEXT = 5000
 
 
-async def send(
-    cases: Cases, staff: StaffUser, case_id: uuid.UUID, kind: str, text: str
-) -> uuid.UUID:
-    """Seal `text` to the reporter (and a copy to the cases key); returns the message id."""
-    if kind not in ("question", "message"):
-        raise Invalid("kind", "Pilih question atau message | Choose question or message")
-    if not 3 <= len(text.strip()) <= MAX_TEXT:
-        raise Invalid(
-            "text", f"Pesan 3–{MAX_TEXT} karakter | Message needs 3–{MAX_TEXT} characters"
-        )
-    async with cases.runtime.pool.acquire() as conn, conn.transaction():
-        row = await load_case(conn, staff, case_id, Permission.CASE_WORK, for_update=True)
-        if not row["reporter_public_key"]:
-            raise Refused(
-                "Pelapor tidak dapat dihubungi lewat kotak pesan (tanpa kunci "
-                "pelapor) | The reporter has no mailbox key; use the contact log"
-            )
-        body = json.dumps({"text": text.strip()}).encode()
-        reporter = PublicKey(row["reporter_public_key"].encode(), encoder=Base64Encoder)
+async def send(cmd: SendMessage, uow: UnitOfWork) -> uuid.UUID:
+    """Seal the text to the reporter (and a copy to the case key); returns the message id."""
+    check_message(cmd.kind, cmd.text)
+    async with uow:
+        case = await case_for(uow, cmd.staff, cmd.case_id, Permission.CASE_WORK)
+        reporter = PublicKey(case.require_mailbox().encode(), encoder=Base64Encoder)
+        if case.case_public_key is None:
+            raise KeyRefused(LEGACY, code="key_legacy")
+        body = json.dumps({"text": cmd.text.strip()}).encode()
         message_id = uuid.uuid4()
-        copy = seal(case_public_key(row), body)
-        await conn.execute(
-            """INSERT INTO case_messages (id, case_id, direction, kind, sealed_key_id,
-                                          sealed_text, author)
-               VALUES ($1, $2, 'to_reporter', $3, $4, $5, $6)""",
+        case.send_message(
+            cmd.staff,
             message_id,
-            case_id,
-            kind,
-            copy.key_id,
-            copy.ciphertext,
-            str(staff.id),
+            cmd.kind,
+            seal(PublicKey(case.case_public_key), body),
+            seal(reporter, body),
+            today=datetime.now(UTC).date(),
+            reporter_update_days=uow.rules.reporter_update_days,
         )
-        await cases_repo.add_history(conn, case_id, str(staff.id), f"{kind}_sent", None, None, None)
-        await cases_repo.reporter_told(
-            conn,
-            case_id,
-            reporter_update_due(datetime.now(UTC).date(), cases.settings.reporter_update_days),
-        )
-        await audit_repo.append(conn, str(staff.id), "message_sent", case_id, kind=kind)
-        await add_to_outbox(
-            conn,
-            CaseMessageToReporter(
-                correlation_id=row["report_id"],
-                payload=CaseMessageToReporterPayload(
-                    message_id=message_id,
-                    case_id=case_id,
-                    report_id=row["report_id"],
-                    report_number=row["report_number"],
-                    kind=kind,  # type: ignore[arg-type]
-                    sealed_message=seal(reporter, body),
-                ),
-            ),
-        )
+        await uow.audit.append(str(cmd.staff.id), "message_sent", case.id, kind=cmd.kind)
+        await uow.commit()
         return message_id
 
 
-async def receive_followup(
-    conn: asyncpg.Connection, keys: Mapping[str, PrivateKey], event: ReportFollowupPosted
-) -> None:
+async def receive_followup(cmd: ReceiveFollowup, uow: UnitOfWork) -> None:
     """Store the reporter's follow-up on the case; an answer closes its question."""
-    p = event.payload
-    case = await conn.fetchrow(
-        "SELECT id, case_public_key FROM cases WHERE report_id = $1", p.report_id
-    )
-    if case is None:
-        # Events of one report share a partition, so the case exists unless the report is
-        # unknown to us: not retryable.
-        raise PoisonEvent("follow-up for a report without a case")
-    case_id = case["id"]
-    if case["case_public_key"] is None:  # legacy: sealed to the host key, checked here
-        try:
-            json.loads(unseal(keys, p.sealed_followup))["text"]
-        except (UnknownKey, CryptoError, ValueError, KeyError, TypeError) as exc:
-            raise PoisonEvent(f"follow-up cannot be opened: {type(exc).__name__}") from exc
-    elif p.sealed_followup.key_id != key_id_of(PublicKey(bytes(case["case_public_key"]))):
-        # Cases cannot open it (only the team's sessions can), but it must be for this case.
-        raise PoisonEvent("follow-up not sealed to its case key")
-    inserted = await conn.fetchval(
-        """INSERT INTO case_messages (id, case_id, direction, kind, in_reply_to, sealed_key_id,
-                                      sealed_text, author, at)
-           VALUES ($1, $2, 'from_reporter', $3, $4, $5, $6, 'reporter', $7)
-           ON CONFLICT (id) DO NOTHING RETURNING true""",
-        p.followup_id,
-        case_id,
-        p.kind,
-        p.in_reply_to,
-        p.sealed_followup.key_id,
-        p.sealed_followup.ciphertext,
-        event.occurred_at,
-    )  # its time, not the batch's now()
-    if not inserted:
-        return
-    if p.kind == "answer" and p.in_reply_to:
-        await conn.execute(
-            "UPDATE case_messages SET answered_at = now() WHERE id = $1 AND case_id = $2 "
-            "AND kind = 'question'",
-            p.in_reply_to,
-            case_id,
+    p = cmd.event.payload
+    async with uow:
+        case = await uow.cases.for_report(p.report_id)
+        if case is None:
+            # Events of one report share a partition, so the case exists unless the report is
+            # unknown to us: not retryable.
+            raise PoisonEvent("follow-up for a report without a case")
+        if case.case_public_key is None:  # legacy: sealed to the host key, checked here
+            try:
+                json.loads(unseal(cmd.host_keys, p.sealed_followup))["text"]
+            except (UnknownKey, CryptoError, ValueError, KeyError, TypeError) as exc:
+                raise PoisonEvent(f"follow-up cannot be opened: {type(exc).__name__}") from exc
+        elif p.sealed_followup.key_id != key_id_of(PublicKey(case.case_public_key)):
+            # Cases cannot open it (only the team's sessions can), but it must be for this case.
+            raise PoisonEvent("follow-up not sealed to its case key")
+        if await uow.cases.has_message(p.followup_id):
+            return  # a redelivery
+        case.receive_followup(
+            p.followup_id, p.kind, p.in_reply_to, p.sealed_followup, cmd.event.occurred_at
         )
-    await cases_repo.add_history(conn, case_id, "reporter", f"reporter_{p.kind}", None, None, None)
-    await cases_repo.bump_version(conn, case_id)
+        await uow.commit()
 
 
 async def thread(

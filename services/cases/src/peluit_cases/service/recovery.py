@@ -15,7 +15,7 @@ from nacl.encoding import Base64Encoder
 from nacl.public import PrivateKey, PublicKey
 
 from peluit_cases.adapters import audit_repo
-from peluit_cases.service.case_keys import recovery_holder, unwrap_case_key, wrap_to
+from peluit_cases.adapters.case_keys import recovery_holder, unwrap_case_key, wrap_to
 from peluit_shared.crypto import key_id_of
 from peluit_shared.events.reports import KeyWrap
 from peluit_shared.person_keys import wrap

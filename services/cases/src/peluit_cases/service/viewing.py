@@ -12,11 +12,11 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey
 
 from peluit_cases.adapters import audit_repo, cases_repo
+from peluit_cases.adapters.case_keys import case_keys, held_key
 from peluit_cases.domain.deadlines import flag, reporter_flag, worst_flag
 from peluit_cases.domain.permissions import Permission, allowed
 from peluit_cases.domain.staff import StaffUser
 from peluit_cases.service.access import load_case
-from peluit_cases.service.case_keys import case_keys, held_key
 from peluit_cases.service.contacts import contact_log, open_sealed
 from peluit_cases.service.errors import KeyRefused
 from peluit_cases.service.evidence import evidence_of

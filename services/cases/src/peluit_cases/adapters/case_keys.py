@@ -1,4 +1,4 @@
-"""The key layer: which person holds which case key, and opening a case with a session's key.
+"""Key wraps: which person holds which case key, and opening a case with a session's key.
 
 A case key (and an identity key) exists here only wrapped to holders: staff members (by id) and
 the offline recovery key. `held_key` unwraps with the private key of the caller's session; it
@@ -15,8 +15,8 @@ from typing import Any, Literal
 import asyncpg
 from nacl.public import PrivateKey, PublicKey
 
+from peluit_cases.domain.errors import KeyRefused
 from peluit_cases.domain.staff import StaffUser
-from peluit_cases.service.errors import KeyRefused
 from peluit_shared.crypto import key_id_of
 from peluit_shared.events.reports import KeyWrap
 from peluit_shared.person_keys import KeyUnavailable, unwrap, wrap
