@@ -34,7 +34,7 @@ class AuthPages(Controller):
                 str(form.get("username", ""))[:100],
                 str(form.get("password", ""))[:500],
                 str(form.get("totp", ""))[:10] or None,
-                client_source(request),
+                client_source(cases, request),
                 cases.login_sources,
             )
         except auth.LoginRefused:

@@ -68,10 +68,10 @@ CASES_DEP = {"uow": Provide(unit_of_work, sync_to_thread=False)}
 STAFF_DEP = {**CASES_DEP, "staff": Provide(current_staff)}
 
 
-def client_source(request: Request[Any, Any, Any]) -> str:
+def client_source(cases: Cases, request: Request[Any, Any, Any]) -> str:
     """The client address (behind the configured proxies), only ever used as an HMAC key of the
     per-source limit."""
-    return client_address(request, Cases.current().settings.trusted_proxy_hops)
+    return client_address(request, cases.settings.trusted_proxy_hops)
 
 
 async def sign_in(
@@ -84,7 +84,7 @@ async def sign_in(
             username,
             password,
             code,
-            client_source(request),
+            client_source(cases, request),
             cases.login_sources,
         )
     except auth.LoginRefused as exc:
