@@ -86,6 +86,9 @@ start_textfile() {
     pid="$(cat "$TEXTFILE_PIDFILE" 2>/dev/null || true)"
     if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then return 0; fi
     [[ -f $DIR/textfile/backup.prom ]] || : >"$DIR/textfile/backup.prom"
+    # Every log file is the operator's only (0600), like the services' own.
+    (umask 077 && touch "$PELUIT_LOG_DIR/prometheus-textfile.log")
+    chmod 600 "$PELUIT_LOG_DIR/prometheus-textfile.log"
     setsid "$PELUIT_PYTHON" -m http.server --bind "$PELUIT_HOST" --directory "$DIR/textfile" \
         "$TEXTFILE_PORT" </dev/null >>"$PELUIT_LOG_DIR/prometheus-textfile.log" 2>&1 &
     echo $! >"$TEXTFILE_PIDFILE"

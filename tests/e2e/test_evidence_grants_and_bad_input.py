@@ -139,8 +139,22 @@ async def test_the_count_limit_and_an_idempotent_retry(services: dict[str, Servi
     assert await rows_for_report(report_id) == 1
     assert len(objects_under(f"{report_id}/")) == 1
     assert first.json()["original_sha256"] == hashlib.sha256(photo).hexdigest()
+    assert retry.json()["original_sha256"] == first.json()["original_sha256"]
     assert first.json()["sha256"] == hashlib.sha256(stripped).hexdigest()
     assert first.json()["media_type"] == "image/jpeg"
+    # The evidence database cannot prove the original was sent: no column holds its hash, in
+    # any form a copy could compare with a file it has (the retry check is keyed).
+    conn = await asyncpg.connect(service_dsn("evidence"))
+    try:
+        row = await conn.fetchrow("SELECT * FROM evidence_files WHERE report_id = $1", report_id)
+    finally:
+        await conn.close()
+    original = hashlib.sha256(photo)
+    for value in dict(row).values():
+        held = value if isinstance(value, bytes) else str(value).encode()
+        assert original.digest() not in held and original.hexdigest().encode() not in held
+    other = await post(services, report_id, photo + b"x", token=token, **{"idempotency-key": "a1"})
+    assert other.status_code == 409, other.text
     second = await post(services, report_id, b"catatan saksi\n", "saksi.txt", token=token)
     assert second.status_code == 201 and second.json()["media_type"] == "text/plain"
     third = await post(services, report_id, photo, token=token)

@@ -8,6 +8,7 @@ with its own staff grants and downloads ciphertext with a download grant per fil
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 from urllib.parse import unquote
@@ -31,6 +32,7 @@ from peluit_evidence.service.upload import (
     TooManyFiles,
     Upload,
     UploadLimits,
+    retry_key_from,
     store_once,
 )
 from peluit_evidence.settings import EvidenceSettings
@@ -96,6 +98,10 @@ def _refused(exc: GrantRefused) -> Response[Any]:
 def api(
     settings: EvidenceSettings, runtime: ServiceRuntime, store: ObjectStore
 ) -> type[Controller]:
+    @functools.cache
+    def retry_key() -> bytes:
+        return retry_key_from(settings.event_key_file())
+
     def verify_keys() -> dict[str, VerifyKey]:
         # Read on each request so a rotated issuer key is used at once.
         keys: dict[str, VerifyKey] = {}
@@ -211,6 +217,7 @@ def api(
                         settings.remove_metadata,
                         settings.spool_dir,
                         settings.max_expanded_bytes,
+                        retry_key(),
                     ),
                 )
             except FileTooLarge:

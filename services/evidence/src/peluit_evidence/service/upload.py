@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Literal
 
 import asyncpg
+import nacl.encoding
+import nacl.hash
 from nacl.public import PublicKey
 
 from peluit_evidence.adapters.documents import CannotClean, clean_document
@@ -33,6 +36,7 @@ from peluit_evidence.adapters.spool import EncryptedSpool, SpoolWriter
 from peluit_evidence.domain.filetypes import HEAD_BYTES, Cleaner, FileType, detect
 from peluit_evidence.domain.metadata import MetadataStripper
 from peluit_shared.crypto import seal
+from peluit_shared.event_signing import load_signing_key
 from peluit_shared.events import EvidenceStored
 from peluit_shared.events.evidence import EvidenceStoredPayload
 from peluit_shared.outbox import add_to_outbox
@@ -87,6 +91,8 @@ class UploadLimits:
     remove_metadata: bool = True
     spool_dir: Path | None = None
     max_expanded_bytes: int = 1024 * 1024 * 1024
+    # Key of the idempotent-retry check (`retry_check`); the database never holds it.
+    retry_key: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -113,23 +119,58 @@ def object_key_of(report_id: uuid.UUID, evidence_id: uuid.UUID) -> str:
     return f"{report_id}/{evidence_id}"
 
 
-_SELECT = """SELECT id, size_bytes, sha256, original_sha256, media_type, metadata_removed
+_SELECT = """SELECT id, size_bytes, sha256, retry_check, media_type, metadata_removed
              FROM evidence_files"""
 
 
-def _stored(row: asyncpg.Record) -> StoredEvidence:
-    original = row["original_sha256"]
-    return StoredEvidence(
-        row["id"],
-        row["size_bytes"],
-        bytes(row["sha256"]).hex(),
-        bytes(original).hex() if original else bytes(row["sha256"]).hex(),
-        row["media_type"] or "application/octet-stream",
-        row["metadata_removed"],
+def retry_key_from(event_key_file: Path) -> bytes:
+    """The retry check's key, derived from this service's event-signing key (never in the
+    database). Rotating that key makes earlier checks fail: such a retry answers 409."""
+    seed = load_signing_key(event_key_file).encode()
+    return nacl.hash.blake2b(
+        b"evidence-retry-check",
+        digest_size=32,
+        key=seed,
+        person=b"peluit-ev-rkey1",
+        encoder=nacl.encoding.RawEncoder,
     )
 
 
-async def already_stored(pool: asyncpg.Pool, upload: Upload) -> StoredEvidence | None:
+def retry_check(key: bytes, original_sha256: str) -> bytes:
+    """A keyed digest of the original's hash: equal for the same bytes, useless without `key`."""
+    return nacl.hash.blake2b(
+        bytes.fromhex(original_sha256),
+        digest_size=32,
+        key=key,
+        person=b"peluit-ev-retry1",
+        encoder=nacl.encoding.RawEncoder,
+    )
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    """The file an earlier attempt stored, as the database knows it (no original hash)."""
+
+    row: asyncpg.Record
+
+    def same_bytes(self, key: bytes, original_sha256: str) -> bool:
+        check = self.row["retry_check"]
+        return check is not None and hmac.compare_digest(
+            bytes(check), retry_check(key, original_sha256)
+        )
+
+    def stored(self, original_sha256: str) -> StoredEvidence:
+        return StoredEvidence(
+            self.row["id"],
+            self.row["size_bytes"],
+            bytes(self.row["sha256"]).hex(),
+            original_sha256,
+            self.row["media_type"] or "application/octet-stream",
+            self.row["metadata_removed"],
+        )
+
+
+async def already_stored(pool: asyncpg.Pool, upload: Upload) -> _Earlier | None:
     """The file an earlier attempt with the same idempotency key stored, if any."""
     if not upload.idempotency_key:
         return None
@@ -138,7 +179,7 @@ async def already_stored(pool: asyncpg.Pool, upload: Upload) -> StoredEvidence |
         upload.report_id,
         upload.idempotency_key,
     )
-    return _stored(row) if row else None
+    return _Earlier(row) if row else None
 
 
 async def check_room(pool: asyncpg.Pool, upload: Upload) -> None:
@@ -240,7 +281,9 @@ async def store_evidence(
         removed,
     )
     try:
-        return await _record(pool, cases_key, upload, stored, object_key, file_key)
+        return await _record(
+            pool, cases_key, upload, stored, object_key, file_key, limits.retry_key
+        )
     except BaseException:
         with contextlib.suppress(Exception):
             await asyncio.to_thread(store.remove, object_key)
@@ -369,6 +412,7 @@ async def _record(
     stored: StoredEvidence,
     object_key: str,
     file_key: bytes,
+    retry_key: bytes,
 ) -> StoredEvidence:
     """Row and event in one transaction, under a per-report lock so the count holds."""
     # The original's hash goes only into the sealed metadata: in clear it would let anyone
@@ -403,7 +447,7 @@ async def _record(
                 upload.idempotency_key,
             )
             if row is not None:  # a concurrent retry won: ours is removed by the caller
-                raise _Duplicate(_stored(row), stored.original_sha256)
+                raise _Duplicate(_Earlier(row), stored.original_sha256)
         # A purge that arrived while this file was uploading wins: the object is removed.
         if await conn.fetchval("SELECT 1 FROM purged_cases WHERE report_id = $1", upload.report_id):
             raise ReportPurged
@@ -414,7 +458,7 @@ async def _record(
             raise TooManyFiles
         await conn.execute(
             """INSERT INTO evidence_files (id, report_id, object_key, size_bytes, sha256,
-                   sealed_metadata, sealed_file_key, metadata_removed, original_sha256,
+                   sealed_metadata, sealed_file_key, metadata_removed, retry_check,
                    media_type, idempotency_key)
                VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11)""",
             stored.evidence_id,
@@ -425,7 +469,7 @@ async def _record(
             event.payload.sealed_metadata.model_dump_json(),
             event.payload.sealed_file_key.model_dump_json(),
             stored.metadata_removed,
-            bytes.fromhex(stored.original_sha256),
+            retry_check(retry_key, stored.original_sha256) if upload.idempotency_key else None,
             stored.media_type,
             upload.idempotency_key,
         )
@@ -434,7 +478,7 @@ async def _record(
 
 
 class _Duplicate(Exception):
-    def __init__(self, first: StoredEvidence, ours: str) -> None:
+    def __init__(self, first: _Earlier, ours: str) -> None:
         super().__init__("duplicate")
         self.first = first
         self.ours = ours
@@ -464,13 +508,14 @@ async def store_once(
     the bytes are the same, else `KeyReused` (409) and nothing changes."""
     first = await already_stored(pool, upload)
     if first is not None:
-        if await _digest(body, limits.max_file_bytes) != first.original_sha256:
+        ours = await _digest(body, limits.max_file_bytes)
+        if not first.same_bytes(limits.retry_key, ours):
             raise KeyReused
-        return first, False
+        return first.stored(ours), False
     await check_room(pool, upload)
     try:
         return await store_evidence(pool, store, cases_key, upload, body, limits), True
     except _Duplicate as dup:
-        if dup.ours != dup.first.original_sha256:
+        if not dup.first.same_bytes(limits.retry_key, dup.ours):
             raise KeyReused from None
-        return dup.first, False
+        return dup.first.stored(dup.ours), False
