@@ -68,33 +68,27 @@ class Intake:
         assert cls._current is not None, "intake not bootstrapped"
         return cls._current
 
+    def _grant_derived(self, label: bytes, person: bytes) -> bytes:
+        """A key derived from the grant signing key, which every replica holds and the database
+        never does."""
+        seed = bytes(grants.load_signing_key(self.settings.grant_key_file))
+        return nacl.hash.blake2b(
+            label, digest_size=32, key=seed, person=person, encoder=nacl.encoding.RawEncoder
+        )
+
     @property
     def form_key(self) -> bytes:
-        """Key of the portal's form tokens (entrypoints/web/render.py): derived from the grant
-        signing key, so a token made by one replica is accepted by every other."""
+        """Key of the portal's form tokens (entrypoints/web/render.py): a token made by one
+        replica is accepted by every other."""
         if self._form_key is None:
-            seed = bytes(grants.load_signing_key(self.settings.grant_key_file))
-            self._form_key = nacl.hash.blake2b(
-                b"form-token",
-                digest_size=32,
-                key=seed,
-                person=b"peluit-form-v1",
-                encoder=nacl.encoding.RawEncoder,
-            )
+            self._form_key = self._grant_derived(b"form-token", b"peluit-form-v1")
         return self._form_key
 
     def request_key(self) -> bytes:
-        """Key of the idempotency index: derived from the grant signing key, which the database
-        never holds, so a database copy cannot test guesses of idempotency keys."""
+        """Key of the idempotency index: a database copy cannot test guesses of idempotency
+        keys."""
         if self._request_key is None:
-            seed = bytes(grants.load_signing_key(self.settings.grant_key_file))
-            self._request_key = nacl.hash.blake2b(
-                b"idempotency",
-                digest_size=32,
-                key=seed,
-                person=b"peluit-idem-v1",
-                encoder=nacl.encoding.RawEncoder,
-            )
+            self._request_key = self._grant_derived(b"idempotency", b"peluit-idem-v1")
         return self._request_key
 
     def cases_key(self) -> PublicKey:
