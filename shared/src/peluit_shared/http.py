@@ -436,6 +436,8 @@ def input_edge() -> Callable[[ASGIApp], ASGIApp]:
     content type is a 415 unless the route declares `opt={"raw_body": True}` (file uploads).
     Multipart forms are parsed by their handlers, which apply `text_field_errors`; so do form
     routes that declare `opt={"form_fields": True}` (they re-render the form with the messages).
+    A form route that declares `opt={"own_size_page": True}` gets a form body over the limit (or
+    of undeclared length) untouched, and must refuse it itself without reading it.
     """
 
     def middleware(app: ASGIApp) -> ASGIApp:
@@ -462,7 +464,16 @@ def input_edge() -> Callable[[ASGIApp], ASGIApp]:
                     limit = getattr(scope.get("litestar_app"), "request_max_body_size", None)
                     if hasattr(handler, "resolve_request_max_body_size"):
                         limit = handler.resolve_request_max_body_size() or limit
-                    body = await _read_body(receive, limit or DEFAULT_MAX_BODY)
+                    limit = limit or DEFAULT_MAX_BODY
+                    declared = _header(scope, b"content-length")
+                    if opt.get("own_size_page") and (
+                        not declared.isdigit() or int(declared) > limit
+                    ):
+                        # The route answers an oversize form with its own page in words and
+                        # reads nothing of it: leave the body to it.
+                        await app(scope, receive, send)
+                        return
+                    body = await _read_body(receive, limit)
                     pairs = check_body(
                         content_type, body, form_fields_rendered=bool(opt.get("form_fields"))
                     )

@@ -98,7 +98,10 @@ def _first_match(
 
 
 def default_concurrency() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    """One run per core but one, at most 4: a memory-hard run owns its core for ~0.1 s, and the
+    host's other work (the request itself, PostgreSQL, Kafka) needs a core meanwhile. On two
+    cores, two runs at once doubled the submit → case p99 at 5/s (bench/README.md)."""
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
 @dataclass

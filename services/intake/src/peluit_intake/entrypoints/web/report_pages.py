@@ -101,7 +101,11 @@ class ReportPages(Controller):
             submission=new_submission_token(),
         )
 
-    @post("/report", request_max_body_size=None, opt={"form_fields": True})
+    @post(
+        "/report",
+        request_max_body_size=None,
+        opt={"form_fields": True, "own_size_page": True},
+    )
     async def submit(self, request: Req) -> Response[Any]:
         """The form streams: its fields first, then any attached files (forwarded later)."""
         intake = Intake.current()
